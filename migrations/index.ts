@@ -1,0 +1,4 @@
+import { InitialSchema1764028800000 } from './1764028800000-initial-schema';
+
+/** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
+export const migrations = [InitialSchema1764028800000];

@@ -1,0 +1,162 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) =>
+  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** The environment variables Klar reads, validated once at start-up. */
+class EnvSchema {
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT?: number;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  DATA_DIR?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  PUBLIC_URL?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_protocol: true })
+  SMTP_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(3)
+  MAIL_FROM?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsEmail()
+  BOOTSTRAP_ADMIN_EMAIL?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MinLength(12)
+  BOOTSTRAP_ADMIN_PASSWORD?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  ATTESTATION_VALID_MONTHS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  TOKEN_TTL_HOURS?: number;
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  SEED_DEMO?: boolean;
+}
+
+/** The variable names, listed once so the docker-compose test can compare against them. */
+class EnvSchemaKeys implements Required<Record<keyof EnvSchema, true>> {
+  NODE_ENV = true as const;
+  PORT = true as const;
+  DATABASE_URL = true as const;
+  DATA_DIR = true as const;
+  PUBLIC_URL = true as const;
+  SMTP_URL = true as const;
+  MAIL_FROM = true as const;
+  BOOTSTRAP_ADMIN_EMAIL = true as const;
+  BOOTSTRAP_ADMIN_PASSWORD = true as const;
+  ATTESTATION_VALID_MONTHS = true as const;
+  TOKEN_TTL_HOURS = true as const;
+  SEED_DEMO = true as const;
+}
+
+export const ENV_VARIABLES: readonly string[] = Object.keys(new EnvSchemaKeys());
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  /** A PostgreSQL server; undefined means the embedded database in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  publicUrl: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  bootstrapAdmin?: { email: string; password: string };
+  attestationValidMonths: number;
+  tokenTtlHours: number;
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; a bad value throws a ConfigError naming the variable. */
+export function loadConfig(source: Record<string, string | undefined>): AppConfig {
+  const known = Object.fromEntries(ENV_VARIABLES.map((key) => [key, source[key]]));
+  const env = plainToInstance(EnvSchema, known);
+  const problems = validateSync(env, { forbidUnknownValues: false });
+  if (problems.length > 0) {
+    const lines = problems.map(
+      (p) => `${p.property}: ${Object.values(p.constraints ?? {}).join('; ')}`,
+    );
+    throw new ConfigError(`Invalid environment:\n  ${lines.join('\n  ')}`);
+  }
+  if (Boolean(env.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(env.BOOTSTRAP_ADMIN_PASSWORD)) {
+    throw new ConfigError(
+      'Invalid environment:\n  BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together',
+    );
+  }
+  const port = env.PORT ?? 3000;
+  const databaseUrl = env.DATABASE_URL;
+  return {
+    env: (env.NODE_ENV as AppConfig['env']) ?? 'development',
+    port,
+    databaseUrl,
+    dataDir: env.DATA_DIR ?? './data',
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM ?? 'Klar <no-reply@klar.local>',
+    bootstrapAdmin: env.BOOTSTRAP_ADMIN_EMAIL
+      ? { email: env.BOOTSTRAP_ADMIN_EMAIL, password: env.BOOTSTRAP_ADMIN_PASSWORD! }
+      : undefined,
+    attestationValidMonths: env.ATTESTATION_VALID_MONTHS ?? 24,
+    tokenTtlHours: env.TOKEN_TTL_HOURS ?? 12,
+    // The embedded database is the demo database; a real server is seeded only on request.
+    seedDemo: env.SEED_DEMO ?? databaseUrl === undefined,
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,34 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export const HOME_VISIT_OUTCOMES = ['approved', 'declined', 'follow_up'] as const;
+export type HomeVisitOutcome = (typeof HOME_VISIT_OUTCOMES)[number];
+
+@Entity()
+export class HomeVisit {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  volunteerId: string;
+
+  @Column('timestamptz')
+  scheduledAt: Date;
+
+  @Column('text', { nullable: true })
+  outcome: HomeVisitOutcome | null;
+
+  @Column('text', { nullable: true })
+  notes: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  outcomeAt: Date | null;
+
+  @Column('uuid', { nullable: true })
+  outcomeBy: string | null;
+
+  @Column('uuid')
+  createdBy: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

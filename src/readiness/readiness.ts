@@ -1,0 +1,165 @@
+import { DateTime } from 'luxon';
+import type { AttestationResult } from '../attestations/attestation.entity';
+import type { HomeVisitOutcome } from '../home-visits/home-visit.entity';
+import type { VolunteerStatus } from '../volunteers/volunteer.entity';
+
+/**
+ * Readiness ("klar til match") is derived from a volunteer's records, never typed in.
+ * Everything here is pure: the caller loads the records and says what day it is.
+ */
+
+export const STAGES = [
+  'applied',
+  'visit_scheduled',
+  'approved',
+  'matchable',
+  'declined',
+  'withdrawn',
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface ReadinessRecords {
+  status: VolunteerStatus;
+  homeVisits: { outcome: HomeVisitOutcome | null; scheduledAt: Date }[];
+  attestations: { receivedOn: string; result: AttestationResult; createdAt: Date }[];
+  attendedSessions: { hours: number; topics: string[] }[];
+  curriculum: { requiredHours: number; mandatoryTopics: string[] };
+  attestationValidMonths: number;
+  /** The calendar day in Europe/Copenhagen, `YYYY-MM-DD`. */
+  today: string;
+}
+
+export type HomeVisitState = 'not_scheduled' | 'scheduled' | 'follow_up' | 'approved' | 'declined';
+export type AttestationState = 'missing' | 'valid' | 'expired' | 'has_entries';
+
+export interface HomeVisitRequirement {
+  key: 'home_visit';
+  met: boolean;
+  detail: { state: HomeVisitState; nextVisitAt: Date | null };
+}
+export interface AttestationRequirement {
+  key: 'attestation';
+  met: boolean;
+  detail: { state: AttestationState; receivedOn: string | null; validUntil: string | null };
+}
+export interface CourseRequirement {
+  key: 'course';
+  met: boolean;
+  detail: { hoursAttended: number; hoursRequired: number; missingTopics: string[] };
+}
+export type Requirement = HomeVisitRequirement | AttestationRequirement | CourseRequirement;
+
+export interface Readiness {
+  matchable: boolean;
+  requirements: Requirement[];
+}
+
+export function assessReadiness(records: ReadinessRecords): Readiness {
+  const requirements: Requirement[] = [
+    assessHomeVisit(records.homeVisits),
+    assessAttestation(records),
+    assessCourse(records.attendedSessions, records.curriculum),
+  ];
+  return {
+    matchable: records.status === 'active' && requirements.every((r) => r.met),
+    requirements,
+  };
+}
+
+export function deriveStage(status: VolunteerStatus, readiness: Readiness): Stage {
+  if (status !== 'active') {
+    return status;
+  }
+  if (readiness.matchable) {
+    return 'matchable';
+  }
+  const visit = readiness.requirements.find((r) => r.key === 'home_visit');
+  switch (visit?.detail.state) {
+    case 'approved':
+      return 'approved';
+    case 'scheduled':
+    case 'follow_up':
+      return 'visit_scheduled';
+    default:
+      return 'applied';
+  }
+}
+
+/**
+ * An approval is final and a decline closes the application, so either settles the
+ * requirement whatever other visits exist; otherwise a pending visit counts before a
+ * follow-up that still needs one.
+ */
+export function assessHomeVisit(visits: ReadinessRecords['homeVisits']): HomeVisitRequirement {
+  const has = (outcome: HomeVisitOutcome | null) => visits.some((v) => v.outcome === outcome);
+  const pending = visits
+    .filter((v) => v.outcome === null)
+    .map((v) => v.scheduledAt)
+    .sort((a, b) => a.getTime() - b.getTime());
+  const state: HomeVisitState = has('approved')
+    ? 'approved'
+    : has('declined')
+      ? 'declined'
+      : pending.length > 0
+        ? 'scheduled'
+        : has('follow_up')
+          ? 'follow_up'
+          : 'not_scheduled';
+  return {
+    key: 'home_visit',
+    met: state === 'approved',
+    detail: { state, nextVisitAt: state === 'scheduled' ? pending[0] : null },
+  };
+}
+
+/** The last day a certificate received on `receivedOn` is valid, after `months` months. */
+export function attestationValidUntil(receivedOn: string, months: number): string {
+  return DateTime.fromISO(receivedOn, { zone: 'utc' })
+    .plus({ months })
+    .minus({ days: 1 })
+    .toISODate()!;
+}
+
+/** The newest certificate decides: a renewal replaces an expired one. */
+export function assessAttestation(
+  records: Pick<ReadinessRecords, 'attestations' | 'attestationValidMonths' | 'today'>,
+): AttestationRequirement {
+  const latest = [...records.attestations].sort(
+    (a, b) =>
+      b.receivedOn.localeCompare(a.receivedOn) || b.createdAt.getTime() - a.createdAt.getTime(),
+  )[0];
+  if (!latest) {
+    return {
+      key: 'attestation',
+      met: false,
+      detail: { state: 'missing', receivedOn: null, validUntil: null },
+    };
+  }
+  const validUntil = attestationValidUntil(latest.receivedOn, records.attestationValidMonths);
+  const state: AttestationState =
+    latest.result === 'has_entries'
+      ? 'has_entries'
+      : records.today <= validUntil
+        ? 'valid'
+        : 'expired';
+  return {
+    key: 'attestation',
+    met: state === 'valid',
+    detail: { state, receivedOn: latest.receivedOn, validUntil },
+  };
+}
+
+export function assessCourse(
+  sessions: ReadinessRecords['attendedSessions'],
+  curriculum: ReadinessRecords['curriculum'],
+): CourseRequirement {
+  const attendedTopics = new Set(sessions.flatMap((s) => s.topics));
+  const missingTopics = curriculum.mandatoryTopics.filter((t) => !attendedTopics.has(t));
+  // Hours are quarter-hour multiples in practice; rounding keeps float sums honest.
+  const hoursAttended = Math.round(sessions.reduce((sum, s) => sum + s.hours, 0) * 100) / 100;
+  return {
+    key: 'course',
+    met: hoursAttended >= curriculum.requiredHours && missingTopics.length === 0,
+    detail: { hoursAttended, hoursRequired: curriculum.requiredHours, missingTopics },
+  };
+}

@@ -1,0 +1,68 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { Stage } from '../readiness/readiness';
+
+export const VOLUNTEER_STATUSES = ['active', 'declined', 'withdrawn'] as const;
+/** Whether the application is still in progress; `stage` is derived from the records. */
+export type VolunteerStatus = (typeof VOLUNTEER_STATUSES)[number];
+export type Locale = 'da' | 'en';
+
+@Entity()
+export class Volunteer {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  branchId: string;
+
+  @Column('text')
+  firstName: string;
+
+  @Column('text')
+  lastName: string;
+
+  @Column('text')
+  email: string;
+
+  @Column('text')
+  phone: string;
+
+  @Column('text')
+  postcode: string;
+
+  @Column('text')
+  motivation: string;
+
+  @Column('text', { nullable: true })
+  experience: string | null;
+
+  @Column('text', { array: true })
+  availability: string[];
+
+  @Column('text', { array: true })
+  languages: string[];
+
+  @Column('text')
+  locale: Locale;
+
+  @Column('timestamptz')
+  consentAt: Date;
+
+  @Column('text')
+  status: VolunteerStatus;
+
+  @Column('timestamptz', { nullable: true })
+  closedAt: Date | null;
+
+  /** Derived by readiness and stored in the same transaction, so lists can filter on it. */
+  @Column('text')
+  stage: Stage;
+
+  @Column('timestamptz', { nullable: true })
+  matchableSince: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}
