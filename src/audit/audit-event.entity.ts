@@ -1,5 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
+export type AuditDetails = Record<string, string | number | boolean | null>;
+
 /** Append-only (a trigger refuses UPDATE and DELETE). */
 @Entity()
 export class AuditEvent {
@@ -22,5 +24,5 @@ export class AuditEvent {
   volunteerId: string | null;
 
   @Column('jsonb')
-  details: Record<string, unknown>;
+  details: AuditDetails;
 }

@@ -1,0 +1,46 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { DataSourceOptions } from 'typeorm';
+import { ApplicationsModule } from './applications/applications.module';
+import { AttestationsModule } from './attestations/attestations.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { BranchesModule } from './branches/branches.module';
+import { ErrorFilter } from './common/error.filter';
+import { ConfigModule } from './config/config.module';
+import type { AppConfig } from './config/env';
+import { CurriculumModule } from './courses/curriculum.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthController } from './health/health.controller';
+import { HomeVisitsModule } from './home-visits/home-visits.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { ReadinessModule } from './readiness/readiness.module';
+import { SeedModule } from './seed/seed.module';
+import { VolunteersModule } from './volunteers/volunteers.module';
+
+@Module({})
+export class AppModule {
+  /** The whole app for one configuration and one database (the tests pass their own). */
+  static create(config: AppConfig, database: DataSourceOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(database),
+        AuditModule,
+        AuthModule,
+        BranchesModule,
+        CurriculumModule,
+        ReadinessModule,
+        NotificationsModule,
+        VolunteersModule,
+        ApplicationsModule,
+        HomeVisitsModule,
+        AttestationsModule,
+        SeedModule,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
+    };
+  }
+}

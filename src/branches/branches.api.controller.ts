@@ -1,0 +1,27 @@
+import { Body, Controller, Get, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../common/auth/actor';
+import { CurrentActor, Roles } from '../common/auth/decorators';
+import { StaffGuard } from '../auth/staff.guard';
+import { BranchesService } from './branches.service';
+import { toBranchSummary, toBranchView } from './branch.view';
+import { CreateBranchDto } from './dto/create-branch.dto';
+
+@ApiTags('branches')
+@Controller('api/v1/branches')
+export class BranchesApiController {
+  constructor(private readonly branches: BranchesService) {}
+
+  @Get()
+  async list() {
+    return (await this.branches.list()).map(toBranchSummary);
+  }
+
+  @Post()
+  @ApiBearerAuth()
+  @UseGuards(StaffGuard)
+  @Roles('admin')
+  async create(@CurrentActor() actor: Actor, @Body() dto: CreateBranchDto) {
+    return toBranchView(await this.branches.create(actor, dto));
+  }
+}

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../common/auth/actor';
+import { ConflictError, NotFoundError } from '../common/errors';
+import { Branch } from './branch.entity';
+import { CreateBranchDto } from './dto/create-branch.dto';
+
+@Injectable()
+export class BranchesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  list(): Promise<Branch[]> {
+    return this.db.getRepository(Branch).find({ order: { name: 'ASC' } });
+  }
+
+  async create(actor: Actor, dto: CreateBranchDto): Promise<Branch> {
+    return this.db.transaction(async (em) => {
+      if (await em.existsBy(Branch, { code: dto.code })) {
+        throw new ConflictError(`Branch code ${dto.code} is taken`, 'branch_code_taken');
+      }
+      const branch = await em.save(
+        em.create(Branch, { code: dto.code, name: dto.name, postcodes: dto.postcodes ?? [] }),
+      );
+      await this.audit.record(em, actor, {
+        action: 'branch.created',
+        branchId: branch.id,
+        details: { code: branch.code },
+      });
+      return branch;
+    });
+  }
+
+  async requireByCode(em: EntityManager, code: string): Promise<Branch> {
+    const branch = await em.findOneBy(Branch, { code });
+    if (!branch) {
+      throw new NotFoundError('Branch');
+    }
+    return branch;
+  }
+}

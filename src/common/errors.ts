@@ -1,0 +1,65 @@
+/**
+ * Errors the services throw. They carry no HTTP status: the error filter maps each kind
+ * to one, so rules stay free of transport concerns.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly kind: 'not_found' | 'conflict' | 'forbidden' | 'unauthorized' | 'invalid' | 'too_many';
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly kind = 'not_found';
+  constructor(what: string) {
+    super(`${what} not found`, `${what.toLowerCase().replace(/\s+/g, '_')}_not_found`);
+  }
+}
+
+export class ConflictError extends DomainError {
+  readonly kind = 'conflict';
+}
+
+/** A state change that the current state does not allow (e.g. approving a declined visit). */
+export class InvalidTransitionError extends ConflictError {}
+
+export class ForbiddenError extends DomainError {
+  readonly kind = 'forbidden';
+  constructor(message = 'Your role may not do this') {
+    super(message, 'forbidden');
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly kind = 'unauthorized';
+  constructor(message = 'Missing or invalid credentials') {
+    super(message, 'unauthorized');
+  }
+}
+
+export class TooManyRequestsError extends DomainError {
+  readonly kind = 'too_many';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, 'too_many_requests');
+  }
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** Bad input found by a rule rather than by the DTO (e.g. a date in the future). */
+export class InvalidInputError extends DomainError {
+  readonly kind = 'invalid';
+  constructor(readonly errors: FieldError[]) {
+    super(errors.map((e) => `${e.field}: ${e.message}`).join('; '), 'invalid_input');
+  }
+}

@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { migrations } from '../../migrations';
+import { Attestation } from '../attestations/attestation.entity';
+import { AuditEvent } from '../audit/audit-event.entity';
+import { AuthToken } from '../auth/auth-token.entity';
+import { StaffUser } from '../auth/staff-user.entity';
+import { Branch } from '../branches/branch.entity';
+import type { AppConfig } from '../config/env';
+import { Curriculum } from '../courses/curriculum.entity';
+import { Topic } from '../courses/topic.entity';
+import { HomeVisit } from '../home-visits/home-visit.entity';
+import { PortalToken } from '../volunteers/portal-token.entity';
+import { Volunteer } from '../volunteers/volunteer.entity';
+import { createEmbeddedDriver } from './embedded-driver';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+export const entities = [
+  Branch,
+  StaffUser,
+  AuthToken,
+  Topic,
+  Curriculum,
+  Volunteer,
+  PortalToken,
+  HomeVisit,
+  Attestation,
+  AuditEvent,
+];
+
+/** Where the embedded database keeps its files. */
+export const embeddedDataDir = (dataDir: string) => join(dataDir, 'pgdata');
+
+/**
+ * The one description of the database, for the app and the tests: a PostgreSQL server
+ * when DATABASE_URL is set, else the embedded PostgreSQL (PGlite) in DATA_DIR. The same
+ * migrations run on both, at start-up; the schema never comes from `synchronize`.
+ */
+export function dataSourceOptions(
+  config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>,
+  embedded: { inMemory?: boolean } = {},
+): DataSourceOptions {
+  const common = {
+    type: 'postgres' as const,
+    entities,
+    migrations,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    // UUIDs come from gen_random_uuid(), built into PostgreSQL 13+; no extension needed.
+    installExtensions: false,
+    uuidExtension: 'pgcrypto' as const,
+  };
+  if (config.databaseUrl) {
+    return { ...common, url: config.databaseUrl, poolSize: 10 };
+  }
+  return {
+    ...common,
+    driver: createEmbeddedDriver(embedded.inMemory ? undefined : embeddedDataDir(config.dataDir)),
+  };
+}
+
+export function createDataSource(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>) {
+  return new DataSource(dataSourceOptions(config));
+}

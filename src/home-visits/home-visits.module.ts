@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
+import { ReadinessModule } from '../readiness/readiness.module';
+import { VolunteersModule } from '../volunteers/volunteers.module';
+import { HomeVisitsApiController } from './home-visits.api.controller';
+import { HomeVisitsService } from './home-visits.service';
+
+@Module({
+  imports: [AuditModule, AuthModule, ReadinessModule, VolunteersModule],
+  controllers: [HomeVisitsApiController],
+  providers: [HomeVisitsService],
+  exports: [HomeVisitsService],
+})
+export class HomeVisitsModule {}

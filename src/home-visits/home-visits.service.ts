@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Actor, branchScopeOf } from '../common/auth/actor';
+import { parseInstant } from '../common/dates';
+import { InvalidTransitionError, NotFoundError } from '../common/errors';
+import { ReadinessService } from '../readiness/readiness.service';
+import { Volunteer } from '../volunteers/volunteer.entity';
+import { VolunteersService } from '../volunteers/volunteers.service';
+import { RecordOutcomeDto } from './dto/record-outcome.dto';
+import { ScheduleHomeVisitDto } from './dto/schedule-home-visit.dto';
+import { HomeVisit } from './home-visit.entity';
+
+@Injectable()
+export class HomeVisitsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly volunteers: VolunteersService,
+    private readonly readiness: ReadinessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async schedule(actor: Actor, volunteerId: string, dto: ScheduleHomeVisitDto): Promise<HomeVisit> {
+    return this.db.transaction(async (em) => {
+      const volunteer = await this.volunteers.requireInScope(em, actor, volunteerId, true);
+      if (volunteer.status !== 'active') {
+        throw new InvalidTransitionError(
+          `The application is ${volunteer.status}; no visit can be scheduled`,
+          'volunteer_not_active',
+        );
+      }
+      const visits = await em.find(HomeVisit, { where: { volunteerId } });
+      if (visits.some((v) => v.outcome === 'approved')) {
+        throw new InvalidTransitionError('The volunteer is already approved', 'already_approved');
+      }
+      if (visits.some((v) => v.outcome === null)) {
+        throw new InvalidTransitionError(
+          'A visit is already scheduled; record its outcome first',
+          'visit_pending',
+        );
+      }
+      const visit = await em.save(
+        em.create(HomeVisit, {
+          volunteerId,
+          scheduledAt: parseInstant(dto.scheduledAt)!,
+          createdBy: actor.id,
+        }),
+      );
+      await this.readiness.refresh(em, volunteer);
+      await this.audit.record(em, actor, {
+        action: 'home_visit.scheduled',
+        branchId: volunteer.branchId,
+        volunteerId,
+        details: { homeVisitId: visit.id, scheduledAt: visit.scheduledAt.toISOString() },
+      });
+      return visit;
+    });
+  }
+
+  /** Approving or declining settles the visit; a decline also closes the application. */
+  async recordOutcome(actor: Actor, visitId: string, dto: RecordOutcomeDto): Promise<HomeVisit> {
+    return this.db.transaction(async (em) => {
+      const found = await em
+        .getRepository(HomeVisit)
+        .createQueryBuilder('h')
+        .innerJoin(Volunteer, 'v', 'v.id = h.volunteer_id')
+        .where('h.id = :visitId', { visitId })
+        .andWhere('(CAST(:scope AS uuid) IS NULL OR v.branch_id = :scope)', { scope: branchScopeOf(actor) })
+        .getOne();
+      if (!found) {
+        throw new NotFoundError('Home visit');
+      }
+      const volunteer = await this.volunteers.requireInScope(em, actor, found.volunteerId, true);
+      const visit = await em.findOneOrFail(HomeVisit, {
+        where: { id: visitId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (visit.outcome !== null) {
+        throw new InvalidTransitionError(
+          `This visit's outcome is already recorded (${visit.outcome})`,
+          'outcome_recorded',
+        );
+      }
+      if (volunteer.status !== 'active') {
+        throw new InvalidTransitionError(`The application is ${volunteer.status}`, 'volunteer_not_active');
+      }
+      const now = new Date();
+      await em.update(
+        HomeVisit,
+        { id: visitId },
+        { outcome: dto.outcome, notes: dto.notes ?? null, outcomeAt: now, outcomeBy: actor.id },
+      );
+      if (dto.outcome === 'declined') {
+        await em.update(Volunteer, { id: volunteer.id }, { status: 'declined', closedAt: now });
+        volunteer.status = 'declined';
+      }
+      await this.readiness.refresh(em, volunteer, now);
+      await this.audit.record(em, actor, {
+        action: `home_visit.${dto.outcome}`,
+        branchId: volunteer.branchId,
+        volunteerId: volunteer.id,
+        details: { homeVisitId: visitId },
+      });
+      return em.findOneByOrFail(HomeVisit, { id: visitId });
+    });
+  }
+}

@@ -1,0 +1,111 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Attestation } from '../attestations/attestation.entity';
+import { todayInCopenhagen } from '../common/dates';
+import { APP_CONFIG, AppConfig } from '../config/env';
+import { CurriculumService } from '../courses/curriculum.service';
+import { HomeVisit } from '../home-visits/home-visit.entity';
+import { Volunteer } from '../volunteers/volunteer.entity';
+import { assessReadiness, deriveStage, Readiness, ReadinessRecords, Stage } from './readiness';
+
+export interface ReadinessChange {
+  readiness: Readiness;
+  stage: Stage;
+  matchableSince: Date | null;
+  becameMatchable: boolean;
+  stoppedBeingMatchable: boolean;
+}
+
+/**
+ * Loads a volunteer's records for the pure readiness rules and keeps the stored stage and
+ * `matchableSince` in step, inside the transaction of the change that moved them.
+ */
+@Injectable()
+export class ReadinessService {
+  private readonly logger = new Logger(ReadinessService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly curriculum: CurriculumService,
+  ) {}
+
+  async assess(em: EntityManager, volunteer: Volunteer, now = new Date()): Promise<Readiness> {
+    return assessReadiness(await this.loadRecords(em, volunteer, now));
+  }
+
+  /**
+   * Re-derives readiness after a change and stores stage and matchableSince when they
+   * moved. Call it inside the change's transaction with the volunteer row locked.
+   */
+  async refresh(em: EntityManager, volunteer: Volunteer, now = new Date()): Promise<ReadinessChange> {
+    const readiness = await this.assess(em, volunteer, now);
+    const stage = deriveStage(volunteer.status, readiness);
+    const wasMatchable = volunteer.matchableSince !== null;
+    const matchableSince = readiness.matchable ? (volunteer.matchableSince ?? now) : null;
+    if (stage !== volunteer.stage || matchableSince !== volunteer.matchableSince) {
+      await em.update(Volunteer, { id: volunteer.id }, { stage, matchableSince });
+      volunteer.stage = stage;
+      volunteer.matchableSince = matchableSince;
+    }
+    return {
+      readiness,
+      stage,
+      matchableSince,
+      becameMatchable: !wasMatchable && readiness.matchable,
+      stoppedBeingMatchable: wasMatchable && !readiness.matchable,
+    };
+  }
+
+  /**
+   * Time alone can end readiness (a certificate expires without anyone writing), so the
+   * stored stage of matchable volunteers is re-derived regularly. Returns how many moved.
+   */
+  async refreshLapsed(now = new Date()): Promise<number> {
+    const ids: { id: string }[] = await this.db.query(
+      `SELECT id FROM volunteer WHERE stage = 'matchable'`,
+    );
+    let moved = 0;
+    for (const { id } of ids) {
+      await this.db.transaction(async (em) => {
+        const volunteer = await em.findOne(Volunteer, {
+          where: { id },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (volunteer && (await this.refresh(em, volunteer, now)).stoppedBeingMatchable) {
+          moved += 1;
+        }
+      });
+    }
+    if (moved > 0) {
+      this.logger.log(`${moved} volunteer(s) are no longer matchable`);
+    }
+    return moved;
+  }
+
+  private async loadRecords(
+    em: EntityManager,
+    volunteer: Volunteer,
+    now: Date,
+  ): Promise<ReadinessRecords> {
+    const [homeVisits, attestations, curriculum] = await Promise.all([
+      em.find(HomeVisit, { where: { volunteerId: volunteer.id } }),
+      em.find(Attestation, { where: { volunteerId: volunteer.id } }),
+      this.curriculum.get(em),
+    ]);
+    return {
+      status: volunteer.status,
+      homeVisits,
+      attestations,
+      // Attendance arrives with the courses module.
+      attendedSessions: [],
+      curriculum: {
+        requiredHours: curriculum.requiredHours,
+        mandatoryTopics: curriculum.topics.filter((t) => t.mandatory).map((t) => t.code),
+      },
+      attestationValidMonths: this.config.attestationValidMonths,
+      today: todayInCopenhagen(now),
+    };
+  }
+}

@@ -1,0 +1,14 @@
+import { toIsoWithOffset } from '../common/dates';
+import type { Readiness } from './readiness';
+
+export function toReadinessView(readiness: Readiness, matchableSince: Date | null) {
+  return {
+    matchable: readiness.matchable,
+    matchableSince: toIsoWithOffset(matchableSince),
+    requirements: readiness.requirements.map((r) =>
+      r.key === 'home_visit'
+        ? { ...r, detail: { ...r.detail, nextVisitAt: toIsoWithOffset(r.detail.nextVisitAt) } }
+        : r,
+    ),
+  };
+}

@@ -1,0 +1,41 @@
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { STAGES, type Stage } from '../../readiness/readiness';
+
+export class ListVolunteersQuery {
+  /** Branch code; a coordinator's own branch is applied regardless. */
+  @IsOptional()
+  @IsString()
+  @Length(2, 40)
+  branch?: string;
+
+  @IsOptional()
+  @IsIn(STAGES, { message: `stage must be one of ${STAGES.join(', ')}` })
+  stage?: Stage;
+
+  /** Matches first name, last name or email, case-insensitively. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
+  @IsBoolean({ message: 'matchable must be true or false' })
+  matchable?: boolean;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(500)
+  limit: number = 50;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'offset must be a whole number' })
+  @Min(0)
+  offset: number = 0;
+}

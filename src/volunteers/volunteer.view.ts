@@ -1,0 +1,59 @@
+import { attestationValidUntil, deriveStage, Readiness } from '../readiness/readiness';
+import { toReadinessView } from '../readiness/readiness.view';
+import type { Attestation } from '../attestations/attestation.entity';
+import type { Branch } from '../branches/branch.entity';
+import { toIsoWithOffset } from '../common/dates';
+import type { HomeVisit } from '../home-visits/home-visit.entity';
+import type { Volunteer } from './volunteer.entity';
+
+export const toHomeVisitView = (visit: HomeVisit) => ({
+  id: visit.id,
+  volunteerId: visit.volunteerId,
+  scheduledAt: toIsoWithOffset(visit.scheduledAt),
+  outcome: visit.outcome,
+  notes: visit.notes,
+  outcomeAt: toIsoWithOffset(visit.outcomeAt),
+});
+
+export const toAttestationView = (attestation: Attestation, validMonths: number) => ({
+  id: attestation.id,
+  requestedOn: attestation.requestedOn,
+  receivedOn: attestation.receivedOn,
+  result: attestation.result,
+  validUntil: attestationValidUntil(attestation.receivedOn, validMonths),
+});
+
+export function toVolunteerView(
+  described: {
+    volunteer: Volunteer;
+    readiness: Readiness;
+    branch: Branch;
+    homeVisits: HomeVisit[];
+    attestations: Attestation[];
+  },
+  validMonths: number,
+) {
+  const { volunteer, readiness, branch } = described;
+  return {
+    id: volunteer.id,
+    firstName: volunteer.firstName,
+    lastName: volunteer.lastName,
+    email: volunteer.email,
+    phone: volunteer.phone,
+    postcode: volunteer.postcode,
+    branchCode: branch.code,
+    // Derived afresh: the stored stage may trail a certificate that expired today.
+    stage: deriveStage(volunteer.status, readiness),
+    matchable: readiness.matchable,
+    motivation: volunteer.motivation,
+    experience: volunteer.experience,
+    availability: volunteer.availability,
+    languages: volunteer.languages,
+    locale: volunteer.locale,
+    appliedAt: toIsoWithOffset(volunteer.createdAt),
+    consentAt: toIsoWithOffset(volunteer.consentAt),
+    readiness: toReadinessView(readiness, volunteer.matchableSince),
+    homeVisits: described.homeVisits.map(toHomeVisitView),
+    attestations: described.attestations.map((a) => toAttestationView(a, validMonths)),
+  };
+}

@@ -1,0 +1,62 @@
+import { Controller, Get, HttpCode, Inject, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { StaffGuard } from '../auth/staff.guard';
+import type { Actor } from '../common/auth/actor';
+import { CurrentActor, CurrentVolunteerId } from '../common/auth/decorators';
+import { UuidParam } from '../common/validation';
+import { APP_CONFIG, AppConfig } from '../config/env';
+import { deriveStage } from '../readiness/readiness';
+import { toReadinessView } from '../readiness/readiness.view';
+import { ListVolunteersQuery } from './dto/list-volunteers.query';
+import { PortalGuard } from './portal.guard';
+import { toVolunteerView } from './volunteer.view';
+import { VolunteersService } from './volunteers.service';
+
+@ApiTags('volunteers')
+@ApiBearerAuth()
+@UseGuards(StaffGuard)
+@Controller('api/v1/volunteers')
+export class VolunteersApiController {
+  constructor(
+    private readonly volunteers: VolunteersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  list(@CurrentActor() actor: Actor, @Query() query: ListVolunteersQuery) {
+    return this.volunteers.list(actor, query);
+  }
+
+  @Get(':id')
+  async detail(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+    return toVolunteerView(await this.volunteers.detail(actor, id), this.config.attestationValidMonths);
+  }
+
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  async withdraw(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+    return toVolunteerView(await this.volunteers.withdraw(actor, id), this.config.attestationValidMonths);
+  }
+}
+
+@ApiTags('me')
+@ApiBearerAuth()
+@UseGuards(PortalGuard)
+@Controller('api/v1/me')
+export class MeApiController {
+  constructor(private readonly volunteers: VolunteersService) {}
+
+  @Get()
+  async me(@CurrentVolunteerId() volunteerId: string) {
+    const { volunteer, readiness } = await this.volunteers.ownView(volunteerId);
+    return {
+      id: volunteer.id,
+      firstName: volunteer.firstName,
+      stage: deriveStage(volunteer.status, readiness),
+      readiness: toReadinessView(readiness, volunteer.matchableSince),
+      // Courses and the calendar feed arrive with the courses module.
+      bookings: [],
+      calendarUrl: null,
+    };
+  }
+}

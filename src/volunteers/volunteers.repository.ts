@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Stage } from '../readiness/readiness';
+import { Volunteer } from './volunteer.entity';
+
+export interface VolunteerListFilter {
+  /** The actor's branch scope; null for all branches. */
+  branchId: string | null;
+  branchCode?: string;
+  stage?: Stage;
+  q?: string;
+  matchable?: boolean;
+  limit: number;
+  offset: number;
+}
+
+export interface VolunteerListRow {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  branchCode: string;
+  stage: Stage;
+  matchable: boolean;
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+@Injectable()
+export class VolunteersRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * One query for the page and its total, whatever the page size: stage and matchable
+   * are stored on the row by readiness, so nothing is computed per row.
+   */
+  async list(filter: VolunteerListFilter): Promise<{ items: VolunteerListRow[]; total: number }> {
+    const where = `
+      ($1::uuid IS NULL OR v.branch_id = $1)
+      AND ($2::text IS NULL OR b.code = $2)
+      AND ($3::text IS NULL OR v.stage = $3)
+      AND ($4::boolean IS NULL OR (v.stage = 'matchable') = $4)
+      AND ($5::text IS NULL
+           OR v.first_name || ' ' || v.last_name ILIKE $5
+           OR v.email ILIKE $5)`;
+    const params = [
+      filter.branchId,
+      filter.branchCode ?? null,
+      filter.stage ?? null,
+      filter.matchable ?? null,
+      filter.q ? `%${escapeLike(filter.q)}%` : null,
+    ];
+    const rows: (VolunteerListRow & { total: string })[] = await this.db.query(
+      `SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName", v.email,
+              b.code AS "branchCode", v.stage, v.stage = 'matchable' AS matchable,
+              count(*) OVER () AS total
+         FROM volunteer v
+         JOIN branch b ON b.id = v.branch_id
+        WHERE ${where}
+        ORDER BY v.created_at DESC, v.id
+        LIMIT $6 OFFSET $7`,
+      [...params, filter.limit, filter.offset],
+    );
+    if (rows.length > 0 || filter.offset === 0) {
+      return { items: rows.map(({ total: _, ...item }) => item), total: Number(rows[0]?.total ?? 0) };
+    }
+    // Paged past the end: the window count saw no rows, so count separately.
+    const [{ total }]: { total: string }[] = await this.db.query(
+      `SELECT count(*) AS total FROM volunteer v JOIN branch b ON b.id = v.branch_id WHERE ${where}`,
+      params,
+    );
+    return { items: [], total: Number(total) };
+  }
+
+  /** A volunteer inside the branch scope, locked for the rest of the transaction when asked. */
+  findInScope(em: EntityManager, id: string, branchId: string | null, lock = false) {
+    return em.findOne(Volunteer, {
+      where: branchId === null ? { id } : { id, branchId },
+      lock: lock ? { mode: 'pessimistic_write' } : undefined,
+    });
+  }
+
+  findActiveByEmail(em: EntityManager, email: string) {
+    return em.findOne(Volunteer, { where: { email, status: 'active' } });
+  }
+}

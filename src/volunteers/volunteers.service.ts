@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Attestation } from '../attestations/attestation.entity';
+import { AuditService } from '../audit/audit.service';
+import { Branch } from '../branches/branch.entity';
+import { Actor, branchScopeOf } from '../common/auth/actor';
+import { InvalidTransitionError, NotFoundError } from '../common/errors';
+import { hashToken } from '../common/tokens';
+import { HomeVisit } from '../home-visits/home-visit.entity';
+import { ReadinessService } from '../readiness/readiness.service';
+import { ListVolunteersQuery } from './dto/list-volunteers.query';
+import { PortalToken } from './portal-token.entity';
+import { Volunteer } from './volunteer.entity';
+import { VolunteersRepository } from './volunteers.repository';
+
+@Injectable()
+export class VolunteersService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly volunteers: VolunteersRepository,
+    private readonly readiness: ReadinessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * The volunteer if the actor may see them. Another branch's volunteer is "not found",
+   * never "forbidden", so ids do not reveal that a person exists.
+   */
+  async requireInScope(em: EntityManager, actor: Actor, id: string, lock = false): Promise<Volunteer> {
+    const volunteer = await this.volunteers.findInScope(em, id, branchScopeOf(actor), lock);
+    if (!volunteer) {
+      throw new NotFoundError('Volunteer');
+    }
+    return volunteer;
+  }
+
+  list(actor: Actor, query: ListVolunteersQuery) {
+    return this.volunteers.list({ ...query, branchCode: query.branch, branchId: branchScopeOf(actor) });
+  }
+
+  async detail(actor: Actor, id: string) {
+    return this.db.transaction(async (em) => {
+      const volunteer = await this.requireInScope(em, actor, id);
+      return this.describe(em, volunteer);
+    });
+  }
+
+  async withdraw(actor: Actor, id: string) {
+    return this.db.transaction(async (em) => {
+      const volunteer = await this.requireInScope(em, actor, id, true);
+      if (volunteer.status !== 'active') {
+        throw new InvalidTransitionError(
+          `The application is already ${volunteer.status}`,
+          'volunteer_not_active',
+        );
+      }
+      await em.update(Volunteer, { id }, { status: 'withdrawn', closedAt: new Date() });
+      volunteer.status = 'withdrawn';
+      await this.readiness.refresh(em, volunteer);
+      await this.audit.record(em, actor, {
+        action: 'volunteer.withdrawn',
+        branchId: volunteer.branchId,
+        volunteerId: id,
+      });
+      return this.describe(em, volunteer);
+    });
+  }
+
+  /** The volunteer behind a portal token, or null. */
+  async findByPortalToken(token: string): Promise<Volunteer | null> {
+    return this.db
+      .getRepository(Volunteer)
+      .createQueryBuilder('v')
+      .innerJoin(PortalToken, 't', 't.volunteer_id = v.id')
+      .where('t.token_hash = :hash', { hash: hashToken(token) })
+      .getOne();
+  }
+
+  /** What the volunteer sees of themselves on their personal page and at /api/v1/me. */
+  async ownView(volunteerId: string) {
+    return this.db.transaction(async (em) => {
+      const volunteer = await em.findOneByOrFail(Volunteer, { id: volunteerId });
+      const [readiness, branch, coordinators] = await Promise.all([
+        this.readiness.assess(em, volunteer),
+        em.findOneByOrFail(Branch, { id: volunteer.branchId }),
+        em.query(
+          `SELECT name, email FROM staff_user WHERE role = 'coordinator' AND branch_id = $1 ORDER BY created_at`,
+          [volunteer.branchId],
+        ) as Promise<{ name: string; email: string }[]>,
+      ]);
+      return { volunteer, readiness, branch, coordinators };
+    });
+  }
+
+  private async describe(em: EntityManager, volunteer: Volunteer) {
+    const [readiness, branch, homeVisits, attestations] = await Promise.all([
+      this.readiness.assess(em, volunteer),
+      em.findOneByOrFail(Branch, { id: volunteer.branchId }),
+      em.find(HomeVisit, { where: { volunteerId: volunteer.id }, order: { scheduledAt: 'ASC' } }),
+      em.find(Attestation, { where: { volunteerId: volunteer.id }, order: { receivedOn: 'ASC' } }),
+    ]);
+    return { volunteer, readiness, branch, homeVisits, attestations };
+  }
+}
