@@ -1,4 +1,4 @@
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import hbs from 'hbs';
 import { join } from 'node:path';
@@ -21,7 +21,9 @@ export function configureApp(app: NestExpressApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('Klar API')
-      .setDescription('From volunteer application to a volunteer ready to be matched with a family.')
+      .setDescription(
+        'From volunteer application to a volunteer ready to be matched with a family.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

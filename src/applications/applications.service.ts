@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { Branch } from '../branches/branch.entity';
 import { InvalidInputError } from '../common/errors';
 import { hashToken, newToken } from '../common/tokens';
-import { APP_CONFIG, AppConfig } from '../config/env';
+import { APP_CONFIG, type AppConfig } from '../config/env';
 import { MailerService, OutgoingEmail } from '../notifications/mailer.service';
 import { PortalToken } from '../volunteers/portal-token.entity';
 import { Volunteer } from '../volunteers/volunteer.entity';
@@ -35,7 +35,9 @@ export class ApplicationsService {
   async apply(dto: CreateApplicationDto): Promise<void> {
     if (dto.courseId !== undefined) {
       // Courses arrive with the courses module; until then no course can be booked.
-      throw new InvalidInputError([{ field: 'courseId', message: 'no course open for booking has this id' }]);
+      throw new InvalidInputError([
+        { field: 'courseId', message: 'no course open for booking has this id' },
+      ]);
     }
     let email: OutgoingEmail;
     try {
@@ -92,7 +94,12 @@ export class ApplicationsService {
     return this.emailFor(volunteer, branch, token, 'application-received');
   }
 
-  private emailFor(volunteer: Volunteer, branch: Branch, token: string, template: string): OutgoingEmail {
+  private emailFor(
+    volunteer: Volunteer,
+    branch: Branch,
+    token: string,
+    template: string,
+  ): OutgoingEmail {
     return {
       to: volunteer.email,
       template,

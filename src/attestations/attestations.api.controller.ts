@@ -4,7 +4,7 @@ import { StaffGuard } from '../auth/staff.guard';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor } from '../common/auth/decorators';
 import { UuidParam } from '../common/validation';
-import { APP_CONFIG, AppConfig } from '../config/env';
+import { APP_CONFIG, type AppConfig } from '../config/env';
 import { toAttestationView } from '../volunteers/volunteer.view';
 import { AttestationsService } from './attestations.service';
 import { RecordAttestationDto } from './dto/record-attestation.dto';
@@ -20,7 +20,11 @@ export class AttestationsApiController {
   ) {}
 
   @Post()
-  async record(@CurrentActor() actor: Actor, @UuidParam() volunteerId: string, @Body() dto: RecordAttestationDto) {
+  async record(
+    @CurrentActor() actor: Actor,
+    @UuidParam() volunteerId: string,
+    @Body() dto: RecordAttestationDto,
+  ) {
     const attestation = await this.attestations.record(actor, volunteerId, dto);
     return toAttestationView(attestation, this.config.attestationValidMonths);
   }

@@ -32,7 +32,10 @@ export class AttestationsService {
     return this.db.transaction(async (em) => {
       const volunteer = await this.volunteers.requireInScope(em, actor, volunteerId, true);
       if (volunteer.status !== 'active') {
-        throw new InvalidTransitionError(`The application is ${volunteer.status}`, 'volunteer_not_active');
+        throw new InvalidTransitionError(
+          `The application is ${volunteer.status}`,
+          'volunteer_not_active',
+        );
       }
       const attestation = await em.save(
         em.create(Attestation, {

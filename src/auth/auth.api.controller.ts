@@ -30,6 +30,12 @@ export class AuthApiController {
   @Roles('admin')
   async createUser(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto) {
     const user = await this.users.create(actor, dto);
-    return { id: user.id, email: user.email, name: user.name, role: user.role, branchCode: user.branchCode };
+    return {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      branchCode: user.branchCode,
+    };
   }
 }

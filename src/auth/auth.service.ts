@@ -4,7 +4,7 @@ import { DataSource, LessThan } from 'typeorm';
 import type { Actor } from '../common/auth/actor';
 import { UnauthorizedError } from '../common/errors';
 import { hashToken, newToken } from '../common/tokens';
-import { APP_CONFIG, AppConfig } from '../config/env';
+import { APP_CONFIG, type AppConfig } from '../config/env';
 import { AuthToken } from './auth-token.entity';
 import { LoginLimiter } from './login-limiter';
 import { decoyPasswordHash, verifyPassword } from './passwords';

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { Branch } from '../branches/branch.entity';
 import type { Actor } from '../common/auth/actor';
 import { ConflictError, InvalidInputError } from '../common/errors';
-import { APP_CONFIG, AppConfig } from '../config/env';
+import { APP_CONFIG, type AppConfig } from '../config/env';
 import { CreateUserDto } from './dto/create-user.dto';
 import { hashPassword } from './passwords';
 import { StaffUser } from './staff-user.entity';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
@@ -107,12 +107,14 @@ function wantsJson(request: Request): boolean {
   );
 }
 
-function isBodyParserError(error: unknown): error is { type: string; status: number; message: string } {
+function isBodyParserError(
+  error: unknown,
+): error is { type: string; status: number; message: string } {
   return (
     typeof error === 'object' &&
     error !== null &&
     typeof (error as { type?: unknown }).type === 'string' &&
     typeof (error as { status?: unknown }).status === 'number' &&
-    (error as { status: number }).status < HttpStatus.INTERNAL_SERVER_ERROR
+    (error as { status: number }).status < 500
   );
 }

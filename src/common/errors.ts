@@ -3,7 +3,8 @@
  * to one, so rules stay free of transport concerns.
  */
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'not_found' | 'conflict' | 'forbidden' | 'unauthorized' | 'invalid' | 'too_many';
+  abstract readonly kind:
+    'not_found' | 'conflict' | 'forbidden' | 'unauthorized' | 'invalid' | 'too_many';
   constructor(
     message: string,
     readonly code: string,

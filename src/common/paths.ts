@@ -14,5 +14,7 @@ function findRoot(from: string): string {
   return dir;
 }
 
-export const PROJECT_ROOT = findRoot(__dirname);
+// The build is CommonJS and knows its folder; the tests run the sources as ES modules,
+// where __dirname does not exist, from the project root.
+export const PROJECT_ROOT = findRoot(typeof __dirname === 'string' ? __dirname : process.cwd());
 export const VIEWS_DIR = join(PROJECT_ROOT, 'views');

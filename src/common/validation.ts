@@ -1,4 +1,10 @@
-import { BadRequestException, Param, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
+import {
+  BadRequestException,
+  Param,
+  ParseUUIDPipe,
+  type ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
 import type { FieldError } from './errors';
 
 /** Flattens class-validator's tree into `[{field: 'sessions.0.startsAt', message}]`. */
@@ -33,6 +39,7 @@ export const UuidParam = (name = 'id') =>
   Param(
     name,
     new ParseUUIDPipe({
-      exceptionFactory: () => new RequestValidationError([{ field: name, message: `${name} must be a UUID` }]),
+      exceptionFactory: () =>
+        new RequestValidationError([{ field: name, message: `${name} must be a UUID` }]),
     }),
   );

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { isRealDate, parseInstant } from './dates';
 
 /** `YYYY-MM-DD` naming a day that exists. */

@@ -14,10 +14,8 @@ export class CurriculumService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async get(em: EntityManager = this.db.manager): Promise<CurriculumSnapshot> {
-    const [settings, topics] = await Promise.all([
-      em.findOneByOrFail(Curriculum, { id: true }),
-      em.find(Topic, { order: { position: 'ASC' } }),
-    ]);
+    const settings = await em.findOneByOrFail(Curriculum, { id: true });
+    const topics = await em.find(Topic, { order: { position: 'ASC' } });
     return { requiredHours: settings.requiredHours, topics };
   }
 }

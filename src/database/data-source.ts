@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations';
 import { Attestation } from '../attestations/attestation.entity';
 import { AuditEvent } from '../audit/audit-event.entity';

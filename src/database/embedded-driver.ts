@@ -46,7 +46,11 @@ export function createEmbeddedDriver(dataDir: string | undefined) {
     private readonly client = new EmbeddedClient();
 
     connect(
-      callback: (err: Error | null, client?: EmbeddedClient, release?: (err?: Error) => void) => void,
+      callback: (
+        err: Error | null,
+        client?: EmbeddedClient,
+        release?: (err?: Error) => void,
+      ) => void,
     ): void {
       session
         .acquire()

@@ -27,7 +27,11 @@ export class HomeVisitsApiController {
 
   @Post('home-visits/:id/outcome')
   @HttpCode(200)
-  async recordOutcome(@CurrentActor() actor: Actor, @UuidParam() visitId: string, @Body() dto: RecordOutcomeDto) {
+  async recordOutcome(
+    @CurrentActor() actor: Actor,
+    @UuidParam() visitId: string,
+    @Body() dto: RecordOutcomeDto,
+  ) {
     return toHomeVisitView(await this.homeVisits.recordOutcome(actor, visitId, dto));
   }
 }

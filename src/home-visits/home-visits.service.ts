@@ -66,7 +66,9 @@ export class HomeVisitsService {
         .createQueryBuilder('h')
         .innerJoin(Volunteer, 'v', 'v.id = h.volunteer_id')
         .where('h.id = :visitId', { visitId })
-        .andWhere('(CAST(:scope AS uuid) IS NULL OR v.branch_id = :scope)', { scope: branchScopeOf(actor) })
+        .andWhere('(CAST(:scope AS uuid) IS NULL OR v.branch_id = :scope)', {
+          scope: branchScopeOf(actor),
+        })
         .getOne();
       if (!found) {
         throw new NotFoundError('Home visit');
@@ -83,7 +85,10 @@ export class HomeVisitsService {
         );
       }
       if (volunteer.status !== 'active') {
-        throw new InvalidTransitionError(`The application is ${volunteer.status}`, 'volunteer_not_active');
+        throw new InvalidTransitionError(
+          `The application is ${volunteer.status}`,
+          'volunteer_not_active',
+        );
       }
       const now = new Date();
       await em.update(

@@ -11,7 +11,11 @@ export interface RenderedEmail {
   html: string;
 }
 
-type Compiled = { subject: HandlebarsTemplateDelegate; text: HandlebarsTemplateDelegate; html: HandlebarsTemplateDelegate };
+type Compiled = {
+  subject: HandlebarsTemplateDelegate;
+  text: HandlebarsTemplateDelegate;
+  html: HandlebarsTemplateDelegate;
+};
 
 /**
  * `views/emails/<name>.<locale>.{subject,text,html}.hbs`. Plain-text parts are compiled
@@ -34,7 +38,8 @@ export class EmailTemplates {
     const key = `${name}.${locale}`;
     let compiled = this.cache.get(key);
     if (!compiled) {
-      const read = (part: string) => readFileSync(join(VIEWS_DIR, 'emails', `${key}.${part}.hbs`), 'utf8');
+      const read = (part: string) =>
+        readFileSync(join(VIEWS_DIR, 'emails', `${key}.${part}.hbs`), 'utf8');
       compiled = {
         subject: Handlebars.compile(read('subject'), { noEscape: true }),
         text: Handlebars.compile(read('text'), { noEscape: true }),

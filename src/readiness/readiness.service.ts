@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Attestation } from '../attestations/attestation.entity';
 import { todayInCopenhagen } from '../common/dates';
-import { APP_CONFIG, AppConfig } from '../config/env';
+import { APP_CONFIG, type AppConfig } from '../config/env';
 import { CurriculumService } from '../courses/curriculum.service';
 import { HomeVisit } from '../home-visits/home-visit.entity';
 import { Volunteer } from '../volunteers/volunteer.entity';
@@ -39,7 +39,11 @@ export class ReadinessService {
    * Re-derives readiness after a change and stores stage and matchableSince when they
    * moved. Call it inside the change's transaction with the volunteer row locked.
    */
-  async refresh(em: EntityManager, volunteer: Volunteer, now = new Date()): Promise<ReadinessChange> {
+  async refresh(
+    em: EntityManager,
+    volunteer: Volunteer,
+    now = new Date(),
+  ): Promise<ReadinessChange> {
     const readiness = await this.assess(em, volunteer, now);
     const stage = deriveStage(volunteer.status, readiness);
     const wasMatchable = volunteer.matchableSince !== null;
@@ -89,11 +93,10 @@ export class ReadinessService {
     volunteer: Volunteer,
     now: Date,
   ): Promise<ReadinessRecords> {
-    const [homeVisits, attestations, curriculum] = await Promise.all([
-      em.find(HomeVisit, { where: { volunteerId: volunteer.id } }),
-      em.find(Attestation, { where: { volunteerId: volunteer.id } }),
-      this.curriculum.get(em),
-    ]);
+    // One connection runs one query at a time, so a transaction's reads go in sequence.
+    const homeVisits = await em.find(HomeVisit, { where: { volunteerId: volunteer.id } });
+    const attestations = await em.find(Attestation, { where: { volunteerId: volunteer.id } });
+    const curriculum = await this.curriculum.get(em);
     return {
       status: volunteer.status,
       homeVisits,

@@ -2,7 +2,7 @@ import {
   assessReadiness,
   attestationValidUntil,
   deriveStage,
-  ReadinessRecords,
+  type ReadinessRecords,
 } from './readiness';
 
 const mandatoryTopics = ['frameworks', 'boundaries', 'uncrc', 'child_safety'];
@@ -12,7 +12,10 @@ const fullCourse = [
   { hours: 5, topics: ['uncrc', 'diverse_families'] },
   { hours: 5, topics: ['child_safety'] },
 ];
-const approvedVisit = { outcome: 'approved' as const, scheduledAt: new Date('2026-09-01T15:00:00Z') };
+const approvedVisit = {
+  outcome: 'approved' as const,
+  scheduledAt: new Date('2026-09-01T15:00:00Z'),
+};
 const cleanCertificate = {
   receivedOn: '2026-01-10',
   result: 'clean' as const,
@@ -94,7 +97,11 @@ describe(assessReadiness.name, () => {
   });
 
   it('should treat a certificate as valid through its last day and expired the day after', () => {
-    const base = { homeVisits: [approvedVisit], attestations: [cleanCertificate], attendedSessions: fullCourse };
+    const base = {
+      homeVisits: [approvedVisit],
+      attestations: [cleanCertificate],
+      attendedSessions: fullCourse,
+    };
     // received 2026-01-10, 24 months: valid to 2028-01-09 inclusive
     expect(assessReadiness(records({ ...base, today: '2028-01-09' })).matchable).toBe(true);
     const expired = assessReadiness(records({ ...base, today: '2028-01-10' }));
@@ -110,7 +117,10 @@ describe(assessReadiness.name, () => {
     const result = assessReadiness(
       records({ attestations: [renewed, cleanCertificate], today: '2028-06-01' }),
     );
-    expect(result.requirements[1]).toMatchObject({ met: true, detail: { validUntil: '2029-11-30' } });
+    expect(result.requirements[1]).toMatchObject({
+      met: true,
+      detail: { validUntil: '2029-11-30' },
+    });
   });
 
   it('should use the configured renewal period', () => {
@@ -135,7 +145,10 @@ describe(assessReadiness.name, () => {
 
   it('should read a pending visit as scheduled and a lone follow-up as needing a new visit', () => {
     const pendingAt = new Date('2026-12-01T09:00:00Z');
-    const followUp = { outcome: 'follow_up' as const, scheduledAt: new Date('2026-11-01T09:00:00Z') };
+    const followUp = {
+      outcome: 'follow_up' as const,
+      scheduledAt: new Date('2026-11-01T09:00:00Z'),
+    };
     const pending = { outcome: null, scheduledAt: pendingAt };
     expect(assessReadiness(records({ homeVisits: [followUp] })).requirements[0].detail).toEqual({
       state: 'follow_up',
@@ -179,9 +192,9 @@ describe(deriveStage.name, () => {
   });
 
   it('should report a closed application by its status', () => {
-    expect(stageOf({ status: 'declined', homeVisits: [{ ...approvedVisit, outcome: 'declined' }] })).toBe(
-      'declined',
-    );
+    expect(
+      stageOf({ status: 'declined', homeVisits: [{ ...approvedVisit, outcome: 'declined' }] }),
+    ).toBe('declined');
     expect(stageOf({ status: 'withdrawn', homeVisits: [approvedVisit] })).toBe('withdrawn');
   });
 });

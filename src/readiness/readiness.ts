@@ -80,7 +80,9 @@ export function deriveStage(status: VolunteerStatus, readiness: Readiness): Stag
     case 'scheduled':
     case 'follow_up':
       return 'visit_scheduled';
-    default:
+    case 'declined': // only with status declined, handled above
+    case 'not_scheduled':
+    case undefined:
       return 'applied';
   }
 }

@@ -3,10 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AttestationsService } from '../attestations/attestations.service';
 import { UsersService } from '../auth/users.service';
+import { Branch } from '../branches/branch.entity';
 import { BranchesService } from '../branches/branches.service';
 import { Actor } from '../common/auth/actor';
 import { hashToken } from '../common/tokens';
-import { APP_CONFIG, AppConfig } from '../config/env';
+import { APP_CONFIG, type AppConfig } from '../config/env';
 import { HomeVisitsService } from '../home-visits/home-visits.service';
 import { PortalToken } from '../volunteers/portal-token.entity';
 import { Volunteer } from '../volunteers/volunteer.entity';
@@ -48,13 +49,17 @@ export class SeedService implements OnApplicationBootstrap {
 
   demoLogins() {
     return this.config.seedDemo
-      ? { emails: [DEMO_COORDINATOR, DEMO_ADMIN], password: DEMO_PASSWORD, portalToken: DEMO_PORTAL_TOKEN }
+      ? {
+          emails: [DEMO_COORDINATOR, DEMO_ADMIN],
+          password: DEMO_PASSWORD,
+          portalToken: DEMO_PORTAL_TOKEN,
+        }
       : null;
   }
 
   private async seedDemoOnce(): Promise<void> {
-    const seeded = await this.db.query(`SELECT 1 FROM branch WHERE code = 'koebenhavn'`);
-    if (seeded.length > 0) {
+    const seeded = await this.db.getRepository(Branch).existsBy({ code: 'koebenhavn' });
+    if (seeded) {
       return;
     }
     this.logger.log('Seeding demo data');
@@ -70,7 +75,11 @@ export class SeedService implements OnApplicationBootstrap {
       name: 'Home-Start København',
       postcodes: ['1000', '1050', '1100', '2100', '2200', '2300', '2400', '2500'],
     });
-    await this.branches.create(system, { code: 'aarhus', name: 'Home-Start Aarhus', postcodes: ['8000', '8200'] });
+    await this.branches.create(system, {
+      code: 'aarhus',
+      name: 'Home-Start Aarhus',
+      postcodes: ['8000', '8200'],
+    });
     const coordinator = await this.users.create(system, {
       email: DEMO_COORDINATOR,
       name: 'Karen Koordinator',
@@ -83,17 +92,29 @@ export class SeedService implements OnApplicationBootstrap {
 
     const anna = await this.volunteer(branchId, 'Anna', 'Jensen', '2200', 10);
     const bo = await this.volunteer(branchId, 'Bo', 'Nielsen', '2300', 6);
-    const camilla = await this.volunteer(branchId, 'Camilla', 'Hansen', '2100', 30, DEMO_PORTAL_TOKEN);
+    const camilla = await this.volunteer(
+      branchId,
+      'Camilla',
+      'Hansen',
+      '2100',
+      30,
+      DEMO_PORTAL_TOKEN,
+    );
     const dorthe = await this.volunteer(branchId, 'Dorthe', 'Larsen', '2400', 25);
     const erik = await this.volunteer(branchId, 'Erik', 'Poulsen', '2500', 20);
     void anna; // stays "applied", waiting for a visit for more than 7 days
 
-    await this.homeVisits.schedule(actor, bo.id, { scheduledAt: new Date(Date.now() + 3 * DAY).toISOString() });
+    await this.homeVisits.schedule(actor, bo.id, {
+      scheduledAt: new Date(Date.now() + 3 * DAY).toISOString(),
+    });
 
     const visit = await this.homeVisits.schedule(actor, camilla.id, {
       scheduledAt: new Date(Date.now() - 20 * DAY).toISOString(),
     });
-    await this.homeVisits.recordOutcome(actor, visit.id, { outcome: 'approved', notes: 'Forstår konceptet og rammerne.' });
+    await this.homeVisits.recordOutcome(actor, visit.id, {
+      outcome: 'approved',
+      notes: 'Forstår konceptet og rammerne.',
+    });
     await this.attestations.record(actor, camilla.id, {
       requestedOn: isoDate(Date.now() - 18 * DAY),
       receivedOn: isoDate(Date.now() - 10 * DAY),
@@ -104,7 +125,10 @@ export class SeedService implements OnApplicationBootstrap {
       scheduledAt: new Date(Date.now() - 15 * DAY).toISOString(),
     });
     await this.homeVisits.recordOutcome(actor, dortheVisit.id, { outcome: 'approved' });
-    await this.attestations.record(actor, dorthe.id, { receivedOn: isoDate(Date.now() - 2 * DAY), result: 'has_entries' });
+    await this.attestations.record(actor, dorthe.id, {
+      receivedOn: isoDate(Date.now() - 2 * DAY),
+      result: 'has_entries',
+    });
 
     await this.volunteers.withdraw(actor, erik.id);
   }
@@ -141,7 +165,10 @@ export class SeedService implements OnApplicationBootstrap {
         }),
       );
       if (portalToken) {
-        await em.insert(PortalToken, { volunteerId: volunteer.id, tokenHash: hashToken(portalToken) });
+        await em.insert(PortalToken, {
+          volunteerId: volunteer.id,
+          tokenHash: hashToken(portalToken),
+        });
       }
       return volunteer;
     });

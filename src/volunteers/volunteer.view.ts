@@ -1,4 +1,4 @@
-import { attestationValidUntil, deriveStage, Readiness } from '../readiness/readiness';
+import { attestationValidUntil, deriveStage, type Readiness } from '../readiness/readiness';
 import { toReadinessView } from '../readiness/readiness.view';
 import type { Attestation } from '../attestations/attestation.entity';
 import type { Branch } from '../branches/branch.entity';

@@ -4,7 +4,7 @@ import { StaffGuard } from '../auth/staff.guard';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor, CurrentVolunteerId } from '../common/auth/decorators';
 import { UuidParam } from '../common/validation';
-import { APP_CONFIG, AppConfig } from '../config/env';
+import { APP_CONFIG, type AppConfig } from '../config/env';
 import { deriveStage } from '../readiness/readiness';
 import { toReadinessView } from '../readiness/readiness.view';
 import { ListVolunteersQuery } from './dto/list-volunteers.query';
@@ -29,13 +29,19 @@ export class VolunteersApiController {
 
   @Get(':id')
   async detail(@CurrentActor() actor: Actor, @UuidParam() id: string) {
-    return toVolunteerView(await this.volunteers.detail(actor, id), this.config.attestationValidMonths);
+    return toVolunteerView(
+      await this.volunteers.detail(actor, id),
+      this.config.attestationValidMonths,
+    );
   }
 
   @Post(':id/withdraw')
   @HttpCode(200)
   async withdraw(@CurrentActor() actor: Actor, @UuidParam() id: string) {
-    return toVolunteerView(await this.volunteers.withdraw(actor, id), this.config.attestationValidMonths);
+    return toVolunteerView(
+      await this.volunteers.withdraw(actor, id),
+      this.config.attestationValidMonths,
+    );
   }
 }
 

@@ -63,7 +63,10 @@ export class VolunteersRepository {
       [...params, filter.limit, filter.offset],
     );
     if (rows.length > 0 || filter.offset === 0) {
-      return { items: rows.map(({ total: _, ...item }) => item), total: Number(rows[0]?.total ?? 0) };
+      return {
+        items: rows.map(({ total: _, ...item }) => item),
+        total: Number(rows[0]?.total ?? 0),
+      };
     }
     // Paged past the end: the window count saw no rows, so count separately.
     const [{ total }]: { total: string }[] = await this.db.query(

@@ -27,7 +27,12 @@ export class VolunteersService {
    * The volunteer if the actor may see them. Another branch's volunteer is "not found",
    * never "forbidden", so ids do not reveal that a person exists.
    */
-  async requireInScope(em: EntityManager, actor: Actor, id: string, lock = false): Promise<Volunteer> {
+  async requireInScope(
+    em: EntityManager,
+    actor: Actor,
+    id: string,
+    lock = false,
+  ): Promise<Volunteer> {
     const volunteer = await this.volunteers.findInScope(em, id, branchScopeOf(actor), lock);
     if (!volunteer) {
       throw new NotFoundError('Volunteer');
@@ -36,7 +41,11 @@ export class VolunteersService {
   }
 
   list(actor: Actor, query: ListVolunteersQuery) {
-    return this.volunteers.list({ ...query, branchCode: query.branch, branchId: branchScopeOf(actor) });
+    return this.volunteers.list({
+      ...query,
+      branchCode: query.branch,
+      branchId: branchScopeOf(actor),
+    });
   }
 
   async detail(actor: Actor, id: string) {
@@ -81,25 +90,27 @@ export class VolunteersService {
   async ownView(volunteerId: string) {
     return this.db.transaction(async (em) => {
       const volunteer = await em.findOneByOrFail(Volunteer, { id: volunteerId });
-      const [readiness, branch, coordinators] = await Promise.all([
-        this.readiness.assess(em, volunteer),
-        em.findOneByOrFail(Branch, { id: volunteer.branchId }),
-        em.query(
-          `SELECT name, email FROM staff_user WHERE role = 'coordinator' AND branch_id = $1 ORDER BY created_at`,
-          [volunteer.branchId],
-        ) as Promise<{ name: string; email: string }[]>,
-      ]);
+      const readiness = await this.readiness.assess(em, volunteer);
+      const branch = await em.findOneByOrFail(Branch, { id: volunteer.branchId });
+      const coordinators = await em.query<{ name: string; email: string }[]>(
+        `SELECT name, email FROM staff_user WHERE role = 'coordinator' AND branch_id = $1 ORDER BY created_at`,
+        [volunteer.branchId],
+      );
       return { volunteer, readiness, branch, coordinators };
     });
   }
 
   private async describe(em: EntityManager, volunteer: Volunteer) {
-    const [readiness, branch, homeVisits, attestations] = await Promise.all([
-      this.readiness.assess(em, volunteer),
-      em.findOneByOrFail(Branch, { id: volunteer.branchId }),
-      em.find(HomeVisit, { where: { volunteerId: volunteer.id }, order: { scheduledAt: 'ASC' } }),
-      em.find(Attestation, { where: { volunteerId: volunteer.id }, order: { receivedOn: 'ASC' } }),
-    ]);
+    const readiness = await this.readiness.assess(em, volunteer);
+    const branch = await em.findOneByOrFail(Branch, { id: volunteer.branchId });
+    const homeVisits = await em.find(HomeVisit, {
+      where: { volunteerId: volunteer.id },
+      order: { scheduledAt: 'ASC' },
+    });
+    const attestations = await em.find(Attestation, {
+      where: { volunteerId: volunteer.id },
+      order: { receivedOn: 'ASC' },
+    });
     return { volunteer, readiness, branch, homeVisits, attestations };
   }
 }

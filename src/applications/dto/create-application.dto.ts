@@ -36,7 +36,9 @@ export class CreateApplicationDto {
 
   @Trim()
   @IsString()
-  @Matches(/^\+?[0-9][0-9 ()-]{5,19}$/, { message: 'phone must be a phone number, e.g. +45 12 34 56 78' })
+  @Matches(/^\+?[0-9][0-9 ()-]{5,19}$/, {
+    message: 'phone must be a phone number, e.g. +45 12 34 56 78',
+  })
   phone: string;
 
   @Trim()

@@ -30,4 +30,3 @@ export class CreateUserDto {
   @MaxLength(1024)
   password: string;
 }
-

@@ -3,7 +3,9 @@ import { Trim } from '../../common/validators';
 import { HOME_VISIT_OUTCOMES, type HomeVisitOutcome } from '../home-visit.entity';
 
 export class RecordOutcomeDto {
-  @IsIn(HOME_VISIT_OUTCOMES, { message: `outcome must be one of ${HOME_VISIT_OUTCOMES.join(', ')}` })
+  @IsIn(HOME_VISIT_OUTCOMES, {
+    message: `outcome must be one of ${HOME_VISIT_OUTCOMES.join(', ')}`,
+  })
   outcome: HomeVisitOutcome;
 
   @IsOptional()

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, type TestApp } from './app';
+
+export const COORDINATOR_PASSWORD = 'coordinator-password-1';
+
+const unique = () => randomBytes(4).toString('hex');
+
+export function applicationBody(overrides: Record<string, unknown> = {}) {
+  return {
+    branchCode: 'test',
+    firstName: 'Maja',
+    lastName: 'Sørensen',
+    email: `maja.${unique()}@example.org`,
+    phone: '+45 20 30 40 50',
+    postcode: '8000',
+    motivation: 'Jeg har selv haft brug for en hånd, da mine børn var små.',
+    availability: ['weekday_evening'],
+    languages: ['da', 'en'],
+    consent: true,
+    ...overrides,
+  };
+}
+
+/** Builds test data through the public API, as a client would. */
+export class Factory {
+  private adminToken?: string;
+
+  constructor(private readonly t: TestApp) {}
+
+  async login(email: string, password: string): Promise<string> {
+    const res = await request(this.t.http)
+      .post('/api/v1/auth/token')
+      .send({ email, password })
+      .expect(201);
+    return res.body.token as string;
+  }
+
+  async admin(): Promise<string> {
+    this.adminToken ??= await this.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    return this.adminToken;
+  }
+
+  async branch(code = `b-${unique()}`): Promise<string> {
+    await request(this.t.http)
+      .post('/api/v1/branches')
+      .auth(await this.admin(), { type: 'bearer' })
+      .send({ code, name: `Home-Start ${code}` })
+      .expect(201);
+    return code;
+  }
+
+  /** A coordinator of `branchCode`, signed in. */
+  async coordinator(branchCode: string): Promise<{ email: string; token: string }> {
+    const email = `koordinator.${unique()}@test.klar`;
+    await request(this.t.http)
+      .post('/api/v1/users')
+      .auth(await this.admin(), { type: 'bearer' })
+      .send({
+        email,
+        name: 'Karen Koordinator',
+        role: 'coordinator',
+        branchCode,
+        password: COORDINATOR_PASSWORD,
+      })
+      .expect(201);
+    return { email, token: await this.login(email, COORDINATOR_PASSWORD) };
+  }
+
+  /** Applies on the public form and follows the emailed link to learn the volunteer's id. */
+  async apply(overrides: Record<string, unknown> = {}) {
+    const body = applicationBody(overrides);
+    await request(this.t.http).post('/api/v1/applications').send(body).expect(202);
+    const mail = await this.t.mail.waitFor(String(body.email));
+    const portalToken = portalTokenIn(mail.text ?? '');
+    const me = await request(this.t.http)
+      .get('/api/v1/me')
+      .auth(portalToken, { type: 'bearer' })
+      .expect(200);
+    return { id: me.body.id as string, email: String(body.email), portalToken, mail };
+  }
+}
+
+export function portalTokenIn(text: string): string {
+  const match = text.match(/http:\/\/klar\.test\/v\/([A-Za-z0-9_-]+)/);
+  if (!match) {
+    throw new Error(`No personal page link in: ${text}`);
+  }
+  return match[1];
+}
