@@ -46,11 +46,11 @@ export interface TestDatabase {
  * A clean database for one test file: a copy of the migrated template on the server
  * (TEST_DATABASE_URL), or a fresh embedded database in a temporary folder.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(kind: { embedded?: boolean } = {}): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'klar-test-'));
   const template = process.env[TEMPLATE_ENV];
   const base = serverUrl();
-  if (base && template) {
+  if (base && template && !kind.embedded) {
     const name = await createDatabaseFromTemplate(template);
     return {
       options: dataSourceOptions({ databaseUrl: urlForDatabase(base, name), dataDir }),

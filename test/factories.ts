@@ -70,8 +70,12 @@ export class Factory {
   /** Applies on the public form and follows the emailed link to learn the volunteer's id. */
   async apply(overrides: Record<string, unknown> = {}) {
     const body = applicationBody(overrides);
+    const seen = this.t.mail.messages.length;
     await request(this.t.http).post('/api/v1/applications').send(body).expect(202);
-    const mail = await this.t.mail.waitFor(String(body.email));
+    const mail = await this.t.mail.waitFor(
+      String(body.email),
+      (m) => this.t.mail.messages.indexOf(m) >= seen,
+    );
     const portalToken = portalTokenIn(mail.text ?? '');
     const me = await request(this.t.http)
       .get('/api/v1/me')

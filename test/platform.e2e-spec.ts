@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import request from 'supertest';
+import { parse } from 'yaml';
+import { ENV_VARIABLES, loadConfig } from '../src/config/env';
+import { createTestApp, createTestDatabase, type TestApp } from './app';
+import { Factory } from './factories';
+
+describe('the platform', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('should report health with the database', async () => {
+    await request(t.http).get('/health').expect(200, { status: 'ok', database: 'up' });
+  });
+
+  it('should publish the API as OpenAPI', async () => {
+    const res = await request(t.http).get('/api/docs-json').expect(200);
+    expect(res.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/applications',
+        '/api/v1/volunteers',
+        '/api/v1/volunteers/{id}',
+        '/api/v1/home-visits/{id}/outcome',
+        '/api/v1/volunteers/{id}/attestations',
+        '/api/v1/auth/token',
+      ]),
+    );
+    await request(t.http).get('/api/docs').expect(200);
+  });
+
+  it('should publish the curriculum with its mandatory topics', async () => {
+    const res = await request(t.http).get('/api/v1/curriculum').expect(200);
+    expect(res.body.requiredHours).toBe(20);
+    expect(
+      res.body.topics
+        .filter((x: { mandatory: boolean }) => x.mandatory)
+        .map((x: { code: string }) => x.code),
+    ).toEqual(['frameworks', 'boundaries', 'uncrc', 'child_safety']);
+  });
+
+  it('should list branches publicly by code and name only', async () => {
+    const code = await new Factory(t).branch();
+    const res = await request(t.http).get('/api/v1/branches').expect(200);
+    expect(res.body).toContainEqual({ code, name: `Home-Start ${code}` });
+    expect(Object.keys(res.body[0]).sort()).toEqual(['code', 'name']);
+  });
+
+  it('should answer an unknown route with 404 in the API shape', async () => {
+    const res = await request(t.http).get('/api/v1/nothing-here').expect(404);
+    expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+  });
+});
+
+describe(loadConfig.name, () => {
+  it('should stop on a bad value and name the variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ SMTP_URL: 'not a url' })).toThrow(/SMTP_URL/);
+    expect(() => loadConfig({ ATTESTATION_VALID_MONTHS: '0' })).toThrow(/ATTESTATION_VALID_MONTHS/);
+    expect(() =>
+      loadConfig({ BOOTSTRAP_ADMIN_EMAIL: 'a@b.dk', BOOTSTRAP_ADMIN_PASSWORD: 'short' }),
+    ).toThrow(/BOOTSTRAP_ADMIN_PASSWORD/);
+    expect(() => loadConfig({ BOOTSTRAP_ADMIN_EMAIL: 'a@b.dk' })).toThrow(
+      /BOOTSTRAP_ADMIN_PASSWORD/,
+    );
+  });
+
+  it('should default to the embedded database with demo data on port 3000', () => {
+    expect(loadConfig({})).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      dataDir: './data',
+      publicUrl: 'http://localhost:3000',
+      seedDemo: true,
+      attestationValidMonths: 24,
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/klar' }).seedDemo).toBe(false);
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://u@db:5432/klar', SEED_DEMO: 'true' }).seedDemo,
+    ).toBe(true);
+  });
+});
+
+describe('docker-compose.yml', () => {
+  type Service = { image?: string; environment?: Record<string, string>; depends_on?: unknown };
+  const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as {
+    services: Record<string, Service>;
+  };
+
+  it('should run PostgreSQL 16, Mailpit and the app', () => {
+    expect(compose.services.db.image).toMatch(/^postgres:16/);
+    expect(compose.services.mail.image).toMatch(/mailpit/);
+    expect(compose.services.app).toBeDefined();
+  });
+
+  it('should give the app only variables it reads, each one valid', () => {
+    const env = compose.services.app.environment ?? {};
+    expect(Object.keys(env).filter((name) => !ENV_VARIABLES.includes(name))).toEqual([]);
+    expect(() => loadConfig(env)).not.toThrow();
+    const config = loadConfig(env);
+    expect(new URL(config.databaseUrl!).hostname).toBe('db');
+    expect(new URL(config.smtpUrl!).hostname).toBe('mail');
+    const db = compose.services.db.environment ?? {};
+    expect(new URL(config.databaseUrl!).pathname).toBe(`/${db.POSTGRES_DB}`);
+  });
+});
+
+describe('the embedded database', () => {
+  it('should keep its data across a restart of the app', async () => {
+    const database = await createTestDatabase({ embedded: true });
+    try {
+      const first = await createTestApp({ database });
+      const code = await new Factory(first).branch();
+      const applicant = await new Factory(first).apply({ branchCode: code });
+      await first.close();
+
+      const second = await createTestApp({ database });
+      try {
+        const branches = await request(second.http).get('/api/v1/branches').expect(200);
+        expect(branches.body).toContainEqual({ code, name: `Home-Start ${code}` });
+        const me = await request(second.http)
+          .get('/api/v1/me')
+          .auth(applicant.portalToken, { type: 'bearer' })
+          .expect(200);
+        expect(me.body.id).toBe(applicant.id);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await database.dispose();
+    }
+  });
+});
