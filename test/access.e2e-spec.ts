@@ -169,4 +169,23 @@ describe('who may do what', () => {
     expect(tokens.map((r) => r.token_hash)).not.toContain(own.token);
     expect(tokens.every((r) => /^[0-9a-f]{64}$/.test(r.token_hash))).toBe(true);
   });
+
+  it('should list volunteers in the same few queries whatever the page size', async () => {
+    for (let i = 0; i < 6; i += 1) {
+      await factory.apply({ branchCode: ownBranch });
+    }
+    const queriesFor = async (limit: number) => {
+      t.queryLog.queries.length = 0;
+      const res = await request(t.http)
+        .get('/api/v1/volunteers')
+        .query({ limit })
+        .auth(own.token, { type: 'bearer' })
+        .expect(200);
+      expect(res.body.items).toHaveLength(Math.min(limit, res.body.total));
+      // the bearer token lookup, then the page with its total
+      return t.queryLog.queries.length;
+    };
+    expect(await queriesFor(2)).toBe(2);
+    expect(await queriesFor(500)).toBe(2);
+  });
 });

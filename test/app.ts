@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import type { DataSourceOptions } from 'typeorm';
-import { DataSource } from 'typeorm';
+import { AbstractLogger, DataSource, type LogLevel, type LogMessage } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/app.setup';
 import { type AppConfig, loadConfig } from '../src/config/env';
@@ -21,8 +21,22 @@ import { SmtpCatcher } from './smtp';
 export const ADMIN_EMAIL = 'admin@test.klar';
 export const ADMIN_PASSWORD = 'admin-password-123';
 
+/** Every SQL statement the app sends, to check how many queries a request costs. */
+export class QueryLog extends AbstractLogger {
+  readonly queries: string[] = [];
+
+  protected writeLog(level: LogLevel, message: LogMessage | LogMessage[]): void {
+    for (const entry of Array.isArray(message) ? message : [message]) {
+      if (level === 'query' || entry.type === 'query') {
+        this.queries.push(String(entry.message));
+      }
+    }
+  }
+}
+
 export interface TestApp {
   app: NestExpressApplication;
+  queryLog: QueryLog;
   http: ReturnType<NestExpressApplication['getHttpServer']>;
   config: AppConfig;
   db: DataSource;
@@ -83,8 +97,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
     ...options.env,
   });
+  const queryLog = new QueryLog(['query']);
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.create(config, database.options)],
+    imports: [AppModule.create(config, { ...database.options, logging: ['query'], logger: queryLog })],
   }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({
     bodyParser: false,
@@ -94,6 +109,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   await app.init();
   return {
     app,
+    queryLog,
     http: app.getHttpServer(),
     config,
     db: app.get(DataSource),

@@ -1,0 +1,128 @@
+/**
+ * GET /api/v1/volunteers on 10,000 volunteers in one branch, on a real PostgreSQL
+ * server: prints the median and p95 latency of a page of the list with readiness.
+ *
+ *   npm run bench:volunteers            (BENCH_DATABASE_URL, default the local server)
+ */
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Client } from 'pg';
+import { AppModule } from '../src/app.module';
+import { configureApp } from '../src/app.setup';
+import { loadConfig } from '../src/config/env';
+import { dataSourceOptions } from '../src/database/data-source';
+
+const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DATABASE = 'klar_bench';
+const VOLUNTEERS = 10_000;
+const REQUESTS = 300;
+const ADMIN = { email: 'bench@klar.local', password: 'bench-password-1' };
+
+async function admin(sql: string) {
+  const client = new Client({ connectionString: SERVER });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** 10,000 volunteers spread over the stages, with the visits and certificates behind them. */
+const SEED = `
+  INSERT INTO branch (code, name) VALUES ('bench', 'Home-Start Bench');
+  INSERT INTO staff_user (email, name, role, branch_id, password_hash)
+    SELECT 'coordinator@bench.klar', 'Bench', 'coordinator', id, 'x' FROM branch WHERE code = 'bench';
+  INSERT INTO volunteer (branch_id, first_name, last_name, email, phone, postcode, motivation,
+                         consent_at, stage, created_at)
+    SELECT b.id, 'Fornavn' || n, 'Efternavn' || n, 'person' || n || '@bench.klar', '12345678',
+           lpad((1000 + n % 8000)::text, 4, '0'), 'Motivation', now(),
+           (ARRAY['applied', 'visit_scheduled', 'approved'])[1 + n % 3],
+           now() - make_interval(mins => n)
+      FROM branch b, generate_series(1, ${VOLUNTEERS}) AS n
+     WHERE b.code = 'bench';
+  INSERT INTO home_visit (volunteer_id, scheduled_at, outcome, outcome_at, outcome_by, created_by)
+    SELECT v.id, now() - interval '10 days', CASE WHEN v.stage = 'approved' THEN 'approved' END,
+           CASE WHEN v.stage = 'approved' THEN now() END,
+           CASE WHEN v.stage = 'approved' THEN s.id END, s.id
+      FROM volunteer v, staff_user s
+     WHERE v.stage <> 'applied' AND s.email = 'coordinator@bench.klar';
+  INSERT INTO attestation (volunteer_id, received_on, result, verified_by)
+    SELECT v.id, current_date - 30, 'clean', s.id
+      FROM volunteer v, staff_user s
+     WHERE v.stage = 'approved' AND s.email = 'coordinator@bench.klar';
+  ANALYZE;
+`;
+
+function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function main() {
+  await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await admin(`CREATE DATABASE ${DATABASE}`);
+  const url = new URL(SERVER);
+  url.pathname = `/${DATABASE}`;
+  const config = loadConfig({
+    DATABASE_URL: url.toString(),
+    SEED_DEMO: 'false',
+    NODE_ENV: 'production',
+    BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+    BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+  });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.create(config, dataSourceOptions(config)), {
+    bodyParser: false,
+    logger: ['error'],
+  });
+  configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  try {
+    const seeding = new Client({ connectionString: url.toString() });
+    await seeding.connect();
+    await seeding.query(SEED);
+    await seeding.end();
+
+    const login = await fetch(`${base}/api/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const headers = { authorization: `Bearer ${token}` };
+
+    for (const [label, query] of [
+      ['first page of 50', 'branch=bench&limit=50'],
+      ['page of 500', 'branch=bench&limit=500'],
+      ['search "efternavn12"', 'branch=bench&q=efternavn12'],
+      ['stage=approved, page 20', 'branch=bench&stage=approved&offset=1000'],
+    ]) {
+      const times: number[] = [];
+      let total = 0;
+      for (let i = 0; i < REQUESTS; i += 1) {
+        const started = performance.now();
+        const res = await fetch(`${base}/api/v1/volunteers?${query}`, { headers });
+        const body = (await res.json()) as { total: number };
+        times.push(performance.now() - started);
+        if (res.status !== 200) {
+          throw new Error(`HTTP ${res.status}`);
+        }
+        total = body.total;
+      }
+      times.sort((a, b) => a - b);
+      console.log(
+        `${label.padEnd(26)} total=${String(total).padStart(5)}  median ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms  (${REQUESTS} requests)`,
+      );
+    }
+  } finally {
+    await app.close();
+    await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
