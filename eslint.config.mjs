@@ -53,4 +53,5 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
+  { files: ['bench/**/*.ts'], rules: { 'no-console': 'off' } },
 );

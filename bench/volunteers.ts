@@ -72,10 +72,13 @@ async function main() {
     BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
     BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
   });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.create(config, dataSourceOptions(config)), {
-    bodyParser: false,
-    logger: ['error'],
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.create(config, dataSourceOptions(config)),
+    {
+      bodyParser: false,
+      logger: ['error'],
+    },
+  );
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;

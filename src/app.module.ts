@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import type { DataSourceOptions } from 'typeorm';
 import { ApplicationsModule } from './applications/applications.module';
 import { AttestationsModule } from './attestations/attestations.module';
@@ -27,6 +28,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(database),
+        ScheduleModule.forRoot(),
         AuditModule,
         AuthModule,
         BranchesModule,

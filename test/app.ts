@@ -99,7 +99,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   const queryLog = new QueryLog(['query']);
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.create(config, { ...database.options, logging: ['query'], logger: queryLog })],
+    imports: [
+      AppModule.create(config, { ...database.options, logging: ['query'], logger: queryLog }),
+    ],
   }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({
     bodyParser: false,

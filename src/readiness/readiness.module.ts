@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CurriculumModule } from '../courses/curriculum.module';
+import { ReadinessScheduler } from './readiness.scheduler';
 import { ReadinessService } from './readiness.service';
 
 @Module({
   imports: [CurriculumModule],
-  providers: [ReadinessService],
+  providers: [ReadinessService, ReadinessScheduler],
   exports: [ReadinessService],
 })
 export class ReadinessModule {}

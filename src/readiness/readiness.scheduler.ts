@@ -1,0 +1,29 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Cron } from '@nestjs/schedule';
+import { TIME_ZONE } from '../common/dates';
+import { ReadinessService } from './readiness.service';
+
+/**
+ * Certificates expire without anyone writing anything, so readiness is re-derived every
+ * night and once at start-up (which also catches up after downtime). Running it on
+ * several instances at once is harmless: each volunteer is re-derived under a row lock.
+ */
+@Injectable()
+export class ReadinessScheduler implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ReadinessScheduler.name);
+
+  constructor(private readonly readiness: ReadinessService) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.refresh();
+  }
+
+  @Cron('0 15 3 * * *', { name: 'readiness-refresh', timeZone: TIME_ZONE })
+  async refresh(): Promise<void> {
+    try {
+      await this.readiness.refreshLapsed();
+    } catch (error) {
+      this.logger.error(`Nightly readiness refresh failed: ${String(error)}`);
+    }
+  }
+}
