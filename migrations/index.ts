@@ -1,4 +1,5 @@
 import { InitialSchema1764028800000 } from './1764028800000-initial-schema';
+import { Courses1764115200000 } from './1764115200000-courses';
 
 /** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
-export const migrations = [InitialSchema1764028800000];
+export const migrations = [InitialSchema1764028800000, Courses1764115200000];

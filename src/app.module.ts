@@ -1,15 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { DataSourceOptions } from 'typeorm';
 import { ApplicationsModule } from './applications/applications.module';
 import { AttestationsModule } from './attestations/attestations.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CalendarModule } from './calendar/calendar.module';
 import { BranchesModule } from './branches/branches.module';
 import { ErrorFilter } from './common/error.filter';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/env';
+import { CoursesModule } from './courses/courses.module';
 import { CurriculumModule } from './courses/curriculum.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
@@ -29,6 +32,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(database),
         ScheduleModule.forRoot(),
+        EventEmitterModule.forRoot(),
         AuditModule,
         AuthModule,
         BranchesModule,
@@ -36,6 +40,8 @@ export class AppModule {
         ReadinessModule,
         NotificationsModule,
         VolunteersModule,
+        CoursesModule,
+        CalendarModule,
         ApplicationsModule,
         HomeVisitsModule,
         AttestationsModule,

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { CoursesModule } from '../courses/courses.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { VolunteersModule } from '../volunteers/volunteers.module';
 import { ApplicationsApiController } from './applications.api.controller';
 import { ApplicationsService } from './applications.service';
 
 @Module({
-  imports: [AuditModule, NotificationsModule, VolunteersModule],
+  imports: [AuditModule, CoursesModule, NotificationsModule, VolunteersModule],
   controllers: [ApplicationsApiController],
   providers: [ApplicationsService],
 })

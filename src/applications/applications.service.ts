@@ -1,9 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Branch } from '../branches/branch.entity';
-import { InvalidInputError } from '../common/errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../common/errors';
+import { PendingEvents } from '../common/events';
+import { BookingsService } from '../courses/bookings.service';
 import { hashToken, newToken } from '../common/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { MailerService, OutgoingEmail } from '../notifications/mailer.service';
@@ -25,6 +28,8 @@ export class ApplicationsService {
     private readonly volunteers: VolunteersRepository,
     private readonly audit: AuditService,
     private readonly mailer: MailerService,
+    private readonly bookings: BookingsService,
+    private readonly emitter: EventEmitter2,
   ) {}
 
   /**
@@ -33,27 +38,28 @@ export class ApplicationsService {
    * either way, so the endpoint never tells who has applied.
    */
   async apply(dto: CreateApplicationDto): Promise<void> {
-    if (dto.courseId !== undefined) {
-      // Courses arrive with the courses module; until then no course can be booked.
-      throw new InvalidInputError([
-        { field: 'courseId', message: 'no course open for booking has this id' },
-      ]);
-    }
     let email: OutgoingEmail;
+    let events = new PendingEvents();
     try {
-      email = await this.db.transaction((em) => this.applyIn(em, dto));
+      email = await this.db.transaction((em) => this.applyIn(em, dto, events));
     } catch (error) {
       // Two submissions with one email raced past the duplicate check; the unique index
       // kept one, and this one becomes the "already applied" case.
       if (!isActiveEmailConflict(error)) {
         throw error;
       }
-      email = await this.db.transaction((em) => this.applyIn(em, dto));
+      events = new PendingEvents();
+      email = await this.db.transaction((em) => this.applyIn(em, dto, events));
     }
+    events.emitTo(this.emitter);
     await this.sendAfterCommit(email);
   }
 
-  private async applyIn(em: EntityManager, dto: CreateApplicationDto): Promise<OutgoingEmail> {
+  private async applyIn(
+    em: EntityManager,
+    dto: CreateApplicationDto,
+    events: PendingEvents,
+  ): Promise<OutgoingEmail> {
     const branch = await em.findOneBy(Branch, { code: dto.branchCode });
     if (!branch) {
       throw new InvalidInputError([{ field: 'branchCode', message: 'no branch has this code' }]);
@@ -91,7 +97,29 @@ export class ApplicationsService {
       branchId: branch.id,
       volunteerId: volunteer.id,
     });
+    if (dto.courseId !== undefined) {
+      await this.bookChosenCourse(em, dto.courseId, volunteer.id, events);
+    }
     return this.emailFor(volunteer, branch, token, 'application-received');
+  }
+
+  /** The course picked on the form; a course that cannot be booked fails the whole application. */
+  private async bookChosenCourse(
+    em: EntityManager,
+    courseId: string,
+    volunteerId: string,
+    events: PendingEvents,
+  ) {
+    try {
+      await this.bookings.bookIn(em, { kind: 'volunteer' }, courseId, volunteerId, events);
+    } catch (error) {
+      if (error instanceof NotFoundError || error instanceof ConflictError) {
+        const message =
+          error instanceof NotFoundError ? 'no course open for booking has this id' : error.message;
+        throw new InvalidInputError([{ field: 'courseId', message }]);
+      }
+      throw error;
+    }
   }
 
   private emailFor(

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/actor';
 import { todayInCopenhagen } from '../common/dates';
+import { PendingEvents } from '../common/events';
 import { FieldError, InvalidInputError, InvalidTransitionError } from '../common/errors';
 import { ReadinessService } from '../readiness/readiness.service';
 import { VolunteersService } from '../volunteers/volunteers.service';
@@ -17,6 +19,7 @@ export class AttestationsService {
     private readonly volunteers: VolunteersService,
     private readonly readiness: ReadinessService,
     private readonly audit: AuditService,
+    private readonly emitter: EventEmitter2,
   ) {}
 
   /**
@@ -29,7 +32,8 @@ export class AttestationsService {
     if (problems.length > 0) {
       throw new InvalidInputError(problems);
     }
-    return this.db.transaction(async (em) => {
+    const events = new PendingEvents();
+    const attestation = await this.db.transaction(async (em) => {
       const volunteer = await this.volunteers.requireInScope(em, actor, volunteerId, true);
       if (volunteer.status !== 'active') {
         throw new InvalidTransitionError(
@@ -46,7 +50,7 @@ export class AttestationsService {
           verifiedBy: actor.id,
         }),
       );
-      await this.readiness.refresh(em, volunteer);
+      await this.readiness.refresh(em, volunteer, events);
       await this.audit.record(em, actor, {
         action: 'attestation.recorded',
         branchId: volunteer.branchId,
@@ -55,6 +59,8 @@ export class AttestationsService {
       });
       return attestation;
     });
+    events.emitTo(this.emitter);
+    return attestation;
   }
 }
 

@@ -10,6 +10,11 @@ import type { AppConfig } from '../config/env';
 import { Curriculum } from '../courses/curriculum.entity';
 import { Topic } from '../courses/topic.entity';
 import { HomeVisit } from '../home-visits/home-visit.entity';
+import { Attendance } from '../courses/attendance.entity';
+import { Booking } from '../courses/booking.entity';
+import { Course } from '../courses/course.entity';
+import { CourseSession, CourseSessionTopic } from '../courses/course-session.entity';
+import { CalendarFeed } from '../volunteers/calendar-feed.entity';
 import { PortalToken } from '../volunteers/portal-token.entity';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { createEmbeddedDriver } from './embedded-driver';
@@ -26,6 +31,12 @@ export const entities = [
   HomeVisit,
   Attestation,
   AuditEvent,
+  Course,
+  CourseSession,
+  CourseSessionTopic,
+  Booking,
+  Attendance,
+  CalendarFeed,
 ];
 
 /** Where the embedded database keeps its files. */

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor, branchScopeOf } from '../common/auth/actor';
 import { parseInstant } from '../common/dates';
+import { PendingEvents } from '../common/events';
 import { InvalidTransitionError, NotFoundError } from '../common/errors';
 import { ReadinessService } from '../readiness/readiness.service';
 import { Volunteer } from '../volunteers/volunteer.entity';
@@ -19,10 +21,12 @@ export class HomeVisitsService {
     private readonly volunteers: VolunteersService,
     private readonly readiness: ReadinessService,
     private readonly audit: AuditService,
+    private readonly emitter: EventEmitter2,
   ) {}
 
   async schedule(actor: Actor, volunteerId: string, dto: ScheduleHomeVisitDto): Promise<HomeVisit> {
-    return this.db.transaction(async (em) => {
+    const events = new PendingEvents();
+    const visit = await this.db.transaction(async (em) => {
       const volunteer = await this.volunteers.requireInScope(em, actor, volunteerId, true);
       if (volunteer.status !== 'active') {
         throw new InvalidTransitionError(
@@ -47,7 +51,7 @@ export class HomeVisitsService {
           createdBy: actor.id,
         }),
       );
-      await this.readiness.refresh(em, volunteer);
+      await this.readiness.refresh(em, volunteer, events);
       await this.audit.record(em, actor, {
         action: 'home_visit.scheduled',
         branchId: volunteer.branchId,
@@ -56,11 +60,14 @@ export class HomeVisitsService {
       });
       return visit;
     });
+    events.emitTo(this.emitter);
+    return visit;
   }
 
   /** Approving or declining settles the visit; a decline also closes the application. */
   async recordOutcome(actor: Actor, visitId: string, dto: RecordOutcomeDto): Promise<HomeVisit> {
-    return this.db.transaction(async (em) => {
+    const events = new PendingEvents();
+    const visit = await this.db.transaction(async (em) => {
       const found = await em
         .getRepository(HomeVisit)
         .createQueryBuilder('h')
@@ -97,10 +104,10 @@ export class HomeVisitsService {
         { outcome: dto.outcome, notes: dto.notes ?? null, outcomeAt: now, outcomeBy: actor.id },
       );
       if (dto.outcome === 'declined') {
-        await em.update(Volunteer, { id: volunteer.id }, { status: 'declined', closedAt: now });
-        volunteer.status = 'declined';
+        await this.volunteers.close(em, volunteer, 'declined', events, now);
+      } else {
+        await this.readiness.refresh(em, volunteer, events, now);
       }
-      await this.readiness.refresh(em, volunteer, now);
       await this.audit.record(em, actor, {
         action: `home_visit.${dto.outcome}`,
         branchId: volunteer.branchId,
@@ -109,5 +116,7 @@ export class HomeVisitsService {
       });
       return em.findOneByOrFail(HomeVisit, { id: visitId });
     });
+    events.emitTo(this.emitter);
+    return visit;
   }
 }

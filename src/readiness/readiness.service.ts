@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Attestation } from '../attestations/attestation.entity';
 import { todayInCopenhagen } from '../common/dates';
+import { PendingEvents } from '../common/events';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { CurriculumService } from '../courses/curriculum.service';
 import { HomeVisit } from '../home-visits/home-visit.entity';
@@ -29,6 +31,7 @@ export class ReadinessService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly curriculum: CurriculumService,
+    private readonly emitter: EventEmitter2,
   ) {}
 
   async assess(em: EntityManager, volunteer: Volunteer, now = new Date()): Promise<Readiness> {
@@ -42,6 +45,7 @@ export class ReadinessService {
   async refresh(
     em: EntityManager,
     volunteer: Volunteer,
+    events: PendingEvents,
     now = new Date(),
   ): Promise<ReadinessChange> {
     const readiness = await this.assess(em, volunteer, now);
@@ -53,13 +57,23 @@ export class ReadinessService {
       volunteer.stage = stage;
       volunteer.matchableSince = matchableSince;
     }
-    return {
+    const change = {
       readiness,
       stage,
       matchableSince,
       becameMatchable: !wasMatchable && readiness.matchable,
       stoppedBeingMatchable: wasMatchable && !readiness.matchable,
     };
+    if (change.becameMatchable) {
+      events.add('volunteer.became_matchable', {
+        volunteerId: volunteer.id,
+        matchableSince: matchableSince!,
+      });
+    }
+    if (change.stoppedBeingMatchable) {
+      events.add('volunteer.no_longer_matchable', { volunteerId: volunteer.id });
+    }
+    return change;
   }
 
   /**
@@ -72,20 +86,40 @@ export class ReadinessService {
     );
     let moved = 0;
     for (const { id } of ids) {
+      const events = new PendingEvents();
       await this.db.transaction(async (em) => {
         const volunteer = await em.findOne(Volunteer, {
           where: { id },
           lock: { mode: 'pessimistic_write' },
         });
-        if (volunteer && (await this.refresh(em, volunteer, now)).stoppedBeingMatchable) {
+        if (volunteer && (await this.refresh(em, volunteer, events, now)).stoppedBeingMatchable) {
           moved += 1;
         }
       });
+      events.emitTo(this.emitter);
     }
     if (moved > 0) {
       this.logger.log(`${moved} volunteer(s) are no longer matchable`);
     }
     return moved;
+  }
+
+  /**
+   * The sessions a volunteer attended, in any course of the branch (a missed session may
+   * be made up in another course), with their hours and topics: one query.
+   */
+  private async attendedSessions(em: EntityManager, volunteerId: string) {
+    const rows = await em.query<{ hours: string; topics: string[] }[]>(
+      `SELECT extract(epoch FROM s.ends_at - s.starts_at) / 3600 AS hours,
+              coalesce(array_agg(t.topic_code) FILTER (WHERE t.topic_code IS NOT NULL), '{}') AS topics
+         FROM attendance a
+         JOIN course_session s ON s.id = a.session_id AND s.cancelled_at IS NULL
+         LEFT JOIN course_session_topic t ON t.session_id = s.id
+        WHERE a.volunteer_id = $1 AND a.present
+        GROUP BY s.id`,
+      [volunteerId],
+    );
+    return rows.map((r) => ({ hours: Number(r.hours), topics: r.topics }));
   }
 
   private async loadRecords(
@@ -101,8 +135,7 @@ export class ReadinessService {
       status: volunteer.status,
       homeVisits,
       attestations,
-      // Attendance arrives with the courses module.
-      attendedSessions: [],
+      attendedSessions: await this.attendedSessions(em, volunteer.id),
       curriculum: {
         requiredHours: curriculum.requiredHours,
         mandatoryTopics: curriculum.topics.filter((t) => t.mandatory).map((t) => t.code),

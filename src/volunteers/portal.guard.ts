@@ -16,6 +16,7 @@ export class PortalGuard implements CanActivate {
       throw new UnauthorizedError('Missing or invalid personal link');
     }
     request.volunteerId = volunteer.id;
+    request.portalToken = token!;
     return true;
   }
 }

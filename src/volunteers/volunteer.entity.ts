@@ -66,6 +66,10 @@ export class Volunteer {
   @Column('timestamptz', { nullable: true })
   matchableSince: Date | null;
 
+  /** Renewing the calendar link raises this, which retires every older feed token. */
+  @Column('integer', { default: 0 })
+  calendarVersion: number;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

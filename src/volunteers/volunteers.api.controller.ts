@@ -2,13 +2,10 @@ import { Controller, Get, HttpCode, Inject, Post, Query, UseGuards } from '@nest
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { StaffGuard } from '../auth/staff.guard';
 import type { Actor } from '../common/auth/actor';
-import { CurrentActor, CurrentVolunteerId } from '../common/auth/decorators';
+import { CurrentActor } from '../common/auth/decorators';
 import { UuidParam } from '../common/validation';
 import { APP_CONFIG, type AppConfig } from '../config/env';
-import { deriveStage } from '../readiness/readiness';
-import { toReadinessView } from '../readiness/readiness.view';
 import { ListVolunteersQuery } from './dto/list-volunteers.query';
-import { PortalGuard } from './portal.guard';
 import { toVolunteerView } from './volunteer.view';
 import { VolunteersService } from './volunteers.service';
 
@@ -42,27 +39,5 @@ export class VolunteersApiController {
       await this.volunteers.withdraw(actor, id),
       this.config.attestationValidMonths,
     );
-  }
-}
-
-@ApiTags('me')
-@ApiBearerAuth()
-@UseGuards(PortalGuard)
-@Controller('api/v1/me')
-export class MeApiController {
-  constructor(private readonly volunteers: VolunteersService) {}
-
-  @Get()
-  async me(@CurrentVolunteerId() volunteerId: string) {
-    const { volunteer, readiness } = await this.volunteers.ownView(volunteerId);
-    return {
-      id: volunteer.id,
-      firstName: volunteer.firstName,
-      stage: deriveStage(volunteer.status, readiness),
-      readiness: toReadinessView(readiness, volunteer.matchableSince),
-      // Courses and the calendar feed arrive with the courses module.
-      bookings: [],
-      calendarUrl: null,
-    };
   }
 }

@@ -2,16 +2,17 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { ReadinessModule } from '../readiness/readiness.module';
+import { CalendarFeedsService } from './calendar-feeds.service';
 import { PortalGuard } from './portal.guard';
-import { MeApiController, VolunteersApiController } from './volunteers.api.controller';
+import { VolunteersApiController } from './volunteers.api.controller';
 import { VolunteersPagesController } from './volunteers.pages.controller';
 import { VolunteersRepository } from './volunteers.repository';
 import { VolunteersService } from './volunteers.service';
 
 @Module({
   imports: [AuditModule, AuthModule, ReadinessModule],
-  controllers: [VolunteersApiController, MeApiController, VolunteersPagesController],
-  providers: [VolunteersService, VolunteersRepository, PortalGuard],
-  exports: [VolunteersService, VolunteersRepository, PortalGuard],
+  controllers: [VolunteersApiController, VolunteersPagesController],
+  providers: [VolunteersService, VolunteersRepository, PortalGuard, CalendarFeedsService],
+  exports: [VolunteersService, VolunteersRepository, PortalGuard, CalendarFeedsService],
 })
 export class VolunteersModule {}

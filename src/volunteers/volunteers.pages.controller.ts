@@ -9,6 +9,13 @@ import { VolunteersService } from './volunteers.service';
 export class VolunteersPagesController {
   constructor(private readonly volunteers: VolunteersService) {}
 
+  /** Where a link without its token lands (calendar events point here). */
+  @Get()
+  @Render('volunteers/no-link')
+  noLink() {
+    return { title: 'Din personlige side' };
+  }
+
   /** The personal page behind the private link sent by email. */
   @Get(':token')
   @Render('volunteers/portal')

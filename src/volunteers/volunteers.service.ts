@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Attestation } from '../attestations/attestation.entity';
@@ -6,6 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import { Branch } from '../branches/branch.entity';
 import { Actor, branchScopeOf } from '../common/auth/actor';
 import { InvalidTransitionError, NotFoundError } from '../common/errors';
+import { PendingEvents } from '../common/events';
 import { hashToken } from '../common/tokens';
 import { HomeVisit } from '../home-visits/home-visit.entity';
 import { ReadinessService } from '../readiness/readiness.service';
@@ -14,13 +16,22 @@ import { PortalToken } from './portal-token.entity';
 import { Volunteer } from './volunteer.entity';
 import { VolunteersRepository } from './volunteers.repository';
 
+export type ClosingStep = (
+  em: EntityManager,
+  volunteer: Volunteer,
+  events: PendingEvents,
+) => Promise<void>;
+
 @Injectable()
 export class VolunteersService {
+  private readonly closingSteps: ClosingStep[] = [];
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly volunteers: VolunteersRepository,
     private readonly readiness: ReadinessService,
     private readonly audit: AuditService,
+    private readonly emitter: EventEmitter2,
   ) {}
 
   /**
@@ -56,7 +67,8 @@ export class VolunteersService {
   }
 
   async withdraw(actor: Actor, id: string) {
-    return this.db.transaction(async (em) => {
+    const events = new PendingEvents();
+    const described = await this.db.transaction(async (em) => {
       const volunteer = await this.requireInScope(em, actor, id, true);
       if (volunteer.status !== 'active') {
         throw new InvalidTransitionError(
@@ -64,9 +76,7 @@ export class VolunteersService {
           'volunteer_not_active',
         );
       }
-      await em.update(Volunteer, { id }, { status: 'withdrawn', closedAt: new Date() });
-      volunteer.status = 'withdrawn';
-      await this.readiness.refresh(em, volunteer);
+      await this.close(em, volunteer, 'withdrawn', events);
       await this.audit.record(em, actor, {
         action: 'volunteer.withdrawn',
         branchId: volunteer.branchId,
@@ -74,6 +84,34 @@ export class VolunteersService {
       });
       return this.describe(em, volunteer);
     });
+    events.emitTo(this.emitter);
+    return described;
+  }
+
+  /**
+   * Other modules add what closing an application also ends (the courses module cancels
+   * the bookings); the steps run in the closing transaction, so the volunteers module
+   * need not depend on them.
+   */
+  addClosingStep(step: ClosingStep): void {
+    this.closingSteps.push(step);
+  }
+
+  /** Ends an application (withdrawn or declined) with everything that hangs on it. */
+  async close(
+    em: EntityManager,
+    volunteer: Volunteer,
+    status: 'withdrawn' | 'declined',
+    events: PendingEvents,
+    now = new Date(),
+  ): Promise<void> {
+    await em.update(Volunteer, { id: volunteer.id }, { status, closedAt: now });
+    volunteer.status = status;
+    volunteer.closedAt = now;
+    for (const step of this.closingSteps) {
+      await step(em, volunteer, events);
+    }
+    await this.readiness.refresh(em, volunteer, events, now);
   }
 
   /** The volunteer behind a portal token, or null. */

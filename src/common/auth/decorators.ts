@@ -11,6 +11,7 @@ export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 export interface AuthenticatedRequest extends Request {
   actor?: Actor;
   volunteerId?: string;
+  portalToken?: string;
 }
 
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
@@ -36,3 +37,14 @@ export function bearerToken(request: Request): string | null {
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   return match ? match[1] : null;
 }
+
+/** The personal-link token the volunteer came with (the calendar link derives from it). */
+export const CurrentPortalToken = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): string => {
+    const token = ctx.switchToHttp().getRequest<AuthenticatedRequest>().portalToken;
+    if (!token) {
+      throw new Error('CurrentPortalToken used on a route without PortalGuard');
+    }
+    return token;
+  },
+);

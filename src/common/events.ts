@@ -1,0 +1,34 @@
+import type { EventEmitter2 } from '@nestjs/event-emitter';
+
+/** What happened, for whoever reacts after the change committed (the mail issue's outbox). */
+export interface DomainEvents {
+  'volunteer.became_matchable': { volunteerId: string; matchableSince: Date };
+  'volunteer.no_longer_matchable': { volunteerId: string };
+  'booking.created': {
+    bookingId: string;
+    courseId: string;
+    volunteerId: string;
+    status: 'booked' | 'waitlisted';
+  };
+  'booking.promoted': { bookingId: string; courseId: string; volunteerId: string };
+  'session.changed': { sessionId: string; courseId: string; sequence: number };
+  'session.cancelled': { sessionId: string; courseId: string; sequence: number };
+}
+
+/**
+ * Events raised inside a transaction are held here and emitted only after it committed,
+ * so nobody reacts to a change that was rolled back.
+ */
+export class PendingEvents {
+  private readonly events: { name: keyof DomainEvents; payload: unknown }[] = [];
+
+  add<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
+    this.events.push({ name, payload });
+  }
+
+  emitTo(emitter: EventEmitter2): void {
+    for (const { name, payload } of this.events.splice(0)) {
+      emitter.emit(name, payload);
+    }
+  }
+}

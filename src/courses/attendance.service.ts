@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../common/auth/actor';
+import { ConflictError, type FieldError, InvalidInputError } from '../common/errors';
+import { PendingEvents } from '../common/events';
+import { ReadinessService } from '../readiness/readiness.service';
+import { Volunteer } from '../volunteers/volunteer.entity';
+import { Attendance } from './attendance.entity';
+import { CoursesService } from './courses.service';
+import type { RecordAttendanceDto } from './dto/record-attendance.dto';
+
+@Injectable()
+export class AttendanceService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly courses: CoursesService,
+    private readonly readiness: ReadinessService,
+    private readonly audit: AuditService,
+    private readonly emitter: EventEmitter2,
+  ) {}
+
+  /**
+   * Records present/absent for many volunteers at one session. Sending the same records
+   * again changes nothing. A volunteer booked on any course of the branch may attend, so a
+   * missed session can be made up in the next course without booking it.
+   */
+  async record(actor: Actor, sessionId: string, dto: RecordAttendanceDto, now = new Date()) {
+    const duplicates = duplicateIds(dto.records.map((r) => r.volunteerId));
+    if (duplicates.length > 0) {
+      throw new InvalidInputError(duplicates);
+    }
+    const events = new PendingEvents();
+    const result = await this.db.transaction(async (em) => {
+      const { session, course } = await this.courses.requireSessionInScope(
+        em,
+        actor,
+        sessionId,
+        false,
+      );
+      if (session.cancelledAt) {
+        throw new ConflictError('The session is cancelled', 'session_cancelled');
+      }
+      if (session.startsAt > now) {
+        throw new ConflictError(
+          'Attendance can be recorded once the session has started',
+          'session_not_started',
+        );
+      }
+      const ids = dto.records.map((r) => r.volunteerId);
+      // Locked in id order, so two attendance requests never deadlock on each other.
+      const volunteers = await em.find(Volunteer, {
+        where: { id: In(ids), branchId: course.branchId },
+        order: { id: 'ASC' },
+        lock: { mode: 'pessimistic_write' },
+      });
+      const unknown: FieldError[] = dto.records
+        .map((r, i) => ({ r, i }))
+        .filter(({ r }) => !volunteers.some((v) => v.id === r.volunteerId))
+        .map(({ i }) => ({
+          field: `records.${i}.volunteerId`,
+          message: 'no volunteer of this branch has this id',
+        }));
+      if (unknown.length > 0) {
+        throw new InvalidInputError(unknown);
+      }
+      const booked = await em.query<{ volunteer_id: string }[]>(
+        `SELECT DISTINCT k.volunteer_id FROM booking k JOIN course c ON c.id = k.course_id
+          WHERE k.volunteer_id = ANY($1) AND k.status = 'booked' AND c.branch_id = $2`,
+        [ids, course.branchId],
+      );
+      const notBooked = ids.filter((id) => !booked.some((b) => b.volunteer_id === id));
+      if (notBooked.length > 0) {
+        throw new ConflictError(
+          `Not booked on a course of this branch: ${notBooked.join(', ')}`,
+          'attendee_not_booked',
+        );
+      }
+      await em
+        .createQueryBuilder()
+        .insert()
+        .into(Attendance)
+        .values(
+          dto.records.map((r) => ({
+            sessionId,
+            volunteerId: r.volunteerId,
+            present: r.present,
+            recordedBy: actor.id,
+            recordedAt: now,
+          })),
+        )
+        .orUpdate(['present', 'recorded_by', 'recorded_at'], ['session_id', 'volunteer_id'])
+        .execute();
+      for (const volunteer of volunteers) {
+        await this.readiness.refresh(em, volunteer, events, now);
+        const record = dto.records.find((r) => r.volunteerId === volunteer.id)!;
+        await this.audit.record(em, actor, {
+          action: 'attendance.recorded',
+          branchId: course.branchId,
+          volunteerId: volunteer.id,
+          details: { sessionId, present: record.present },
+        });
+      }
+      return em.find(Attendance, { where: { sessionId }, order: { volunteerId: 'ASC' } });
+    });
+    events.emitTo(this.emitter);
+    return {
+      sessionId,
+      records: result.map((a) => ({ volunteerId: a.volunteerId, present: a.present })),
+    };
+  }
+}
+
+function duplicateIds(ids: string[]): FieldError[] {
+  return ids
+    .map((id, i) => ({ id, i }))
+    .filter(({ id, i }) => ids.indexOf(id) !== i)
+    .map(({ i }) => ({
+      field: `records.${i}.volunteerId`,
+      message: 'this volunteer appears twice',
+    }));
+}

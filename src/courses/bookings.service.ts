@@ -1,0 +1,252 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { type Actor, branchScopeOf } from '../common/auth/actor';
+import { ConflictError, InvalidTransitionError, NotFoundError } from '../common/errors';
+import { PendingEvents } from '../common/events';
+import { Volunteer } from '../volunteers/volunteer.entity';
+import { VolunteersService } from '../volunteers/volunteers.service';
+import { Booking } from './booking.entity';
+import { Course } from './course.entity';
+
+/** Who books: the volunteer themself (portal link or application), or staff. */
+export type Booker = { kind: 'volunteer' } | { kind: 'staff'; actor: Actor };
+
+export interface BookingResult {
+  status: 'booked' | 'waitlisted';
+  position: number | null;
+}
+
+/**
+ * Seats and the waitlist. Every change locks the volunteer row and then the course row
+ * (always in that order, so two changes never wait on each other in a cycle); with the
+ * course locked, counting the booked seats and taking one is a single step, so a course
+ * never has more booked volunteers than seats whatever arrives at once.
+ */
+@Injectable()
+export class BookingsService implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly volunteers: VolunteersService,
+    private readonly audit: AuditService,
+    private readonly emitter: EventEmitter2,
+  ) {}
+
+  onModuleInit(): void {
+    // A withdrawn or declined volunteer gives up their seats and waitlist places.
+    this.volunteers.addClosingStep((em, volunteer, events) =>
+      this.cancelAllIn(em, volunteer.id, events),
+    );
+  }
+
+  async book(booker: Booker, courseId: string, volunteerId: string): Promise<BookingResult> {
+    const events = new PendingEvents();
+    const result = await this.db.transaction((em) =>
+      this.bookIn(em, booker, courseId, volunteerId, events),
+    );
+    events.emitTo(this.emitter);
+    return result;
+  }
+
+  /** Books inside the caller's transaction (the application form books with its own). */
+  async bookIn(
+    em: EntityManager,
+    booker: Booker,
+    courseId: string,
+    volunteerId: string,
+    events: PendingEvents,
+  ): Promise<BookingResult> {
+    const volunteer = await this.lockVolunteer(em, booker, volunteerId);
+    const course = await this.lockCourse(em, booker, courseId);
+    if (volunteer.status !== 'active') {
+      throw new InvalidTransitionError(
+        `The application is ${volunteer.status}; no course can be booked`,
+        'volunteer_not_active',
+      );
+    }
+    if (course.cancelledAt) {
+      throw new ConflictError('The course is cancelled', 'course_cancelled');
+    }
+    if (course.branchId !== volunteer.branchId) {
+      throw new ConflictError(
+        "The course belongs to another branch than the volunteer's",
+        'course_other_branch',
+      );
+    }
+    // Registering a course already held is the coordinator's; a volunteer books ahead.
+    if (booker.kind === 'volunteer' && (await this.hasStarted(em, courseId))) {
+      throw new ConflictError('The course has already started', 'course_started');
+    }
+    if (await this.liveBooking(em, courseId, volunteerId)) {
+      throw new ConflictError('The volunteer is already on this course', 'already_booked');
+    }
+    const [{ booked, waitlisted }] = await em.query<{ booked: string; waitlisted: string }[]>(
+      `SELECT count(*) FILTER (WHERE status = 'booked') AS booked,
+              count(*) FILTER (WHERE status = 'waitlisted') AS waitlisted
+         FROM booking WHERE course_id = $1`,
+      [courseId],
+    );
+    const seatFree = Number(booked) < course.capacity;
+    const booking = await em.save(
+      em.create(Booking, {
+        courseId,
+        volunteerId,
+        status: seatFree ? 'booked' : 'waitlisted',
+        waitlistPosition: seatFree ? null : Number(waitlisted) + 1,
+        cancelledAt: null,
+      }),
+    );
+    await this.audit.record(em, booker.kind === 'staff' ? booker.actor : null, {
+      action: `booking.${booking.status}`,
+      branchId: course.branchId,
+      volunteerId,
+      details: { courseId, position: booking.waitlistPosition },
+    });
+    events.add('booking.created', {
+      bookingId: booking.id,
+      courseId,
+      volunteerId,
+      status: booking.status as 'booked' | 'waitlisted',
+    });
+    return {
+      status: booking.status as 'booked' | 'waitlisted',
+      position: booking.waitlistPosition,
+    };
+  }
+
+  async cancel(booker: Booker, courseId: string, volunteerId: string): Promise<void> {
+    const events = new PendingEvents();
+    await this.db.transaction(async (em) => {
+      await this.lockVolunteer(em, booker, volunteerId);
+      const course = await this.lockCourse(em, booker, courseId);
+      const booking = await this.liveBooking(em, courseId, volunteerId);
+      if (!booking) {
+        throw new NotFoundError('Booking');
+      }
+      await this.cancelBooking(em, booking, events);
+      await this.audit.record(em, booker.kind === 'staff' ? booker.actor : null, {
+        action: 'booking.cancelled',
+        branchId: course.branchId,
+        volunteerId,
+        details: { courseId },
+      });
+    });
+    events.emitTo(this.emitter);
+  }
+
+  /** The volunteer's live bookings, for their page and /api/v1/me. */
+  ownBookings(volunteerId: string) {
+    return this.db.query<
+      { courseId: string; status: 'booked' | 'waitlisted'; position: number | null }[]
+    >(
+      `SELECT k.course_id AS "courseId", k.status, k.waitlist_position AS position
+         FROM booking k
+         JOIN course c ON c.id = k.course_id
+        WHERE k.volunteer_id = $1 AND k.status <> 'cancelled'
+        ORDER BY k.created_at`,
+      [volunteerId],
+    );
+  }
+
+  private liveBooking(em: EntityManager, courseId: string, volunteerId: string) {
+    return em.findOne(Booking, {
+      where: [
+        { courseId, volunteerId, status: 'booked' },
+        { courseId, volunteerId, status: 'waitlisted' },
+      ],
+    });
+  }
+
+  private async cancelAllIn(em: EntityManager, volunteerId: string, events: PendingEvents) {
+    const bookings = await em.find(Booking, {
+      where: [
+        { volunteerId, status: 'booked' },
+        { volunteerId, status: 'waitlisted' },
+      ],
+      order: { courseId: 'ASC' },
+    });
+    for (const booking of bookings) {
+      await em.findOne(Course, {
+        where: { id: booking.courseId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      await this.cancelBooking(em, booking, events);
+    }
+  }
+
+  /**
+   * Frees the seat or the waitlist place. A freed seat goes to the first on the
+   * waitlist, and everyone behind the leaver moves up one, so positions stay 1..n.
+   * Call with the course row locked.
+   */
+  private async cancelBooking(em: EntityManager, booking: Booking, events: PendingEvents) {
+    await em.update(
+      Booking,
+      { id: booking.id },
+      { status: 'cancelled', waitlistPosition: null, cancelledAt: new Date() },
+    );
+    if (booking.status === 'booked') {
+      const [promoted] = await em.query<{ id: string; volunteer_id: string }[]>(
+        `UPDATE booking SET status = 'booked', waitlist_position = NULL
+          WHERE course_id = $1 AND status = 'waitlisted' AND waitlist_position = 1
+          RETURNING id, volunteer_id`,
+        [booking.courseId],
+      );
+      if (promoted) {
+        events.add('booking.promoted', {
+          bookingId: promoted.id,
+          courseId: booking.courseId,
+          volunteerId: promoted.volunteer_id,
+        });
+      }
+      await this.closeGapAfter(em, booking.courseId, 1);
+    } else {
+      await this.closeGapAfter(em, booking.courseId, booking.waitlistPosition!);
+    }
+  }
+
+  private async closeGapAfter(em: EntityManager, courseId: string, position: number) {
+    await em.query(
+      `UPDATE booking SET waitlist_position = waitlist_position - 1
+        WHERE course_id = $1 AND status = 'waitlisted' AND waitlist_position > $2`,
+      [courseId, position],
+    );
+  }
+
+  private async lockVolunteer(
+    em: EntityManager,
+    booker: Booker,
+    volunteerId: string,
+  ): Promise<Volunteer> {
+    if (booker.kind === 'staff') {
+      return this.volunteers.requireInScope(em, booker.actor, volunteerId, true);
+    }
+    return em.findOneOrFail(Volunteer, {
+      where: { id: volunteerId },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  private async lockCourse(em: EntityManager, booker: Booker, courseId: string): Promise<Course> {
+    const scope = booker.kind === 'staff' ? branchScopeOf(booker.actor) : null;
+    const course = await em.findOne(Course, {
+      where: scope === null ? { id: courseId } : { id: courseId, branchId: scope },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!course) {
+      throw new NotFoundError('Course');
+    }
+    return course;
+  }
+
+  private async hasStarted(em: EntityManager, courseId: string): Promise<boolean> {
+    const [row] = await em.query<{ started: boolean }[]>(
+      `SELECT coalesce(min(starts_at) <= now(), false) AS started
+         FROM course_session WHERE course_id = $1 AND cancelled_at IS NULL`,
+      [courseId],
+    );
+    return row.started;
+  }
+}

@@ -1,0 +1,83 @@
+import type { FieldError } from '../common/errors';
+
+/** Rules for a course's sessions, pure so they are tested without a database. */
+
+export const MAX_SESSION_HOURS = 12;
+
+export interface SessionPlan {
+  startsAt: Date;
+  endsAt: Date;
+  topics: string[];
+}
+
+/** Hours derived from the times, to two decimals. */
+export function sessionHours(startsAt: Date, endsAt: Date): number {
+  return Math.round(((endsAt.getTime() - startsAt.getTime()) / 3600_000) * 100) / 100;
+}
+
+/** What makes a set of sessions impossible: a 400, naming the session and field. */
+export function sessionProblems(
+  sessions: SessionPlan[],
+  knownTopics: Set<string>,
+  path = 'sessions',
+): FieldError[] {
+  const problems: FieldError[] = [];
+  sessions.forEach((s, i) => {
+    const at = `${path}.${i}`;
+    const hours = sessionHours(s.startsAt, s.endsAt);
+    if (hours <= 0) {
+      problems.push({ field: `${at}.endsAt`, message: 'endsAt must be after startsAt' });
+    } else if (hours > MAX_SESSION_HOURS) {
+      problems.push({
+        field: `${at}.endsAt`,
+        message: `a session may last at most ${MAX_SESSION_HOURS} hours`,
+      });
+    }
+    for (const topic of s.topics) {
+      if (!knownTopics.has(topic)) {
+        problems.push({ field: `${at}.topics`, message: `unknown topic ${topic}` });
+      }
+    }
+  });
+  const order = sessions
+    .map((s, i) => ({ ...s, i }))
+    .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  for (let k = 1; k < order.length; k += 1) {
+    if (order[k].startsAt < order[k - 1].endsAt) {
+      problems.push({
+        field: `${path}.${order[k].i}.startsAt`,
+        message: `overlaps session ${order[k - 1].i + 1} of the same course`,
+      });
+    }
+  }
+  return problems;
+}
+
+export interface CourseWarning {
+  code: 'missing_mandatory_topics' | 'too_few_hours';
+  message: string;
+}
+
+/** A course may be saved without covering the curriculum, but the reply says so. */
+export function courseWarnings(
+  sessions: SessionPlan[],
+  curriculum: { requiredHours: number; mandatoryTopics: string[] },
+): CourseWarning[] {
+  const warnings: CourseWarning[] = [];
+  const covered = new Set(sessions.flatMap((s) => s.topics));
+  const missing = curriculum.mandatoryTopics.filter((t) => !covered.has(t));
+  if (missing.length > 0) {
+    warnings.push({
+      code: 'missing_mandatory_topics',
+      message: `The sessions do not cover the mandatory topics ${missing.join(', ')}`,
+    });
+  }
+  const hours = sessions.reduce((sum, s) => sum + sessionHours(s.startsAt, s.endsAt), 0);
+  if (hours < curriculum.requiredHours) {
+    warnings.push({
+      code: 'too_few_hours',
+      message: `The sessions add up to ${Math.round(hours * 100) / 100} hours of the required ${curriculum.requiredHours}`,
+    });
+  }
+  return warnings;
+}

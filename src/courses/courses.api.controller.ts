@@ -1,0 +1,127 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Post,
+  Put,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { StaffGuard } from '../auth/staff.guard';
+import type { Actor } from '../common/auth/actor';
+import { CurrentActor } from '../common/auth/decorators';
+import { UuidParam } from '../common/validation';
+import { AttendanceService } from './attendance.service';
+import { BookingsService } from './bookings.service';
+import { toCourseView, toSessionView } from './course.view';
+import { CoursesService } from './courses.service';
+import { StaffBookingDto } from './dto/booking.dto';
+import { CreateCourseDto } from './dto/create-course.dto';
+import { ListCoursesQuery } from './dto/list-courses.query';
+import { RecordAttendanceDto } from './dto/record-attendance.dto';
+import { UpdateSessionDto } from './dto/update-session.dto';
+
+@ApiTags('courses')
+@Controller('api/v1/courses')
+export class CoursesApiController {
+  constructor(
+    private readonly courses: CoursesService,
+    private readonly bookings: BookingsService,
+  ) {}
+
+  /** Upcoming courses open for booking (public). */
+  @Get()
+  async listOpen(@Query() query: ListCoursesQuery) {
+    return (await this.courses.listOpen(query.branch)).map((c) =>
+      toCourseView(c.summary, c.sessions),
+    );
+  }
+
+  @Post()
+  @ApiBearerAuth()
+  @UseGuards(StaffGuard)
+  async create(@CurrentActor() actor: Actor, @Body() dto: CreateCourseDto) {
+    const created = await this.courses.create(actor, dto);
+    return toCourseView(created.summary, created.sessions, created.warnings);
+  }
+
+  @Get(':id')
+  @ApiBearerAuth()
+  @UseGuards(StaffGuard)
+  async get(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+    const course = await this.courses.get(actor, id);
+    return toCourseView(course.summary, course.sessions);
+  }
+
+  @Get(':id/participants')
+  @ApiBearerAuth()
+  @UseGuards(StaffGuard)
+  async participants(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+    return (await this.courses.participants(actor, id)).map(
+      ({ volunteerId, firstName, lastName, status, position }) => ({
+        volunteerId,
+        firstName,
+        lastName,
+        status,
+        position,
+      }),
+    );
+  }
+
+  @Post(':id/bookings')
+  @ApiBearerAuth()
+  @UseGuards(StaffGuard)
+  book(@CurrentActor() actor: Actor, @UuidParam() courseId: string, @Body() dto: StaffBookingDto) {
+    return this.bookings.book({ kind: 'staff', actor }, courseId, dto.volunteerId);
+  }
+
+  @Delete(':id/bookings/:volunteerId')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @UseGuards(StaffGuard)
+  async cancel(
+    @CurrentActor() actor: Actor,
+    @UuidParam() courseId: string,
+    @UuidParam('volunteerId') volunteerId: string,
+  ) {
+    await this.bookings.cancel({ kind: 'staff', actor }, courseId, volunteerId);
+  }
+}
+
+@ApiTags('courses')
+@ApiBearerAuth()
+@UseGuards(StaffGuard)
+@Controller('api/v1/sessions')
+export class SessionsApiController {
+  constructor(
+    private readonly courses: CoursesService,
+    private readonly attendance: AttendanceService,
+  ) {}
+
+  @Put(':id/attendance')
+  recordAttendance(
+    @CurrentActor() actor: Actor,
+    @UuidParam() sessionId: string,
+    @Body() dto: RecordAttendanceDto,
+  ) {
+    return this.attendance.record(actor, sessionId, dto);
+  }
+
+  @Put(':id')
+  async update(
+    @CurrentActor() actor: Actor,
+    @UuidParam() sessionId: string,
+    @Body() dto: UpdateSessionDto,
+  ) {
+    return toSessionView(await this.courses.updateSession(actor, sessionId, dto));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  async cancel(@CurrentActor() actor: Actor, @UuidParam() sessionId: string) {
+    return toSessionView(await this.courses.cancelSession(actor, sessionId));
+  }
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
+import { ReadinessModule } from '../readiness/readiness.module';
+import { VolunteersModule } from '../volunteers/volunteers.module';
+import { AttendanceService } from './attendance.service';
+import { BookingsService } from './bookings.service';
+import { CoursesApiController, SessionsApiController } from './courses.api.controller';
+import { CoursesRepository } from './courses.repository';
+import { CoursesService } from './courses.service';
+import { CurriculumModule } from './curriculum.module';
+import { MeApiController } from './me.api.controller';
+
+@Module({
+  imports: [AuditModule, AuthModule, ReadinessModule, VolunteersModule, CurriculumModule],
+  controllers: [CoursesApiController, SessionsApiController, MeApiController],
+  providers: [CoursesService, CoursesRepository, BookingsService, AttendanceService],
+  exports: [CoursesService, CoursesRepository, BookingsService],
+})
+export class CoursesModule {}

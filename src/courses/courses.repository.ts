@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Course } from './course.entity';
+
+export interface SessionRow {
+  id: string;
+  courseId: string;
+  startsAt: Date;
+  endsAt: Date;
+  location: string;
+  sequence: number;
+  cancelledAt: Date | null;
+  topics: string[];
+}
+
+export interface CourseSummaryRow {
+  id: string;
+  branchCode: string;
+  title: string;
+  capacity: number;
+  booked: number;
+  waitlisted: number;
+  cancelledAt: Date | null;
+  firstStartsAt: Date | null;
+}
+
+export interface ParticipantRow {
+  volunteerId: string;
+  firstName: string;
+  lastName: string;
+  status: 'booked' | 'waitlisted';
+  position: number | null;
+}
+
+const SESSION_COLUMNS = `
+  s.id, s.course_id AS "courseId", s.starts_at AS "startsAt", s.ends_at AS "endsAt",
+  s.location, s.sequence, s.cancelled_at AS "cancelledAt",
+  coalesce(array_agg(t.topic_code ORDER BY tp.position) FILTER (WHERE t.topic_code IS NOT NULL), '{}') AS topics`;
+
+@Injectable()
+export class CoursesRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Courses with their seat counts in one aggregate query; `upcomingOnly` for the public list. */
+  async summaries(
+    filter: { courseIds?: string[]; branchCode?: string; upcomingOnly?: boolean },
+    em: EntityManager = this.db.manager,
+  ): Promise<CourseSummaryRow[]> {
+    const rows = await em.query<(CourseSummaryRow & { booked: string; waitlisted: string })[]>(
+      `SELECT c.id, b.code AS "branchCode", c.title, c.capacity, c.cancelled_at AS "cancelledAt",
+              (SELECT count(*) FROM booking k WHERE k.course_id = c.id AND k.status = 'booked') AS booked,
+              (SELECT count(*) FROM booking k WHERE k.course_id = c.id AND k.status = 'waitlisted') AS waitlisted,
+              (SELECT min(s.starts_at) FROM course_session s WHERE s.course_id = c.id AND s.cancelled_at IS NULL) AS "firstStartsAt"
+         FROM course c
+         JOIN branch b ON b.id = c.branch_id
+        WHERE ($1::uuid[] IS NULL OR c.id = ANY($1))
+          AND ($2::text IS NULL OR b.code = $2)
+          AND (NOT $3::boolean OR (c.cancelled_at IS NULL AND
+               (SELECT min(s.starts_at) FROM course_session s WHERE s.course_id = c.id AND s.cancelled_at IS NULL) > now()))
+        ORDER BY "firstStartsAt" NULLS LAST, c.title`,
+      [filter.courseIds ?? null, filter.branchCode ?? null, filter.upcomingOnly ?? false],
+    );
+    return rows.map((r) => ({ ...r, booked: Number(r.booked), waitlisted: Number(r.waitlisted) }));
+  }
+
+  /** The sessions of these courses with their topics, in curriculum order; one query. */
+  sessionsOf(courseIds: string[], em: EntityManager = this.db.manager): Promise<SessionRow[]> {
+    return em.query<SessionRow[]>(
+      `SELECT ${SESSION_COLUMNS}
+         FROM course_session s
+         LEFT JOIN course_session_topic t ON t.session_id = s.id
+         LEFT JOIN topic tp ON tp.code = t.topic_code
+        WHERE s.course_id = ANY($1)
+        GROUP BY s.id
+        ORDER BY s.starts_at`,
+      [courseIds],
+    );
+  }
+
+  async session(
+    sessionId: string,
+    em: EntityManager = this.db.manager,
+  ): Promise<SessionRow | null> {
+    const rows = await em.query<SessionRow[]>(
+      `SELECT ${SESSION_COLUMNS}
+         FROM course_session s
+         LEFT JOIN course_session_topic t ON t.session_id = s.id
+         LEFT JOIN topic tp ON tp.code = t.topic_code
+        WHERE s.id = $1
+        GROUP BY s.id`,
+      [sessionId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** A course inside the branch scope (null scope: any branch), locked when asked. */
+  findInScope(em: EntityManager, id: string, branchId: string | null, lock = false) {
+    return em.findOne(Course, {
+      where: branchId === null ? { id } : { id, branchId },
+      lock: lock ? { mode: 'pessimistic_write' } : undefined,
+    });
+  }
+
+  participants(courseId: string, em: EntityManager = this.db.manager): Promise<ParticipantRow[]> {
+    return em.query<ParticipantRow[]>(
+      `SELECT k.volunteer_id AS "volunteerId", v.first_name AS "firstName", v.last_name AS "lastName",
+              k.status, k.waitlist_position AS position
+         FROM booking k
+         JOIN volunteer v ON v.id = k.volunteer_id
+        WHERE k.course_id = $1 AND k.status <> 'cancelled'
+        ORDER BY k.status, k.waitlist_position NULLS FIRST, k.created_at`,
+      [courseId],
+    );
+  }
+}

@@ -1,0 +1,250 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Branch } from '../branches/branch.entity';
+import { type Actor, branchScopeOf } from '../common/auth/actor';
+import { parseInstant } from '../common/dates';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors';
+import { PendingEvents } from '../common/events';
+import { ReadinessService } from '../readiness/readiness.service';
+import { Volunteer } from '../volunteers/volunteer.entity';
+import { Course } from './course.entity';
+import { courseWarnings, type SessionPlan, sessionProblems } from './course-rules';
+import { CourseSession, CourseSessionTopic } from './course-session.entity';
+import { CoursesRepository } from './courses.repository';
+import { CurriculumService } from './curriculum.service';
+import type { CreateCourseDto } from './dto/create-course.dto';
+import type { UpdateSessionDto } from './dto/update-session.dto';
+
+@Injectable()
+export class CoursesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly courses: CoursesRepository,
+    private readonly curriculum: CurriculumService,
+    private readonly readiness: ReadinessService,
+    private readonly audit: AuditService,
+    private readonly emitter: EventEmitter2,
+  ) {}
+
+  /** Saves a course; one that does not cover the curriculum is saved but flagged in `warnings`. */
+  async create(actor: Actor, dto: CreateCourseDto) {
+    const plans: SessionPlan[] = dto.sessions.map((s) => ({
+      startsAt: parseInstant(s.startsAt)!,
+      endsAt: parseInstant(s.endsAt)!,
+      topics: [...new Set(s.topics)],
+    }));
+    return this.db.transaction(async (em) => {
+      const branch = await em.findOneBy(Branch, { code: dto.branchCode });
+      if (!branch) {
+        throw new InvalidInputError([{ field: 'branchCode', message: 'no branch has this code' }]);
+      }
+      const scope = branchScopeOf(actor);
+      if (scope !== null && scope !== branch.id) {
+        throw new ForbiddenError('A coordinator creates courses in their own branch');
+      }
+      const curriculum = await this.curriculum.get(em);
+      const problems = sessionProblems(plans, new Set(curriculum.topics.map((t) => t.code)));
+      if (problems.length > 0) {
+        throw new InvalidInputError(problems);
+      }
+      const course = await em.save(
+        em.create(Course, {
+          branchId: branch.id,
+          title: dto.title,
+          capacity: dto.capacity,
+          cancelledAt: null,
+        }),
+      );
+      for (const [i, plan] of plans.entries()) {
+        const session = await em.save(
+          em.create(CourseSession, {
+            courseId: course.id,
+            startsAt: plan.startsAt,
+            endsAt: plan.endsAt,
+            location: dto.sessions[i].location,
+            sequence: 0,
+            cancelledAt: null,
+          }),
+        );
+        await em.insert(
+          CourseSessionTopic,
+          plan.topics.map((topicCode) => ({ sessionId: session.id, topicCode })),
+        );
+      }
+      await this.audit.record(em, actor, {
+        action: 'course.created',
+        branchId: branch.id,
+        details: { courseId: course.id, title: course.title },
+      });
+      const warnings = courseWarnings(plans, {
+        requiredHours: curriculum.requiredHours,
+        mandatoryTopics: curriculum.topics.filter((t) => t.mandatory).map((t) => t.code),
+      });
+      return { ...(await this.describe([course.id], em))[0], warnings };
+    });
+  }
+
+  /** Upcoming courses open for booking, for the public form and the volunteer's page. */
+  async listOpen(branchCode?: string) {
+    const summaries = await this.courses.summaries({ branchCode, upcomingOnly: true });
+    return this.withSessions(summaries);
+  }
+
+  async get(actor: Actor, courseId: string) {
+    await this.requireInScope(this.db.manager, actor, courseId);
+    return (await this.describe([courseId]))[0];
+  }
+
+  async participants(actor: Actor, courseId: string) {
+    await this.requireInScope(this.db.manager, actor, courseId);
+    return this.courses.participants(courseId);
+  }
+
+  async requireInScope(
+    em: EntityManager,
+    actor: Actor,
+    courseId: string,
+    lock = false,
+  ): Promise<Course> {
+    const course = await this.courses.findInScope(em, courseId, branchScopeOf(actor), lock);
+    if (!course) {
+      throw new NotFoundError('Course');
+    }
+    return course;
+  }
+
+  /** Moves or changes a session; calendars see a higher SEQUENCE and the change is announced. */
+  async updateSession(actor: Actor, sessionId: string, dto: UpdateSessionDto) {
+    const events = new PendingEvents();
+    const result = await this.db.transaction(async (em) => {
+      const { course, session } = await this.requireSessionInScope(em, actor, sessionId);
+      if (session.cancelledAt) {
+        throw new ConflictError('The session is cancelled', 'session_cancelled');
+      }
+      const plan: SessionPlan = {
+        startsAt: dto.startsAt ? parseInstant(dto.startsAt)! : session.startsAt,
+        endsAt: dto.endsAt ? parseInstant(dto.endsAt)! : session.endsAt,
+        topics: dto.topics ? [...new Set(dto.topics)] : await this.topicsOf(em, sessionId),
+      };
+      const siblings = await em.find(CourseSession, { where: { courseId: course.id } });
+      const others = siblings.filter((s) => s.id !== sessionId && !s.cancelledAt);
+      const curriculum = await this.curriculum.get(em);
+      const problems = sessionProblems(
+        [plan, ...others.map((s) => ({ startsAt: s.startsAt, endsAt: s.endsAt, topics: [] }))],
+        new Set(curriculum.topics.map((t) => t.code)),
+        'session',
+      ).map((p) => ({ ...p, field: p.field.replace(/^session\.\d+\./, '') }));
+      if (problems.length > 0) {
+        throw new InvalidInputError(problems);
+      }
+      const sequence = session.sequence + 1;
+      await em.update(
+        CourseSession,
+        { id: sessionId },
+        {
+          startsAt: plan.startsAt,
+          endsAt: plan.endsAt,
+          location: dto.location ?? session.location,
+          sequence,
+        },
+      );
+      if (dto.topics) {
+        await em.delete(CourseSessionTopic, { sessionId });
+        await em.insert(
+          CourseSessionTopic,
+          plan.topics.map((topicCode) => ({ sessionId, topicCode })),
+        );
+      }
+      await this.refreshAttendees(em, sessionId, events);
+      await this.audit.record(em, actor, {
+        action: 'session.changed',
+        branchId: course.branchId,
+        details: { courseId: course.id, sessionId },
+      });
+      events.add('session.changed', { sessionId, courseId: course.id, sequence });
+      return this.courses.session(sessionId, em);
+    });
+    events.emitTo(this.emitter);
+    return result!;
+  }
+
+  async cancelSession(actor: Actor, sessionId: string) {
+    const events = new PendingEvents();
+    const result = await this.db.transaction(async (em) => {
+      const { course, session } = await this.requireSessionInScope(em, actor, sessionId);
+      if (session.cancelledAt) {
+        throw new ConflictError('The session is already cancelled', 'session_cancelled');
+      }
+      const sequence = session.sequence + 1;
+      await em.update(CourseSession, { id: sessionId }, { cancelledAt: new Date(), sequence });
+      // Hours at a cancelled session no longer count.
+      await this.refreshAttendees(em, sessionId, events);
+      await this.audit.record(em, actor, {
+        action: 'session.cancelled',
+        branchId: course.branchId,
+        details: { courseId: course.id, sessionId },
+      });
+      events.add('session.cancelled', { sessionId, courseId: course.id, sequence });
+      return this.courses.session(sessionId, em);
+    });
+    events.emitTo(this.emitter);
+    return result!;
+  }
+
+  async requireSessionInScope(em: EntityManager, actor: Actor, sessionId: string, lock = true) {
+    const session = await em.findOne(CourseSession, {
+      where: { id: sessionId },
+      lock: lock ? { mode: 'pessimistic_write' } : undefined,
+    });
+    const course = session
+      ? await this.courses.findInScope(em, session.courseId, branchScopeOf(actor))
+      : null;
+    if (!session || !course) {
+      throw new NotFoundError('Session');
+    }
+    return { session, course };
+  }
+
+  private async topicsOf(em: EntityManager, sessionId: string): Promise<string[]> {
+    const rows = await em.find(CourseSessionTopic, { where: { sessionId } });
+    return rows.map((r) => r.topicCode);
+  }
+
+  private async refreshAttendees(em: EntityManager, sessionId: string, events: PendingEvents) {
+    const attendees = await em
+      .getRepository(Volunteer)
+      .createQueryBuilder('v')
+      .innerJoin('attendance', 'a', 'a.volunteer_id = v.id')
+      .where('a.session_id = :sessionId', { sessionId })
+      .orderBy('v.id')
+      .setLock('pessimistic_write')
+      .getMany();
+    for (const volunteer of attendees) {
+      await this.readiness.refresh(em, volunteer, events);
+    }
+  }
+
+  async describe(courseIds: string[], em: EntityManager = this.db.manager) {
+    return this.withSessions(await this.courses.summaries({ courseIds }, em), em);
+  }
+
+  private async withSessions(
+    summaries: Awaited<ReturnType<CoursesRepository['summaries']>>,
+    em?: EntityManager,
+  ) {
+    if (summaries.length === 0) {
+      return [];
+    }
+    const sessions = await this.courses.sessionsOf(
+      summaries.map((s) => s.id),
+      em,
+    );
+    return summaries.map((summary) => ({
+      summary,
+      sessions: sessions.filter((s) => s.courseId === summary.id),
+    }));
+  }
+}

@@ -1,0 +1,58 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsString,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { IsInstant, Trim } from '../../common/validators';
+
+export class SessionInputDto {
+  /** e.g. `2027-03-04T17:00:00+01:00` */
+  @IsInstant()
+  startsAt: string;
+
+  @IsInstant()
+  endsAt: string;
+
+  @Trim()
+  @IsString()
+  @Length(1, 200)
+  location: string;
+
+  /** Curriculum topic codes, e.g. `frameworks`, `uncrc`. */
+  @IsArray()
+  @ArrayMinSize(1, { message: 'topics must name at least one curriculum topic' })
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  topics: string[];
+}
+
+export class CreateCourseDto {
+  @Trim()
+  @IsString()
+  @Length(2, 40)
+  branchCode: string;
+
+  @Trim()
+  @IsString()
+  @Length(1, 200)
+  title: string;
+
+  @IsInt({ message: 'capacity must be a whole number' })
+  @Min(1, { message: 'capacity must be at least 1' })
+  @Max(500)
+  capacity: number;
+
+  @IsArray()
+  @ArrayMinSize(1, { message: 'a course needs at least one session' })
+  @ArrayMaxSize(40)
+  @ValidateNested({ each: true })
+  @Type(() => SessionInputDto)
+  sessions: SessionInputDto[];
+}

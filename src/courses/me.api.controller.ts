@@ -1,0 +1,58 @@
+import { Body, Controller, Delete, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPortalToken, CurrentVolunteerId } from '../common/auth/decorators';
+import { UuidParam } from '../common/validation';
+import { deriveStage } from '../readiness/readiness';
+import { toReadinessView } from '../readiness/readiness.view';
+import { CalendarFeedsService } from '../volunteers/calendar-feeds.service';
+import { PortalGuard } from '../volunteers/portal.guard';
+import { VolunteersService } from '../volunteers/volunteers.service';
+import { BookingsService } from './bookings.service';
+import { OwnBookingDto } from './dto/booking.dto';
+
+/** The volunteer's own routes; the bearer token is the token of their personal link. */
+@ApiTags('me')
+@ApiBearerAuth()
+@UseGuards(PortalGuard)
+@Controller('api/v1/me')
+export class MeApiController {
+  constructor(
+    private readonly volunteers: VolunteersService,
+    private readonly bookings: BookingsService,
+    private readonly calendarFeeds: CalendarFeedsService,
+  ) {}
+
+  @Get()
+  async me(@CurrentVolunteerId() volunteerId: string, @CurrentPortalToken() portalToken: string) {
+    const { volunteer, readiness } = await this.volunteers.ownView(volunteerId);
+    return {
+      id: volunteer.id,
+      firstName: volunteer.firstName,
+      stage: deriveStage(volunteer.status, readiness),
+      readiness: toReadinessView(readiness, volunteer.matchableSince),
+      bookings: await this.bookings.ownBookings(volunteerId),
+      calendarUrl: await this.calendarFeeds.pathFor(volunteer, portalToken),
+    };
+  }
+
+  @Post('bookings')
+  book(@CurrentVolunteerId() volunteerId: string, @Body() dto: OwnBookingDto) {
+    return this.bookings.book({ kind: 'volunteer' }, dto.courseId, volunteerId);
+  }
+
+  @Delete('bookings/:courseId')
+  @HttpCode(204)
+  async cancel(@CurrentVolunteerId() volunteerId: string, @UuidParam('courseId') courseId: string) {
+    await this.bookings.cancel({ kind: 'volunteer' }, courseId, volunteerId);
+  }
+
+  /** A new calendar link; the old one stops working at once. */
+  @Post('calendar-link')
+  @HttpCode(201)
+  async renewCalendarLink(
+    @CurrentVolunteerId() volunteerId: string,
+    @CurrentPortalToken() portalToken: string,
+  ) {
+    return { calendarUrl: await this.calendarFeeds.renew(volunteerId, portalToken) };
+  }
+}
