@@ -92,3 +92,46 @@ export function portalTokenIn(text: string): string {
   }
   return match[1];
 }
+
+export interface SessionPlan {
+  startsAt: string;
+  endsAt: string;
+  location: string;
+  topics: string[];
+}
+
+const MANDATORY = ['frameworks', 'boundaries', 'uncrc', 'child_safety'];
+
+/**
+ * Four 5-hour sessions, one a day from `firstDay`, covering every mandatory topic: a
+ * course that completes the 20 hours. Negative days put it in the past.
+ */
+export function fullCourseSessions(firstDay: number): SessionPlan[] {
+  return MANDATORY.map((topic, i) => {
+    const start = new Date(Date.now() + (firstDay + i) * 24 * 3600_000);
+    start.setUTCHours(8, 0, 0, 0);
+    return {
+      startsAt: start.toISOString(),
+      endsAt: new Date(start.getTime() + 5 * 3600_000).toISOString(),
+      location: 'Frivillighuset, Nørrebrogade 1',
+      topics: i === 0 ? [topic, 'relations'] : [topic],
+    };
+  });
+}
+
+export async function createCourse(
+  t: TestApp,
+  token: string,
+  body: { branchCode: string; capacity?: number; sessions?: SessionPlan[]; title?: string },
+) {
+  const res = await request(t.http)
+    .post('/api/v1/courses')
+    .auth(token, { type: 'bearer' })
+    .send({ title: 'Forberedende kursus', capacity: 12, sessions: fullCourseSessions(7), ...body })
+    .expect(201);
+  return res.body as {
+    id: string;
+    sessions: { id: string; startsAt: string; hours: number; topics: string[] }[];
+    warnings: { code: string }[];
+  };
+}

@@ -188,7 +188,8 @@ export class BookingsService implements OnModuleInit {
       { status: 'cancelled', waitlistPosition: null, cancelledAt: new Date() },
     );
     if (booking.status === 'booked') {
-      const [promoted] = await em.query<{ id: string; volunteer_id: string }[]>(
+      // TypeORM answers an UPDATE with [rows, affected].
+      const [[promoted]] = await em.query<[{ id: string; volunteer_id: string }[], number]>(
         `UPDATE booking SET status = 'booked', waitlist_position = NULL
           WHERE course_id = $1 AND status = 'waitlisted' AND waitlist_position = 1
           RETURNING id, volunteer_id`,
