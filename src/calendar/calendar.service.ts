@@ -1,28 +1,46 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors';
 import { hashToken } from '../common/tokens';
+import { preparedQuery } from '../database/prepared-query';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { type CalendarEntry, renderCalendar } from './ics';
 
-interface EntryRow extends Omit<CalendarEntry, 'cancelled'> {
-  cancelledAt: Date | null;
-  volunteerId?: string;
-}
+/**
+ * The sessions picked by `where` (with `$1` its parameter) as one JSON text, ordered by
+ * start: each with its course title and topic titles. Handing the feed back as text
+ * lets an unchanged feed skip both parsing and rendering.
+ */
+const entriesJson = (from: string, where: string) => `
+  SELECT coalesce(json_agg(e ORDER BY e."startsAt", e."sessionId"), '[]')::text
+    FROM (SELECT s.id AS "sessionId", c.title AS "courseTitle", s.starts_at AS "startsAt",
+                 s.ends_at AS "endsAt", s.location, s.sequence, s.cancelled_at IS NOT NULL AS cancelled,
+                 s.updated_at AS "changedAt",
+                 coalesce(array_agg(tp.title_da ORDER BY tp.position) FILTER (WHERE tp.code IS NOT NULL), '{}') AS topics
+            FROM ${from}
+            LEFT JOIN course_session_topic t ON t.session_id = s.id
+            LEFT JOIN topic tp ON tp.code = t.topic_code
+           WHERE ${where}
+           GROUP BY s.id, c.id) e`;
 
-/** Sessions with course title and topic titles; the FROM/WHERE part is the caller's. */
-const ENTRY_COLUMNS = `
-  s.id AS "sessionId", c.title AS "courseTitle", s.starts_at AS "startsAt", s.ends_at AS "endsAt",
-  s.location, s.sequence, s.cancelled_at AS "cancelledAt", s.updated_at AS "changedAt",
-  coalesce(array_agg(tp.title_da ORDER BY tp.position) FILTER (WHERE tp.code IS NOT NULL), '{}') AS topics`;
-
-const TOPIC_JOINS = `
-  LEFT JOIN course_session_topic t ON t.session_id = s.id
-  LEFT JOIN topic tp ON tp.code = t.topic_code`;
+type RawEntry = Omit<CalendarEntry, 'startsAt' | 'endsAt' | 'changedAt'> & {
+  startsAt: string;
+  endsAt: string;
+  changedAt: string;
+};
 
 @Injectable()
 export class CalendarService {
+  /**
+   * Rendering is the expensive part of a feed (ical-generator spends ~0.3 ms an event),
+   * and calendar clients poll feeds that rarely change: the file is kept by a digest of
+   * everything that goes into it, so an unchanged feed costs its one query.
+   */
+  private readonly rendered = new LRUCache<string, string>({ max: 5000 });
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -33,64 +51,73 @@ export class CalendarService {
    * waitlist). One query resolves the token and gathers every event.
    */
   async volunteerFeed(feedToken: string): Promise<string> {
-    const rows = await this.db.query<(EntryRow & { volunteerId: string })[]>(
-      `SELECT f.volunteer_id AS "volunteerId", ${ENTRY_COLUMNS}
+    const [row] = await preparedQuery<{ entries: string }>(
+      this.db,
+      'calendar-volunteer-feed',
+      `SELECT (${entriesJson(
+        `booking k
+         JOIN course c ON c.id = k.course_id AND c.cancelled_at IS NULL
+         JOIN course_session s ON s.course_id = c.id`,
+        `k.volunteer_id = f.volunteer_id AND k.status = 'booked'`,
+      )}) AS entries
          FROM calendar_feed f
          JOIN volunteer v ON v.id = f.volunteer_id AND v.calendar_version = f.version
-         LEFT JOIN booking k ON k.volunteer_id = v.id AND k.status = 'booked'
-         LEFT JOIN course c ON c.id = k.course_id AND c.cancelled_at IS NULL
-         LEFT JOIN course_session s ON s.course_id = c.id
-         ${TOPIC_JOINS}
-        WHERE f.token_hash = $1
-        GROUP BY f.volunteer_id, s.id, c.id
-        ORDER BY s.starts_at`,
+        WHERE f.token_hash = $1`,
       [hashToken(feedToken)],
     );
-    if (rows.length === 0) {
+    if (!row) {
       throw new NotFoundError('Calendar');
     }
-    const entries = rows.filter((r) => r.sessionId !== null);
-    return renderCalendar('Mit forberedende kursus', entries.map(toEntry), {
-      url: this.personalPageHint(),
-    });
+    return this.render('Mit forberedende kursus', row.entries);
   }
 
   async course(courseId: string): Promise<string> {
-    const rows = await this.db.query<(EntryRow & { found: boolean })[]>(
-      `SELECT ${ENTRY_COLUMNS}
-         FROM course c
-         JOIN course_session s ON s.course_id = c.id
-         ${TOPIC_JOINS}
-        WHERE c.id = $1
-        GROUP BY s.id, c.id
-        ORDER BY s.starts_at`,
+    const [row] = await this.db.query<{ title: string; entries: string }[]>(
+      `SELECT c.title, (${entriesJson('course_session s JOIN course c ON c.id = s.course_id', 's.course_id = $1')}) AS entries
+         FROM course c WHERE c.id = $1`,
       [courseId],
     );
-    if (rows.length === 0) {
+    if (!row) {
       throw new NotFoundError('Course');
     }
-    return renderCalendar(rows[0].courseTitle, rows.map(toEntry), { url: this.personalPageHint() });
+    return this.render(row.title, row.entries);
   }
 
   /** One session; cancelled, it carries METHOD:CANCEL so calendars remove it. */
   async session(sessionId: string): Promise<string> {
-    const rows = await this.db.query<EntryRow[]>(
-      `SELECT ${ENTRY_COLUMNS}
-         FROM course_session s
-         JOIN course c ON c.id = s.course_id
-         ${TOPIC_JOINS}
-        WHERE s.id = $1
-        GROUP BY s.id, c.id`,
+    const [row] = await this.db.query<{ title: string; cancelled: boolean; entries: string }[]>(
+      `SELECT c.title, s.cancelled_at IS NOT NULL AS cancelled,
+              (${entriesJson('course_session s JOIN course c ON c.id = s.course_id', 's.id = $1')}) AS entries
+         FROM course_session s JOIN course c ON c.id = s.course_id
+        WHERE s.id = $1`,
       [sessionId],
     );
-    if (rows.length === 0) {
+    if (!row) {
       throw new NotFoundError('Session');
     }
-    const entry = toEntry(rows[0]);
-    return renderCalendar(entry.courseTitle, [entry], {
-      url: this.personalPageHint(),
-      method: entry.cancelled ? 'cancel' : 'publish',
-    });
+    return this.render(row.title, row.entries, row.cancelled ? 'cancel' : 'publish');
+  }
+
+  private render(
+    name: string,
+    entriesJsonText: string,
+    method: 'publish' | 'cancel' = 'publish',
+  ): string {
+    const key = createHash('sha256')
+      .update(`${method}\n${name}\n${entriesJsonText}`)
+      .digest('base64');
+    let ics = this.rendered.get(key);
+    if (ics === undefined) {
+      const entries = (JSON.parse(entriesJsonText) as RawEntry[]).map((e) => ({
+        ...e,
+        startsAt: new Date(e.startsAt),
+        endsAt: new Date(e.endsAt),
+        changedAt: new Date(e.changedAt),
+      }));
+      ics = renderCalendar(name, entries, { url: this.personalPageHint(), method });
+      this.rendered.set(key, ics);
+    }
+    return ics;
   }
 
   /**
@@ -100,18 +127,4 @@ export class CalendarService {
   private personalPageHint(): string {
     return `${this.config.publicUrl}/v`;
   }
-}
-
-function toEntry({ cancelledAt, ...row }: EntryRow): CalendarEntry {
-  return {
-    sessionId: row.sessionId,
-    courseTitle: row.courseTitle,
-    startsAt: row.startsAt,
-    endsAt: row.endsAt,
-    location: row.location,
-    topics: row.topics,
-    sequence: row.sequence,
-    changedAt: row.changedAt,
-    cancelled: cancelledAt !== null,
-  };
 }
