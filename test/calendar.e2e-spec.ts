@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import ical, { type CalendarResponse, type VEvent } from 'node-ical';
+import ical, { type VEvent } from 'node-ical';
 import request from 'supertest';
 import { createTestApp, type TestApp } from './app';
 import { createCourse, Factory, type SessionPlan } from './factories';
