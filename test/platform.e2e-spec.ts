@@ -136,3 +136,43 @@ describe('the embedded database', () => {
     }
   });
 });
+
+describe('the demo data', () => {
+  it('should seed volunteers at every stage once, and survive a second start', async () => {
+    const database = await createTestDatabase();
+    try {
+      const first = await createTestApp({ database, env: { SEED_DEMO: 'true' } });
+      await first.close();
+      const t = await createTestApp({ database, env: { SEED_DEMO: 'true' } });
+      try {
+        const token = await new Factory(t).login('koordinator@klar.local', 'klar-demo-2026');
+        const list = await request(t.http)
+          .get('/api/v1/volunteers')
+          .auth(token, { type: 'bearer' })
+          .expect(200);
+        const stages = list.body.items.map((v: { stage: string }) => v.stage).sort();
+        expect(stages).toEqual([
+          'applied',
+          'approved',
+          'approved',
+          'matchable',
+          'visit_scheduled',
+          'withdrawn',
+        ]);
+        const courses = await request(t.http)
+          .get('/api/v1/courses')
+          .query({ branch: 'koebenhavn' })
+          .expect(200);
+        expect(courses.body).toHaveLength(1);
+        await request(t.http)
+          .get('/api/v1/me')
+          .auth('demo-camilla', { type: 'bearer' })
+          .expect(200);
+      } finally {
+        await t.close();
+      }
+    } finally {
+      await database.dispose();
+    }
+  });
+});

@@ -15,6 +15,6 @@ import { MeApiController } from './me.api.controller';
   imports: [AuditModule, AuthModule, ReadinessModule, VolunteersModule, CurriculumModule],
   controllers: [CoursesApiController, SessionsApiController, MeApiController],
   providers: [CoursesService, CoursesRepository, BookingsService, AttendanceService],
-  exports: [CoursesService, CoursesRepository, BookingsService],
+  exports: [CoursesService, CoursesRepository, BookingsService, AttendanceService],
 })
 export class CoursesModule {}

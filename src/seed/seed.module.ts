@@ -2,12 +2,20 @@ import { Module } from '@nestjs/common';
 import { AttestationsModule } from '../attestations/attestations.module';
 import { AuthModule } from '../auth/auth.module';
 import { BranchesModule } from '../branches/branches.module';
+import { CoursesModule } from '../courses/courses.module';
 import { HomeVisitsModule } from '../home-visits/home-visits.module';
 import { VolunteersModule } from '../volunteers/volunteers.module';
 import { SeedService } from './seed.service';
 
 @Module({
-  imports: [AuthModule, BranchesModule, HomeVisitsModule, AttestationsModule, VolunteersModule],
+  imports: [
+    AuthModule,
+    BranchesModule,
+    CoursesModule,
+    HomeVisitsModule,
+    AttestationsModule,
+    VolunteersModule,
+  ],
   providers: [SeedService],
   exports: [SeedService],
 })

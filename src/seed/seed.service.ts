@@ -1,11 +1,16 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DateTime } from 'luxon';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AttestationsService } from '../attestations/attestations.service';
 import { UsersService } from '../auth/users.service';
 import { Branch } from '../branches/branch.entity';
+import { AttendanceService } from '../courses/attendance.service';
+import { BookingsService } from '../courses/bookings.service';
+import { CoursesService } from '../courses/courses.service';
 import { BranchesService } from '../branches/branches.service';
 import { Actor } from '../common/auth/actor';
+import { TIME_ZONE } from '../common/dates';
 import { hashToken } from '../common/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { HomeVisitsService } from '../home-visits/home-visits.service';
@@ -38,6 +43,9 @@ export class SeedService implements OnApplicationBootstrap {
     private readonly homeVisits: HomeVisitsService,
     private readonly attestations: AttestationsService,
     private readonly volunteers: VolunteersService,
+    private readonly courses: CoursesService,
+    private readonly bookings: BookingsService,
+    private readonly attendance: AttendanceService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -131,6 +139,37 @@ export class SeedService implements OnApplicationBootstrap {
     });
 
     await this.volunteers.withdraw(actor, erik.id);
+
+    // A course held last month that Frederik completed (so he is matchable), and the
+    // next course, with Camilla booked and seats left.
+    const frederik = await this.volunteer(branchId, 'Frederik', 'Madsen', '2200', 60);
+    const frederikVisit = await this.homeVisits.schedule(actor, frederik.id, {
+      scheduledAt: new Date(Date.now() - 50 * DAY).toISOString(),
+    });
+    await this.homeVisits.recordOutcome(actor, frederikVisit.id, { outcome: 'approved' });
+    await this.attestations.record(actor, frederik.id, {
+      receivedOn: isoDate(Date.now() - 40 * DAY),
+      result: 'clean',
+    });
+    const held = await this.courses.create(actor, {
+      branchCode: 'koebenhavn',
+      title: 'Forberedende kursus (efterår)',
+      capacity: 12,
+      sessions: courseSessions(-35),
+    });
+    await this.bookings.book({ kind: 'staff', actor }, held.summary.id, frederik.id);
+    for (const session of held.sessions) {
+      await this.attendance.record(actor, session.id, {
+        records: [{ volunteerId: frederik.id, present: true }],
+      });
+    }
+    const next = await this.courses.create(actor, {
+      branchCode: 'koebenhavn',
+      title: 'Forberedende kursus (vinter)',
+      capacity: 12,
+      sessions: courseSessions(14),
+    });
+    await this.bookings.book({ kind: 'volunteer' }, next.summary.id, camilla.id);
   }
 
   private async volunteer(
@@ -176,3 +215,25 @@ export class SeedService implements OnApplicationBootstrap {
 }
 
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** Four weekly 5-hour sessions, 16:00-21:00 Copenhagen, the first `fromDays` days from now. */
+function courseSessions(fromDays: number) {
+  const topics = [
+    ['frameworks', 'relations'],
+    ['boundaries', 'diverse_families'],
+    ['uncrc'],
+    ['child_safety'],
+  ];
+  return topics.map((sessionTopics, week) => {
+    const start = DateTime.now()
+      .setZone(TIME_ZONE)
+      .plus({ days: fromDays + week * 7 })
+      .set({ hour: 16, minute: 0, second: 0, millisecond: 0 });
+    return {
+      startsAt: start.toISO()!,
+      endsAt: start.plus({ hours: 5 }).toISO()!,
+      location: 'Frivillighuset, Nørrebrogade 52, København N',
+      topics: sessionTopics,
+    };
+  });
+}
