@@ -5,30 +5,11 @@
  *   npm run bench:volunteers            (BENCH_DATABASE_URL, default the local server)
  */
 import 'reflect-metadata';
-import type { AddressInfo } from 'node:net';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
-import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/app.setup';
-import { loadConfig } from '../src/config/env';
-import { dataSourceOptions } from '../src/database/data-source';
+import { startBenchApp } from './support';
 
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DATABASE = 'klar_bench';
 const VOLUNTEERS = 10_000;
 const REQUESTS = 300;
-const ADMIN = { email: 'bench@klar.local', password: 'bench-password-1' };
-
-async function admin(sql: string) {
-  const client = new Client({ connectionString: SERVER });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** 10,000 volunteers spread over the stages, with the visits and certificates behind them. */
 const SEED = `
@@ -61,40 +42,14 @@ function percentile(sorted: number[], p: number) {
 }
 
 async function main() {
-  await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${DATABASE}`);
-  const url = new URL(SERVER);
-  url.pathname = `/${DATABASE}`;
-  const config = loadConfig({
-    DATABASE_URL: url.toString(),
-    SEED_DEMO: 'false',
-    NODE_ENV: 'production',
-    BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-    BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
-  });
-  const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.create(config, dataSourceOptions(config)),
-    {
-      bodyParser: false,
-      logger: ['error'],
-    },
-  );
-  configureApp(app);
-  await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  const app = await startBenchApp('klar_bench_volunteers');
   try {
-    const seeding = new Client({ connectionString: url.toString() });
+    const seeding = new Client({ connectionString: app.databaseUrl });
     await seeding.connect();
     await seeding.query(SEED);
     await seeding.end();
-
-    const login = await fetch(`${base}/api/v1/auth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(ADMIN),
-    });
-    const { token } = (await login.json()) as { token: string };
-    const headers = { authorization: `Bearer ${token}` };
+    const headers = { authorization: `Bearer ${app.adminToken}` };
+    const base = app.base;
 
     for (const [label, query] of [
       ['first page of 50', 'branch=bench&limit=50'],
@@ -120,8 +75,7 @@ async function main() {
       );
     }
   } finally {
-    await app.close();
-    await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+    await app.stop();
   }
 }
 

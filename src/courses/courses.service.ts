@@ -117,77 +117,91 @@ export class CoursesService {
   }
 
   /** Moves or changes a session; calendars see a higher SEQUENCE and the change is announced. */
-  async updateSession(actor: Actor, sessionId: string, dto: UpdateSessionDto) {
+  updateSession(actor: Actor, sessionId: string, dto: UpdateSessionDto) {
+    return this.changeSession(
+      actor,
+      sessionId,
+      'session.changed',
+      async (em, course, session, sequence) => {
+        const plan: SessionPlan = {
+          startsAt: dto.startsAt ? parseInstant(dto.startsAt)! : session.startsAt,
+          endsAt: dto.endsAt ? parseInstant(dto.endsAt)! : session.endsAt,
+          topics: dto.topics ? [...new Set(dto.topics)] : await this.topicsOf(em, sessionId),
+        };
+        const siblings = await em.find(CourseSession, { where: { courseId: course.id } });
+        const others = siblings.filter((s) => s.id !== sessionId && !s.cancelledAt);
+        const curriculum = await this.curriculum.get(em);
+        const problems = sessionProblems(
+          [plan, ...others.map((s) => ({ startsAt: s.startsAt, endsAt: s.endsAt, topics: [] }))],
+          new Set(curriculum.topics.map((t) => t.code)),
+          'session',
+        ).map((p) => ({ ...p, field: p.field.replace(/^session\.\d+\./, '') }));
+        if (problems.length > 0) {
+          throw new InvalidInputError(problems);
+        }
+        await em.update(
+          CourseSession,
+          { id: sessionId },
+          {
+            startsAt: plan.startsAt,
+            endsAt: plan.endsAt,
+            location: dto.location ?? session.location,
+            sequence,
+          },
+        );
+        if (dto.topics) {
+          await em.delete(CourseSessionTopic, { sessionId });
+          await em.insert(
+            CourseSessionTopic,
+            plan.topics.map((topicCode) => ({ sessionId, topicCode })),
+          );
+        }
+      },
+    );
+  }
+
+  cancelSession(actor: Actor, sessionId: string) {
+    return this.changeSession(
+      actor,
+      sessionId,
+      'session.cancelled',
+      async (em, _course, _session, sequence) => {
+        await em.update(CourseSession, { id: sessionId }, { cancelledAt: new Date(), sequence });
+      },
+    );
+  }
+
+  /**
+   * The frame of every change to a session: it must be live, its SEQUENCE grows, the
+   * readiness of whoever attended it is re-derived (its hours or topics may no longer
+   * count), and the change is audited and announced after commit.
+   */
+  private async changeSession(
+    actor: Actor,
+    sessionId: string,
+    kind: 'session.changed' | 'session.cancelled',
+    apply: (
+      em: EntityManager,
+      course: Course,
+      session: CourseSession,
+      sequence: number,
+    ) => Promise<void>,
+  ) {
     const events = new PendingEvents();
     const result = await this.db.transaction(async (em) => {
       const { course, session } = await this.requireSessionInScope(em, actor, sessionId);
       if (session.cancelledAt) {
         throw new ConflictError('The session is cancelled', 'session_cancelled');
       }
-      const plan: SessionPlan = {
-        startsAt: dto.startsAt ? parseInstant(dto.startsAt)! : session.startsAt,
-        endsAt: dto.endsAt ? parseInstant(dto.endsAt)! : session.endsAt,
-        topics: dto.topics ? [...new Set(dto.topics)] : await this.topicsOf(em, sessionId),
-      };
-      const siblings = await em.find(CourseSession, { where: { courseId: course.id } });
-      const others = siblings.filter((s) => s.id !== sessionId && !s.cancelledAt);
-      const curriculum = await this.curriculum.get(em);
-      const problems = sessionProblems(
-        [plan, ...others.map((s) => ({ startsAt: s.startsAt, endsAt: s.endsAt, topics: [] }))],
-        new Set(curriculum.topics.map((t) => t.code)),
-        'session',
-      ).map((p) => ({ ...p, field: p.field.replace(/^session\.\d+\./, '') }));
-      if (problems.length > 0) {
-        throw new InvalidInputError(problems);
-      }
       const sequence = session.sequence + 1;
-      await em.update(
-        CourseSession,
-        { id: sessionId },
-        {
-          startsAt: plan.startsAt,
-          endsAt: plan.endsAt,
-          location: dto.location ?? session.location,
-          sequence,
-        },
-      );
-      if (dto.topics) {
-        await em.delete(CourseSessionTopic, { sessionId });
-        await em.insert(
-          CourseSessionTopic,
-          plan.topics.map((topicCode) => ({ sessionId, topicCode })),
-        );
-      }
+      await apply(em, course, session, sequence);
       await this.refreshAttendees(em, sessionId, events);
       await this.audit.record(em, actor, {
-        action: 'session.changed',
+        action: kind,
         branchId: course.branchId,
         details: { courseId: course.id, sessionId },
       });
-      events.add('session.changed', { sessionId, courseId: course.id, sequence });
-      return this.courses.session(sessionId, em);
-    });
-    events.emitTo(this.emitter);
-    return result!;
-  }
-
-  async cancelSession(actor: Actor, sessionId: string) {
-    const events = new PendingEvents();
-    const result = await this.db.transaction(async (em) => {
-      const { course, session } = await this.requireSessionInScope(em, actor, sessionId);
-      if (session.cancelledAt) {
-        throw new ConflictError('The session is already cancelled', 'session_cancelled');
-      }
-      const sequence = session.sequence + 1;
-      await em.update(CourseSession, { id: sessionId }, { cancelledAt: new Date(), sequence });
-      // Hours at a cancelled session no longer count.
-      await this.refreshAttendees(em, sessionId, events);
-      await this.audit.record(em, actor, {
-        action: 'session.cancelled',
-        branchId: course.branchId,
-        details: { courseId: course.id, sessionId },
-      });
-      events.add('session.cancelled', { sessionId, courseId: course.id, sequence });
+      events.add(kind, { sessionId, courseId: course.id, sequence });
       return this.courses.session(sessionId, em);
     });
     events.emitTo(this.emitter);
