@@ -15,6 +15,7 @@ import type { AppConfig } from './config/env';
 import { CoursesModule } from './courses/courses.module';
 import { CurriculumModule } from './courses/curriculum.module';
 import { DatabaseModule } from './database/database.module';
+import { UnitOfWorkModule } from './database/unit-of-work';
 import { HealthController } from './health/health.controller';
 import { HomeVisitsModule } from './home-visits/home-visits.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -33,6 +34,7 @@ export class AppModule {
         DatabaseModule.forRoot(database),
         ScheduleModule.forRoot(),
         EventEmitterModule.forRoot(),
+        UnitOfWorkModule,
         AuditModule,
         AuthModule,
         BranchesModule,

@@ -95,6 +95,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     SEED_DEMO: 'false',
     BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
     BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    OUTBOX_POLL_MS: '50',
+    OUTBOX_RETRY_BASE_MS: '100',
     ...options.env,
   });
   const queryLog = new QueryLog(['query']);

@@ -372,7 +372,7 @@ describe('courses', () => {
       });
       expect(events).toContainEqual({
         name: 'volunteer.no_longer_matchable',
-        payload: { volunteerId: volunteer.id },
+        payload: { volunteerId: volunteer.id, matchableSince: expect.any(Date) },
       });
     });
 

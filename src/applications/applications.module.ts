@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { CoursesModule } from '../courses/courses.module';
-import { NotificationsModule } from '../notifications/notifications.module';
 import { VolunteersModule } from '../volunteers/volunteers.module';
 import { ApplicationsApiController } from './applications.api.controller';
 import { ApplicationsService } from './applications.service';
 
 @Module({
-  imports: [AuditModule, CoursesModule, NotificationsModule, VolunteersModule],
+  imports: [AuditModule, CoursesModule, VolunteersModule],
   controllers: [ApplicationsApiController],
   providers: [ApplicationsService],
 })

@@ -1,75 +1,59 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { type EntityManager, QueryFailedError } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Branch } from '../branches/branch.entity';
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/errors';
-import { PendingEvents } from '../common/events';
-import { BookingsService } from '../courses/bookings.service';
+import type { PendingEvents } from '../common/events';
 import { hashToken, newToken } from '../common/tokens';
-import { APP_CONFIG, type AppConfig } from '../config/env';
-import { MailerService, OutgoingEmail } from '../notifications/mailer.service';
+import { BookingsService } from '../courses/bookings.service';
+import { UnitOfWork } from '../database/unit-of-work';
 import { PortalToken } from '../volunteers/portal-token.entity';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteersRepository } from '../volunteers/volunteers.repository';
-import { CreateApplicationDto } from './dto/create-application.dto';
+import type { CreateApplicationDto } from './dto/create-application.dto';
 
 export const APPLICATION_ACCEPTED =
   'Tak! Vi har modtaget din ansøgning og sendt dig en e-mail med et link til din personlige side. / Thank you! We have received your application and emailed you a link to your personal page.';
 
 @Injectable()
 export class ApplicationsService {
-  private readonly logger = new Logger(ApplicationsService.name);
-
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly uow: UnitOfWork,
     private readonly volunteers: VolunteersRepository,
     private readonly audit: AuditService,
-    private readonly mailer: MailerService,
     private readonly bookings: BookingsService,
-    private readonly emitter: EventEmitter2,
   ) {}
 
   /**
    * Takes an application from the public form. A person with an application in progress
    * gets their link again instead of a second application, and the answer is the same
-   * either way, so the endpoint never tells who has applied.
+   * either way, so the endpoint never tells who has applied. The emails are queued in
+   * the same transaction (see EmailNotifications).
    */
   async apply(dto: CreateApplicationDto): Promise<void> {
-    let email: OutgoingEmail;
-    let events = new PendingEvents();
     try {
-      email = await this.db.transaction((em) => this.applyIn(em, dto, events));
+      await this.uow.run((em, events) => this.applyIn(em, dto, events));
     } catch (error) {
       // Two submissions with one email raced past the duplicate check; the unique index
       // kept one, and this one becomes the "already applied" case.
       if (!isActiveEmailConflict(error)) {
         throw error;
       }
-      events = new PendingEvents();
-      email = await this.db.transaction((em) => this.applyIn(em, dto, events));
+      await this.uow.run((em, events) => this.applyIn(em, dto, events));
     }
-    events.emitTo(this.emitter);
-    await this.sendAfterCommit(email);
   }
 
-  private async applyIn(
-    em: EntityManager,
-    dto: CreateApplicationDto,
-    events: PendingEvents,
-  ): Promise<OutgoingEmail> {
+  private async applyIn(em: EntityManager, dto: CreateApplicationDto, events: PendingEvents) {
     const branch = await em.findOneBy(Branch, { code: dto.branchCode });
     if (!branch) {
       throw new InvalidInputError([{ field: 'branchCode', message: 'no branch has this code' }]);
     }
-    const token = newToken();
+    const portalToken = newToken();
     const existing = await this.volunteers.findActiveByEmail(em, dto.email);
     if (existing) {
-      await em.insert(PortalToken, { volunteerId: existing.id, tokenHash: hashToken(token) });
-      const existingBranch = await em.findOneByOrFail(Branch, { id: existing.branchId });
-      return this.emailFor(existing, existingBranch, token, 'already-applied');
+      await em.insert(PortalToken, { volunteerId: existing.id, tokenHash: hashToken(portalToken) });
+      events.add('application.repeated', { volunteerId: existing.id, portalToken });
+      return;
     }
     const volunteer = await em.save(
       em.create(Volunteer, {
@@ -91,16 +75,17 @@ export class ApplicationsService {
         closedAt: null,
       }),
     );
-    await em.insert(PortalToken, { volunteerId: volunteer.id, tokenHash: hashToken(token) });
+    await em.insert(PortalToken, { volunteerId: volunteer.id, tokenHash: hashToken(portalToken) });
     await this.audit.record(em, null, {
       action: 'application.received',
       branchId: branch.id,
       volunteerId: volunteer.id,
     });
+    // Raised before the booking, so the welcome mail is queued ahead of the booking's.
+    events.add('application.received', { volunteerId: volunteer.id, portalToken });
     if (dto.courseId !== undefined) {
       await this.bookChosenCourse(em, dto.courseId, volunteer.id, events);
     }
-    return this.emailFor(volunteer, branch, token, 'application-received');
   }
 
   /** The course picked on the form; a course that cannot be booked fails the whole application. */
@@ -119,33 +104,6 @@ export class ApplicationsService {
         throw new InvalidInputError([{ field: 'courseId', message }]);
       }
       throw error;
-    }
-  }
-
-  private emailFor(
-    volunteer: Volunteer,
-    branch: Branch,
-    token: string,
-    template: string,
-  ): OutgoingEmail {
-    return {
-      to: volunteer.email,
-      template,
-      locale: volunteer.locale,
-      data: {
-        firstName: volunteer.firstName,
-        branchName: branch.name,
-        portalUrl: `${this.config.publicUrl}/v/${token}`,
-      },
-    };
-  }
-
-  /** The application is saved whatever the mail server does; a failed send is logged. */
-  private async sendAfterCommit(email: OutgoingEmail): Promise<void> {
-    try {
-      await this.mailer.send(email);
-    } catch (error) {
-      this.logger.error(`Could not send ${email.template} to ${email.to}: ${String(error)}`);
     }
   }
 }

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../database/unit-of-work';
 import type { Actor } from '../common/auth/actor';
 import { todayInCopenhagen } from '../common/dates';
-import { PendingEvents } from '../common/events';
 import { FieldError, InvalidInputError, InvalidTransitionError } from '../common/errors';
 import { ReadinessService } from '../readiness/readiness.service';
 import { VolunteersService } from '../volunteers/volunteers.service';
@@ -19,7 +18,7 @@ export class AttestationsService {
     private readonly volunteers: VolunteersService,
     private readonly readiness: ReadinessService,
     private readonly audit: AuditService,
-    private readonly emitter: EventEmitter2,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /**
@@ -32,8 +31,7 @@ export class AttestationsService {
     if (problems.length > 0) {
       throw new InvalidInputError(problems);
     }
-    const events = new PendingEvents();
-    const attestation = await this.db.transaction(async (em) => {
+    return this.uow.run(async (em, events) => {
       const volunteer = await this.volunteers.requireInScope(em, actor, volunteerId, true);
       if (volunteer.status !== 'active') {
         throw new InvalidTransitionError(
@@ -59,8 +57,6 @@ export class AttestationsService {
       });
       return attestation;
     });
-    events.emitTo(this.emitter);
-    return attestation;
   }
 }
 

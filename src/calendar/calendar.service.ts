@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/errors';
 import { hashToken } from '../common/tokens';
 import { preparedQuery } from '../database/prepared-query';
 import { APP_CONFIG, type AppConfig } from '../config/env';
-import { type CalendarEntry, renderCalendar } from './ics';
+import { type CalendarEntry, renderCalendar, sessionDescription } from './ics';
 
 /**
  * The sessions picked by `where` (with `$1` its parameter) as one JSON text, ordered by
@@ -15,8 +15,8 @@ import { type CalendarEntry, renderCalendar } from './ics';
  * lets an unchanged feed skip both parsing and rendering.
  */
 const entriesJson = (from: string, where: string) => `
-  SELECT coalesce(json_agg(e ORDER BY e."startsAt", e."sessionId"), '[]')::text
-    FROM (SELECT s.id AS "sessionId", c.title AS "courseTitle", s.starts_at AS "startsAt",
+  SELECT coalesce(json_agg(e ORDER BY e."startsAt", e."uid"), '[]')::text
+    FROM (SELECT s.id AS "uid", c.title, s.starts_at AS "startsAt",
                  s.ends_at AS "endsAt", s.location, s.sequence, s.cancelled_at IS NOT NULL AS cancelled,
                  s.updated_at AS "changedAt",
                  coalesce(array_agg(tp.title_da ORDER BY tp.position) FILTER (WHERE tp.code IS NOT NULL), '{}') AS topics
@@ -26,11 +26,23 @@ const entriesJson = (from: string, where: string) => `
            WHERE ${where}
            GROUP BY s.id, c.id) e`;
 
-type RawEntry = Omit<CalendarEntry, 'startsAt' | 'endsAt' | 'changedAt'> & {
+type RawEntry = Omit<CalendarEntry, 'startsAt' | 'endsAt' | 'changedAt' | 'description'> & {
   startsAt: string;
   endsAt: string;
   changedAt: string;
+  topics: string[];
 };
+
+/** Entries from the JSON text of `entriesJson`. */
+function parseEntries(json: string): CalendarEntry[] {
+  return (JSON.parse(json) as RawEntry[]).map(({ topics, ...e }) => ({
+    ...e,
+    description: sessionDescription(topics),
+    startsAt: new Date(e.startsAt),
+    endsAt: new Date(e.endsAt),
+    changedAt: new Date(e.changedAt),
+  }));
+}
 
 @Injectable()
 export class CalendarService {
@@ -98,6 +110,27 @@ export class CalendarService {
     return this.render(row.title, row.entries, row.cancelled ? 'cancel' : 'publish');
   }
 
+  /** A course's sessions (or one session) and their .ics, inside a transaction, for email attachments. */
+  async attachmentFor(em: EntityManager, of: { courseId: string } | { sessionId: string }) {
+    const byCourse = 'courseId' in of;
+    const [row] = await em.query<{ entries: string }[]>(
+      `SELECT (${entriesJson(
+        'course_session s JOIN course c ON c.id = s.course_id',
+        byCourse ? 's.course_id = $1' : 's.id = $1',
+      )}) AS entries`,
+      [byCourse ? of.courseId : of.sessionId],
+    );
+    const entries = parseEntries(row.entries);
+    return {
+      entries,
+      ics: (method: 'publish' | 'cancel') =>
+        renderCalendar(entries[0]?.title ?? 'Klar', entries, {
+          url: this.personalPageHint(),
+          method,
+        }),
+    };
+  }
+
   private render(
     name: string,
     entriesJsonText: string,
@@ -108,13 +141,10 @@ export class CalendarService {
       .digest('base64');
     let ics = this.rendered.get(key);
     if (ics === undefined) {
-      const entries = (JSON.parse(entriesJsonText) as RawEntry[]).map((e) => ({
-        ...e,
-        startsAt: new Date(e.startsAt),
-        endsAt: new Date(e.endsAt),
-        changedAt: new Date(e.changedAt),
-      }));
-      ics = renderCalendar(name, entries, { url: this.personalPageHint(), method });
+      ics = renderCalendar(name, parseEntries(entriesJsonText), {
+        url: this.personalPageHint(),
+        method,
+      });
       this.rendered.set(key, ics);
     }
     return ics;

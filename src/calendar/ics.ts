@@ -4,13 +4,13 @@ import { DateTime } from 'luxon';
 import { TIME_ZONE } from '../common/dates';
 
 export interface CalendarEntry {
-  /** The session id: the UID stays the same across fetches and changes. */
-  sessionId: string;
-  courseTitle: string;
+  /** The record's id (a session, a home visit): the UID stays the same across changes. */
+  uid: string;
+  title: string;
   startsAt: Date;
   endsAt: Date;
   location: string;
-  topics: string[];
+  description: string;
   sequence: number;
   cancelled: boolean;
   /** When the session last changed; used as DTSTAMP so an unchanged feed is byte-identical. */
@@ -39,21 +39,25 @@ export function renderCalendar(
   calendar.x([{ key: 'X-WR-TIMEZONE', value: TIME_ZONE }]);
   for (const entry of entries) {
     calendar.createEvent({
-      id: `${entry.sessionId}@klar`,
+      id: `${entry.uid}@klar`,
       sequence: entry.sequence,
       stamp: entry.changedAt,
       start: local(entry.startsAt),
       end: local(entry.endsAt),
       timezone: TIME_ZONE,
-      summary: entry.courseTitle,
+      summary: entry.title,
       location: entry.location,
-      description:
-        entry.topics.length > 0
-          ? `Forberedende kursus. Emner: ${entry.topics.join(', ')}`
-          : 'Forberedende kursus.',
+      description: entry.description,
       url: options.url,
       status: entry.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     });
   }
   return calendar.toString();
+}
+
+/** The description of a course session: what it covers. */
+export function sessionDescription(topics: string[]): string {
+  return topics.length > 0
+    ? `Forberedende kursus. Emner: ${topics.join(', ')}`
+    : 'Forberedende kursus.';
 }

@@ -3,7 +3,12 @@ import type { EventEmitter2 } from '@nestjs/event-emitter';
 /** What happened, for whoever reacts after the change committed (the mail issue's outbox). */
 export interface DomainEvents {
   'volunteer.became_matchable': { volunteerId: string; matchableSince: Date };
-  'volunteer.no_longer_matchable': { volunteerId: string };
+  /** `matchableSince` is when the mark that just ended was given. */
+  'volunteer.no_longer_matchable': { volunteerId: string; matchableSince: Date };
+  /** The portal token travels in-process only, for the email that carries the link. */
+  'application.received': { volunteerId: string; portalToken: string };
+  'application.repeated': { volunteerId: string; portalToken: string };
+  'home_visit.scheduled': { homeVisitId: string; volunteerId: string };
   'booking.created': {
     bookingId: string;
     courseId: string;
@@ -24,6 +29,10 @@ export class PendingEvents {
 
   add<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
     this.events.push({ name, payload });
+  }
+
+  list(): readonly { name: keyof DomainEvents; payload: unknown }[] {
+    return this.events;
   }
 
   emitTo(emitter: EventEmitter2): void {

@@ -86,6 +86,32 @@ class EnvSchema {
   @Transform(toBool)
   @IsBoolean()
   SEED_DEMO?: boolean;
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  OUTBOX_WORKER?: boolean;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  OUTBOX_POLL_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400_000)
+  OUTBOX_RETRY_BASE_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  OUTBOX_MAX_ATTEMPTS?: number;
 }
 
 /** The variable names, listed once so the docker-compose test can compare against them. */
@@ -102,6 +128,10 @@ class EnvSchemaKeys implements Required<Record<keyof EnvSchema, true>> {
   ATTESTATION_VALID_MONTHS = true as const;
   TOKEN_TTL_HOURS = true as const;
   SEED_DEMO = true as const;
+  OUTBOX_WORKER = true as const;
+  OUTBOX_POLL_MS = true as const;
+  OUTBOX_RETRY_BASE_MS = true as const;
+  OUTBOX_MAX_ATTEMPTS = true as const;
 }
 
 export const ENV_VARIABLES: readonly string[] = Object.keys(new EnvSchemaKeys());
@@ -119,6 +149,14 @@ export interface AppConfig {
   attestationValidMonths: number;
   tokenTtlHours: number;
   seedDemo: boolean;
+  outbox: {
+    /** Whether this instance sends queued mail (several may; each message goes once). */
+    worker: boolean;
+    pollMs: number;
+    /** The first retry waits this long; each further one twice as long. */
+    retryBaseMs: number;
+    maxAttempts: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -156,6 +194,12 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     tokenTtlHours: env.TOKEN_TTL_HOURS ?? 12,
     // The embedded database is the demo database; a real server is seeded only on request.
     seedDemo: env.SEED_DEMO ?? databaseUrl === undefined,
+    outbox: {
+      worker: env.OUTBOX_WORKER ?? true,
+      pollMs: env.OUTBOX_POLL_MS ?? 2000,
+      retryBaseMs: env.OUTBOX_RETRY_BASE_MS ?? 30_000,
+      maxAttempts: env.OUTBOX_MAX_ATTEMPTS ?? 8,
+    },
   };
 }
 

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../database/unit-of-work';
 import type { Actor } from '../common/auth/actor';
 import { ConflictError, type FieldError, InvalidInputError } from '../common/errors';
-import { PendingEvents } from '../common/events';
 import { ReadinessService } from '../readiness/readiness.service';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { Attendance } from './attendance.entity';
@@ -19,7 +18,7 @@ export class AttendanceService {
     private readonly courses: CoursesService,
     private readonly readiness: ReadinessService,
     private readonly audit: AuditService,
-    private readonly emitter: EventEmitter2,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /**
@@ -32,8 +31,7 @@ export class AttendanceService {
     if (duplicates.length > 0) {
       throw new InvalidInputError(duplicates);
     }
-    const events = new PendingEvents();
-    const result = await this.db.transaction(async (em) => {
+    return this.uow.run(async (em, events) => {
       const { session, course } = await this.courses.requireSessionInScope(
         em,
         actor,
@@ -103,13 +101,15 @@ export class AttendanceService {
           details: { sessionId, present: record.present },
         });
       }
-      return em.find(Attendance, { where: { sessionId }, order: { volunteerId: 'ASC' } });
+      const recorded = await em.find(Attendance, {
+        where: { sessionId },
+        order: { volunteerId: 'ASC' },
+      });
+      return {
+        sessionId,
+        records: recorded.map((a) => ({ volunteerId: a.volunteerId, present: a.present })),
+      };
     });
-    events.emitTo(this.emitter);
-    return {
-      sessionId,
-      records: result.map((a) => ({ volunteerId: a.volunteerId, present: a.present })),
-    };
   }
 }
 

@@ -1,8 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../database/unit-of-work';
 import { type Actor, branchScopeOf } from '../common/auth/actor';
 import { ConflictError, InvalidTransitionError, NotFoundError } from '../common/errors';
 import { PendingEvents } from '../common/events';
@@ -31,7 +31,7 @@ export class BookingsService implements OnModuleInit {
     @InjectDataSource() private readonly db: DataSource,
     private readonly volunteers: VolunteersService,
     private readonly audit: AuditService,
-    private readonly emitter: EventEmitter2,
+    private readonly uow: UnitOfWork,
   ) {}
 
   onModuleInit(): void {
@@ -42,12 +42,7 @@ export class BookingsService implements OnModuleInit {
   }
 
   async book(booker: Booker, courseId: string, volunteerId: string): Promise<BookingResult> {
-    const events = new PendingEvents();
-    const result = await this.db.transaction((em) =>
-      this.bookIn(em, booker, courseId, volunteerId, events),
-    );
-    events.emitTo(this.emitter);
-    return result;
+    return this.uow.run((em, events) => this.bookIn(em, booker, courseId, volunteerId, events));
   }
 
   /** Books inside the caller's transaction (the application form books with its own). */
@@ -117,8 +112,7 @@ export class BookingsService implements OnModuleInit {
   }
 
   async cancel(booker: Booker, courseId: string, volunteerId: string): Promise<void> {
-    const events = new PendingEvents();
-    await this.db.transaction(async (em) => {
+    await this.uow.run(async (em, events) => {
       await this.lockVolunteer(em, booker, volunteerId);
       const course = await this.lockCourse(em, booker, courseId);
       const booking = await this.liveBooking(em, courseId, volunteerId);
@@ -133,7 +127,6 @@ export class BookingsService implements OnModuleInit {
         details: { courseId },
       });
     });
-    events.emitTo(this.emitter);
   }
 
   /** The volunteer's live bookings, for their page and /api/v1/me. */

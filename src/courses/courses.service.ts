@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../database/unit-of-work';
 import { Branch } from '../branches/branch.entity';
 import { type Actor, branchScopeOf } from '../common/auth/actor';
 import { parseInstant } from '../common/dates';
@@ -26,7 +26,7 @@ export class CoursesService {
     private readonly curriculum: CurriculumService,
     private readonly readiness: ReadinessService,
     private readonly audit: AuditService,
-    private readonly emitter: EventEmitter2,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /** Saves a course; one that does not cover the curriculum is saved but flagged in `warnings`. */
@@ -187,8 +187,7 @@ export class CoursesService {
       sequence: number,
     ) => Promise<void>,
   ) {
-    const events = new PendingEvents();
-    const result = await this.db.transaction(async (em) => {
+    return this.uow.run(async (em, events) => {
       const { course, session } = await this.requireSessionInScope(em, actor, sessionId);
       if (session.cancelledAt) {
         throw new ConflictError('The session is cancelled', 'session_cancelled');
@@ -202,10 +201,8 @@ export class CoursesService {
         details: { courseId: course.id, sessionId },
       });
       events.add(kind, { sessionId, courseId: course.id, sequence });
-      return this.courses.session(sessionId, em);
+      return (await this.courses.session(sessionId, em))!;
     });
-    events.emitTo(this.emitter);
-    return result!;
   }
 
   async requireSessionInScope(em: EntityManager, actor: Actor, sessionId: string, lock = true) {

@@ -15,6 +15,7 @@ import { Booking } from '../courses/booking.entity';
 import { Course } from '../courses/course.entity';
 import { CourseSession, CourseSessionTopic } from '../courses/course-session.entity';
 import { CalendarFeed } from '../volunteers/calendar-feed.entity';
+import { OutboxMessage } from '../notifications/outbox-message.entity';
 import { PortalToken } from '../volunteers/portal-token.entity';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { createEmbeddedDriver } from './embedded-driver';
@@ -37,6 +38,7 @@ export const entities = [
   Booking,
   Attendance,
   CalendarFeed,
+  OutboxMessage,
 ];
 
 /** Where the embedded database keeps its files. */

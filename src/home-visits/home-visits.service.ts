@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../database/unit-of-work';
 import { Actor, branchScopeOf } from '../common/auth/actor';
 import { parseInstant } from '../common/dates';
-import { PendingEvents } from '../common/events';
 import { InvalidTransitionError, NotFoundError } from '../common/errors';
 import { ReadinessService } from '../readiness/readiness.service';
 import { Volunteer } from '../volunteers/volunteer.entity';
@@ -21,12 +20,11 @@ export class HomeVisitsService {
     private readonly volunteers: VolunteersService,
     private readonly readiness: ReadinessService,
     private readonly audit: AuditService,
-    private readonly emitter: EventEmitter2,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async schedule(actor: Actor, volunteerId: string, dto: ScheduleHomeVisitDto): Promise<HomeVisit> {
-    const events = new PendingEvents();
-    const visit = await this.db.transaction(async (em) => {
+    return this.uow.run(async (em, events) => {
       const volunteer = await this.volunteers.requireInScope(em, actor, volunteerId, true);
       if (volunteer.status !== 'active') {
         throw new InvalidTransitionError(
@@ -58,16 +56,14 @@ export class HomeVisitsService {
         volunteerId,
         details: { homeVisitId: visit.id, scheduledAt: visit.scheduledAt.toISOString() },
       });
+      events.add('home_visit.scheduled', { homeVisitId: visit.id, volunteerId });
       return visit;
     });
-    events.emitTo(this.emitter);
-    return visit;
   }
 
   /** Approving or declining settles the visit; a decline also closes the application. */
   async recordOutcome(actor: Actor, visitId: string, dto: RecordOutcomeDto): Promise<HomeVisit> {
-    const events = new PendingEvents();
-    const visit = await this.db.transaction(async (em) => {
+    return this.uow.run(async (em, events) => {
       const found = await em
         .getRepository(HomeVisit)
         .createQueryBuilder('h')
@@ -116,7 +112,5 @@ export class HomeVisitsService {
       });
       return em.findOneByOrFail(HomeVisit, { id: visitId });
     });
-    events.emitTo(this.emitter);
-    return visit;
   }
 }

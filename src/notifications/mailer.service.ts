@@ -1,17 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createTransport, Transporter } from 'nodemailer';
+import { createTransport, type Transporter } from 'nodemailer';
 import { APP_CONFIG, type AppConfig } from '../config/env';
-import { EmailTemplates } from './email-templates';
-import type { Locale } from '../volunteers/volunteer.entity';
-
-export interface OutgoingEmail {
-  to: string;
-  template: string;
-  locale: Locale;
-  data: Record<string, unknown>;
-}
+import type { OutboxMessage } from './outbox-message.entity';
 
 /**
  * Sends through SMTP_URL, or without it writes each message as an .eml file under
@@ -23,31 +15,53 @@ export class MailerService {
   private readonly transport: Transporter;
   private readonly outboxDir: string;
 
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly templates: EmailTemplates,
-  ) {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.outboxDir = join(config.dataDir, 'outbox');
     this.transport = config.smtpUrl
-      ? createTransport(config.smtpUrl)
+      ? createTransport(smtpOptions(config.smtpUrl))
       : createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   }
 
-  async send(email: OutgoingEmail): Promise<void> {
-    const rendered = this.templates.render(email.template, email.locale, email.data);
+  async send(message: OutboxMessage): Promise<void> {
     const info = await this.transport.sendMail({
       from: this.config.mailFrom,
-      to: email.to,
-      subject: rendered.subject,
-      text: rendered.text,
-      html: rendered.html,
+      to: message.recipient,
+      subject: message.subject,
+      text: message.textBody,
+      html: message.htmlBody,
+      attachments: message.attachments.map((a) => ({
+        filename: a.filename,
+        content: a.content,
+        contentType: a.contentType,
+      })),
+      // Lets a receiver (and the tests) see that two deliveries are one message.
+      headers: { 'X-Klar-Message-Id': message.id },
     });
     if (!this.config.smtpUrl) {
       await mkdir(this.outboxDir, { recursive: true });
-      const file = join(this.outboxDir, `${Date.now()}-${email.template}.eml`);
+      const file = join(this.outboxDir, `${message.createdAt.getTime()}-${message.id}.eml`);
       await writeFile(file, (info as { message: Buffer }).message);
-      const links = rendered.text.match(/https?:\/\/\S+/g) ?? [];
-      this.logger.log(`Mail to ${email.to}: "${rendered.subject}" ${links.join(' ')} (${file})`);
+      const links = message.textBody.match(/https?:\/\/[^\s)\]]+/g) ?? [];
+      this.logger.log(
+        `Mail to ${message.recipient}: "${message.subject}" ${[...new Set(links)].join(' ')}`,
+      );
     }
   }
+}
+
+/** SMTP_URL as nodemailer options, with timeouts well inside the outbox's claim lease. */
+function smtpOptions(smtpUrl: string) {
+  const url = new URL(smtpUrl);
+  const secure = url.protocol === 'smtps:';
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
+    auth: url.username
+      ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
+      : undefined,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
+  };
 }

@@ -1,6 +1,25 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { CalendarModule } from '../calendar/calendar.module';
+import { EmailNotifications } from './email-notifications';
 import { EmailTemplates } from './email-templates';
 import { MailerService } from './mailer.service';
+import { NotificationScheduler } from './notification.scheduler';
+import { OutboxApiController } from './outbox.api.controller';
+import { OutboxService } from './outbox.service';
+import { OutboxWorker } from './outbox.worker';
 
-@Module({ providers: [MailerService, EmailTemplates], exports: [MailerService] })
+@Module({
+  imports: [AuthModule, CalendarModule],
+  controllers: [OutboxApiController],
+  providers: [
+    EmailTemplates,
+    MailerService,
+    OutboxService,
+    OutboxWorker,
+    EmailNotifications,
+    NotificationScheduler,
+  ],
+  exports: [OutboxService, OutboxWorker, NotificationScheduler],
+})
 export class NotificationsModule {}

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Attestation } from '../attestations/attestation.entity';
@@ -7,6 +6,7 @@ import { todayInCopenhagen } from '../common/dates';
 import { PendingEvents } from '../common/events';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { CurriculumService } from '../courses/curriculum.service';
+import { UnitOfWork } from '../database/unit-of-work';
 import { HomeVisit } from '../home-visits/home-visit.entity';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { assessReadiness, deriveStage, Readiness, ReadinessRecords, Stage } from './readiness';
@@ -31,7 +31,7 @@ export class ReadinessService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly curriculum: CurriculumService,
-    private readonly emitter: EventEmitter2,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async assess(em: EntityManager, volunteer: Volunteer, now = new Date()): Promise<Readiness> {
@@ -50,7 +50,8 @@ export class ReadinessService {
   ): Promise<ReadinessChange> {
     const readiness = await this.assess(em, volunteer, now);
     const stage = deriveStage(volunteer.status, readiness);
-    const wasMatchable = volunteer.matchableSince !== null;
+    const previousSince = volunteer.matchableSince;
+    const wasMatchable = previousSince !== null;
     const matchableSince = readiness.matchable ? (volunteer.matchableSince ?? now) : null;
     if (stage !== volunteer.stage || matchableSince !== volunteer.matchableSince) {
       await em.update(Volunteer, { id: volunteer.id }, { stage, matchableSince });
@@ -71,7 +72,10 @@ export class ReadinessService {
       });
     }
     if (change.stoppedBeingMatchable) {
-      events.add('volunteer.no_longer_matchable', { volunteerId: volunteer.id });
+      events.add('volunteer.no_longer_matchable', {
+        volunteerId: volunteer.id,
+        matchableSince: previousSince!,
+      });
     }
     return change;
   }
@@ -86,8 +90,7 @@ export class ReadinessService {
     );
     let moved = 0;
     for (const { id } of ids) {
-      const events = new PendingEvents();
-      await this.db.transaction(async (em) => {
+      await this.uow.run(async (em, events) => {
         const volunteer = await em.findOne(Volunteer, {
           where: { id },
           lock: { mode: 'pessimistic_write' },
@@ -96,7 +99,6 @@ export class ReadinessService {
           moved += 1;
         }
       });
-      events.emitTo(this.emitter);
     }
     if (moved > 0) {
       this.logger.log(`${moved} volunteer(s) are no longer matchable`);

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Attestation } from '../attestations/attestation.entity';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../database/unit-of-work';
 import { Branch } from '../branches/branch.entity';
 import { Actor, branchScopeOf } from '../common/auth/actor';
 import { InvalidTransitionError, NotFoundError } from '../common/errors';
@@ -31,7 +31,7 @@ export class VolunteersService {
     private readonly volunteers: VolunteersRepository,
     private readonly readiness: ReadinessService,
     private readonly audit: AuditService,
-    private readonly emitter: EventEmitter2,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /**
@@ -67,8 +67,7 @@ export class VolunteersService {
   }
 
   async withdraw(actor: Actor, id: string) {
-    const events = new PendingEvents();
-    const described = await this.db.transaction(async (em) => {
+    return this.uow.run(async (em, events) => {
       const volunteer = await this.requireInScope(em, actor, id, true);
       if (volunteer.status !== 'active') {
         throw new InvalidTransitionError(
@@ -84,8 +83,6 @@ export class VolunteersService {
       });
       return this.describe(em, volunteer);
     });
-    events.emitTo(this.emitter);
-    return described;
   }
 
   /**

@@ -1,0 +1,159 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Cron } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { formatDateTime, TIME_ZONE } from '../common/dates';
+import { APP_CONFIG, type AppConfig } from '../config/env';
+import type { Locale } from '../volunteers/volunteer.entity';
+import { OutboxService } from './outbox.service';
+
+const REMINDER_HOURS = 48;
+const EXPIRY_WARNING_DAYS = 60;
+/** Staff accounts have no language setting yet; the workspace is Danish. */
+const STAFF_LOCALE: Locale = 'da';
+
+/**
+ * Mail that time causes: session reminders and expiring certificates. Each run looks at
+ * a window (the next 48 hours, the next 60 days), not at "since the last run", so a run
+ * after downtime catches up; the outbox key makes every item go once, however many
+ * instances run and however often.
+ */
+@Injectable()
+export class NotificationScheduler implements OnApplicationBootstrap {
+  private readonly logger = new Logger(NotificationScheduler.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.safely(() => this.queueSessionReminders());
+    await this.safely(() => this.queueExpiringCertificates());
+  }
+
+  @Cron('0 */10 * * * *', { name: 'session-reminders' })
+  async sessionReminderRun(): Promise<void> {
+    await this.safely(() => this.queueSessionReminders());
+  }
+
+  @Cron('0 0 7 * * *', { name: 'expiring-certificates', timeZone: TIME_ZONE })
+  async certificateRun(): Promise<void> {
+    await this.safely(() => this.queueExpiringCertificates());
+  }
+
+  /** A reminder to every volunteer with a seat, for sessions starting within 48 hours. */
+  async queueSessionReminders(): Promise<number> {
+    return this.db.transaction(async (em) => {
+      const due = await em.query<
+        {
+          sessionId: string;
+          volunteerId: string;
+          startsAt: Date;
+          location: string;
+          courseTitle: string;
+          email: string;
+          firstName: string;
+          locale: Locale;
+          topics: string[];
+        }[]
+      >(
+        `SELECT s.id AS "sessionId", v.id AS "volunteerId", s.starts_at AS "startsAt", s.location,
+                c.title AS "courseTitle", v.email, v.first_name AS "firstName", v.locale,
+                coalesce((SELECT array_agg(tp.title_da ORDER BY tp.position)
+                            FROM course_session_topic t JOIN topic tp ON tp.code = t.topic_code
+                           WHERE t.session_id = s.id), '{}') AS topics
+           FROM course_session s
+           JOIN course c ON c.id = s.course_id AND c.cancelled_at IS NULL
+           JOIN booking k ON k.course_id = c.id AND k.status = 'booked'
+           JOIN volunteer v ON v.id = k.volunteer_id AND v.status = 'active'
+          WHERE s.cancelled_at IS NULL
+            AND s.starts_at > now() AND s.starts_at <= now() + make_interval(hours => $1)`,
+        [REMINDER_HOURS],
+      );
+      for (const item of due) {
+        await this.outbox.enqueue(em, {
+          // A moved session gets a new reminder for its new time.
+          key: `session-reminder:${item.sessionId}:${item.volunteerId}:${new Date(item.startsAt).toISOString()}`,
+          to: item.email,
+          template: 'session-reminder',
+          locale: item.locale,
+          data: {
+            firstName: item.firstName,
+            courseTitle: item.courseTitle,
+            when: formatDateTime(new Date(item.startsAt), item.locale),
+            location: item.location,
+            topics: item.topics.join(', '),
+          },
+        });
+      }
+      return due.length;
+    });
+  }
+
+  /**
+   * The volunteer and every coordinator of the branch hear once per certificate when an
+   * active volunteer's newest clean certificate runs out within 60 days.
+   */
+  async queueExpiringCertificates(): Promise<number> {
+    return this.db.transaction(async (em) => {
+      const expiring = await em.query<
+        {
+          attestationId: string;
+          validUntil: string;
+          volunteerName: string;
+          firstName: string;
+          email: string;
+          locale: Locale;
+          branchId: string;
+        }[]
+      >(
+        `SELECT a.id AS "attestationId",
+                to_char((a.received_on + make_interval(months => $1))::date - 1, 'YYYY-MM-DD') AS "validUntil",
+                v.first_name || ' ' || v.last_name AS "volunteerName", v.first_name AS "firstName",
+                v.email, v.locale, v.branch_id AS "branchId"
+           FROM volunteer v
+           JOIN LATERAL (SELECT * FROM attestation a WHERE a.volunteer_id = v.id
+                          ORDER BY a.received_on DESC, a.created_at DESC LIMIT 1) a ON true
+          WHERE v.status = 'active' AND a.result = 'clean'
+            AND (a.received_on + make_interval(months => $1))::date - 1
+                BETWEEN (now() AT TIME ZONE $3)::date AND (now() AT TIME ZONE $3)::date + $2::int`,
+        [this.config.attestationValidMonths, EXPIRY_WARNING_DAYS, TIME_ZONE],
+      );
+      for (const item of expiring) {
+        const recipients = [
+          { id: 'volunteer', name: item.firstName, email: item.email, locale: item.locale },
+          ...(
+            await em.query<{ id: string; name: string; email: string }[]>(
+              `SELECT id, name, email FROM staff_user WHERE role = 'coordinator' AND branch_id = $1`,
+              [item.branchId],
+            )
+          ).map((c) => ({ ...c, locale: STAFF_LOCALE })),
+        ];
+        for (const recipient of recipients) {
+          await this.outbox.enqueue(em, {
+            key: `attestation-expiring:${item.attestationId}:${recipient.id}`,
+            to: recipient.email,
+            template: 'attestation-expiring',
+            locale: recipient.locale,
+            data: {
+              recipientName: recipient.name,
+              volunteerName: item.volunteerName,
+              validUntil: item.validUntil,
+            },
+          });
+        }
+      }
+      return expiring.length;
+    });
+  }
+
+  private async safely(run: () => Promise<number>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      this.logger.error(`Scheduled mail run failed: ${String(error)}`);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/env';
+import type { Locale } from '../volunteers/volunteer.entity';
+import { EmailTemplates } from './email-templates';
+import { type OutboxAttachment, OutboxMessage, type OutboxStatus } from './outbox-message.entity';
+
+export interface QueuedEmail {
+  /** Unique per reason: queuing the same key again is a no-op. */
+  key: string;
+  to: string;
+  template: string;
+  locale: Locale;
+  data: Record<string, unknown>;
+  attachments?: OutboxAttachment[];
+}
+
+/** A claim on a message is held this long; a worker that died mid-send frees it then. */
+const CLAIM_LEASE_MS = 10 * 60_000;
+const MAX_BACKOFF_MS = 6 * 3600_000;
+
+@Injectable()
+export class OutboxService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly templates: EmailTemplates,
+  ) {}
+
+  /** Renders and queues an email inside the caller's transaction. */
+  async enqueue(em: EntityManager, email: QueuedEmail): Promise<void> {
+    const rendered = this.templates.render(email.template, email.locale, email.data);
+    await em
+      .createQueryBuilder()
+      .insert()
+      .into(OutboxMessage)
+      .values({
+        dedupeKey: email.key,
+        template: email.template,
+        recipient: email.to,
+        subject: rendered.subject,
+        textBody: rendered.text,
+        htmlBody: rendered.html,
+        attachments: email.attachments ?? [],
+        status: 'pending',
+        attempts: 0,
+      })
+      .orIgnore()
+      .execute();
+  }
+
+  /**
+   * Takes up to `limit` due messages for this worker. SKIP LOCKED lets several
+   * instances claim side by side without waiting on or sharing a row, and moving
+   * next_attempt_at past the lease in the same statement keeps a claimed row from being
+   * claimed again while it is being sent.
+   */
+  async claimDue(limit: number): Promise<OutboxMessage[]> {
+    const [rows] = await this.db.query<[Record<string, unknown>[], number]>(
+      `UPDATE outbox_message m
+          SET attempts = m.attempts + 1,
+              next_attempt_at = now() + make_interval(secs => $2 / 1000.0)
+        WHERE m.id IN (SELECT id FROM outbox_message
+                        WHERE status = 'pending' AND next_attempt_at <= now()
+                        ORDER BY next_attempt_at
+                        LIMIT $1
+                        FOR UPDATE SKIP LOCKED)
+        RETURNING m.id`,
+      [limit, CLAIM_LEASE_MS],
+    );
+    if (rows.length === 0) {
+      return [];
+    }
+    return this.db.getRepository(OutboxMessage).find({
+      where: rows.map((r) => ({ id: r.id as string })),
+      order: { createdAt: 'ASC' },
+    });
+  }
+
+  async markSent(id: string): Promise<void> {
+    await this.db.query(
+      `UPDATE outbox_message SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = $1`,
+      [id],
+    );
+  }
+
+  /** Retries with exponential backoff, then gives up and leaves it for an administrator. */
+  async markFailed(message: OutboxMessage, error: string): Promise<OutboxStatus> {
+    const { maxAttempts, retryBaseMs } = this.config.outbox;
+    const giveUp = message.attempts >= maxAttempts;
+    const delay = Math.min(retryBaseMs * 2 ** (message.attempts - 1), MAX_BACKOFF_MS);
+    await this.db.query(
+      `UPDATE outbox_message
+          SET status = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4 / 1000.0)
+        WHERE id = $1`,
+      [message.id, giveUp ? 'failed' : 'pending', error.slice(0, 2000), delay],
+    );
+    return giveUp ? 'failed' : 'pending';
+  }
+
+  list(status: OutboxStatus, limit: number, offset: number) {
+    return this.db.getRepository(OutboxMessage).findAndCount({
+      where: { status },
+      order: { createdAt: 'DESC' },
+      take: limit,
+      skip: offset,
+    });
+  }
+}

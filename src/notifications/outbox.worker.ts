@@ -1,0 +1,83 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/env';
+import { MailerService } from './mailer.service';
+import { OutboxService } from './outbox.service';
+
+const BATCH = 20;
+
+/**
+ * Sends queued mail: claims due rows, sends each, marks it sent or schedules a retry.
+ * Runs in every instance that has OUTBOX_WORKER on (the default); claims keep them from
+ * sending a message twice. Rows left by a crash go out on the next start.
+ */
+@Injectable()
+export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxWorker.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly outbox: OutboxService,
+    private readonly mailer: MailerService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.outbox.worker) {
+      this.schedule(0);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Sends everything due now; returns how many were sent. Also used by tests. */
+  drain(): Promise<number> {
+    this.running ??= this.sendDue().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private schedule(delay: number) {
+    if (this.stopped) {
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.drain()
+        .catch((error: unknown) => this.logger.error(`Outbox run failed: ${String(error)}`))
+        .finally(() => this.schedule(this.config.outbox.pollMs));
+    }, delay);
+  }
+
+  private async sendDue(): Promise<number> {
+    let sent = 0;
+    for (;;) {
+      const batch = await this.outbox.claimDue(BATCH);
+      for (const message of batch) {
+        try {
+          await this.mailer.send(message);
+          await this.outbox.markSent(message.id);
+          sent += 1;
+        } catch (error) {
+          const status = await this.outbox.markFailed(message, String(error));
+          const level = status === 'failed' ? 'error' : 'warn';
+          this.logger[level](
+            `Mail ${message.template} to ${message.recipient}, attempt ${message.attempts}: ${String(error)}`,
+          );
+        }
+      }
+      if (batch.length < BATCH || this.stopped) {
+        return sent;
+      }
+    }
+  }
+}
