@@ -1,4 +1,4 @@
-import { type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -21,8 +21,8 @@ export class SmtpCatcher {
     },
   });
 
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  async start(wantedPort = 0): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(wantedPort, '127.0.0.1', resolve));
     const { port } = this.server.server.address() as AddressInfo;
     return `smtp://127.0.0.1:${port}`;
   }
@@ -58,4 +58,19 @@ export class SmtpCatcher {
 function recipients(mail: ParsedMail): string[] {
   const to = Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [];
   return to.flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
+}
+
+/** A loopback port nothing listens on (yet). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** The message's outbox id, which the app puts in every mail it sends. */
+export function outboxIdOf(mail: ParsedMail): string | undefined {
+  const id = mail.headers.get('x-klar-message-id');
+  return typeof id === 'string' ? id : undefined;
 }

@@ -1,0 +1,381 @@
+import { DateTime } from 'luxon';
+import ical, { type VEvent } from 'node-ical';
+import request from 'supertest';
+import { OutboxService } from '../src/notifications/outbox.service';
+import { NotificationScheduler } from '../src/notifications/notification.scheduler';
+import { OutboxWorker } from '../src/notifications/outbox.worker';
+import { ReadinessService } from '../src/readiness/readiness.service';
+import { createTestApp, createTestDatabase, type TestApp } from './app';
+import { applicationBody, createCourse, Factory, fullCourseSessions } from './factories';
+import { freePort, outboxIdOf, SmtpCatcher } from './smtp';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for ${what}`);
+    }
+    await sleep(50);
+  }
+}
+
+const outboxCount = async (t: TestApp, where: string, params: unknown[] = []) =>
+  Number(
+    (
+      await t.db.query<{ n: string }[]>(
+        `SELECT count(*) AS n FROM outbox_message WHERE ${where}`,
+        params,
+      )
+    )[0].n,
+  );
+
+describe('email', () => {
+  describe('templates', () => {
+    let t: TestApp;
+    let factory: Factory;
+
+    beforeAll(async () => {
+      t = await createTestApp();
+      factory = new Factory(t);
+    });
+    afterAll(() => t.close());
+
+    it('should send every kind of mail once, with a text and an HTML part and links to PUBLIC_URL', async () => {
+      const branchCode = await factory.branch();
+      const coordinator = await factory.coordinator(branchCode);
+      const staff = (req: request.Test) => req.auth(coordinator.token, { type: 'bearer' });
+
+      // Application, repeated application, and the coordinator's notice.
+      const anna = await factory.apply({ branchCode, firstName: 'Anna', locale: 'en' });
+      await request(t.http)
+        .post('/api/v1/applications')
+        .send(applicationBody({ branchCode, email: anna.email }))
+        .expect(202);
+      const bo = await factory.apply({ branchCode, firstName: 'Bo' });
+
+      // Home visit with its calendar file.
+      const visit = await staff(request(t.http).post(`/api/v1/volunteers/${anna.id}/home-visits`))
+        .send({ scheduledAt: '2027-03-04T17:00:00+01:00' })
+        .expect(201);
+
+      // A one-seat course starting tomorrow: confirmed, waitlisted, promoted, changed, cancelled, reminded.
+      const course = await createCourse(t, coordinator.token, {
+        branchCode,
+        capacity: 1,
+        sessions: fullCourseSessions(1),
+      });
+      await staff(request(t.http).post(`/api/v1/courses/${course.id}/bookings`))
+        .send({ volunteerId: anna.id })
+        .expect(201);
+      await staff(request(t.http).post(`/api/v1/courses/${course.id}/bookings`))
+        .send({ volunteerId: bo.id })
+        .expect(201);
+      await staff(
+        request(t.http).delete(`/api/v1/courses/${course.id}/bookings/${anna.id}`),
+      ).expect(204);
+      await staff(request(t.http).put(`/api/v1/sessions/${course.sessions[2].id}`))
+        .send({ location: 'Kulturhuset' })
+        .expect(200);
+      await staff(request(t.http).post(`/api/v1/sessions/${course.sessions[3].id}/cancel`)).expect(
+        200,
+      );
+      expect(await t.app.get(NotificationScheduler).queueSessionReminders()).toBeGreaterThanOrEqual(
+        1,
+      );
+
+      // A volunteer who becomes matchable on a certificate close to expiry, then loses the mark.
+      const cille = await factory.apply({ branchCode, firstName: 'Cille' });
+      const cilleVisit = await staff(
+        request(t.http).post(`/api/v1/volunteers/${cille.id}/home-visits`),
+      )
+        .send({ scheduledAt: '2026-09-01T10:00:00+02:00' })
+        .expect(201);
+      await staff(request(t.http).post(`/api/v1/home-visits/${cilleVisit.body.id}/outcome`))
+        .send({ outcome: 'approved' })
+        .expect(200);
+      const receivedOn = DateTime.now()
+        .setZone('Europe/Copenhagen')
+        .minus({ months: 23 })
+        .toISODate()!;
+      await staff(request(t.http).post(`/api/v1/volunteers/${cille.id}/attestations`))
+        .send({ receivedOn, result: 'clean' })
+        .expect(201);
+      const held = await createCourse(t, coordinator.token, {
+        branchCode,
+        sessions: fullCourseSessions(-10),
+      });
+      await staff(request(t.http).post(`/api/v1/courses/${held.id}/bookings`))
+        .send({ volunteerId: cille.id })
+        .expect(201);
+      for (const session of held.sessions) {
+        await staff(request(t.http).put(`/api/v1/sessions/${session.id}/attendance`))
+          .send({ records: [{ volunteerId: cille.id, present: true }] })
+          .expect(200);
+      }
+      expect(await t.app.get(NotificationScheduler).queueExpiringCertificates()).toBe(1);
+      await t.db.query(
+        `UPDATE attestation SET received_on = received_on - interval '2 months' WHERE volunteer_id = $1`,
+        [cille.id],
+      );
+      expect(await t.app.get(ReadinessService).refreshLapsed()).toBe(1);
+
+      await until(
+        async () => (await outboxCount(t, "status <> 'sent'")) === 0,
+        'the outbox to empty',
+      );
+      const rows = await t.db.query<{ id: string; template: string; recipient: string }[]>(
+        `SELECT id, template, recipient FROM outbox_message ORDER BY created_at`,
+      );
+      expect([...new Set(rows.map((r) => r.template))].sort()).toEqual([
+        'already-applied',
+        'application-received',
+        'attestation-expiring',
+        'booking-confirmed',
+        'home-visit-scheduled',
+        'matchable',
+        'new-application',
+        'no-longer-matchable',
+        'promoted',
+        'session-cancelled',
+        'session-changed',
+        'session-reminder',
+        'waitlisted',
+      ]);
+      for (const row of rows) {
+        const delivered = t.mail.messages.filter((m) => outboxIdOf(m) === row.id);
+        expect(delivered).toHaveLength(1);
+        const [mail] = delivered;
+        expect(mail.text?.trim().length).toBeGreaterThan(20);
+        expect(mail.html).toEqual(expect.stringContaining('<p>'));
+        for (const link of [...(mail.text ?? '').matchAll(/https?:\/\/[^\s)\]]+/g)].map(
+          (m) => m[0],
+        )) {
+          expect(link.startsWith('http://klar.test/')).toBe(true);
+        }
+      }
+      const byTemplate = (template: string, to: string) => {
+        const row = rows.find((r) => r.template === template && r.recipient === to)!;
+        return t.mail.messages.find((m) => outboxIdOf(m) === row.id)!;
+      };
+
+      // The coordinator hears of new applications and of matchable volunteers.
+      expect(byTemplate('new-application', coordinator.email).subject).toBe(
+        `Ny ansøgning: Anna Sørensen`,
+      );
+      expect(byTemplate('matchable', coordinator.email).text).toContain('Cille Sørensen');
+      expect(byTemplate('no-longer-matchable', cille.email).text).toContain(
+        'børneattesten er udløbet',
+      );
+
+      // English for the English applicant; the repeated application links to the same page.
+      expect(byTemplate('already-applied', anna.email).subject).toBe(
+        'Your link to your personal page',
+      );
+      const repeatLink = byTemplate('already-applied', anna.email).text!.match(
+        /http:\/\/klar\.test\/v\/([\w-]+)/,
+      )![1];
+      expect(
+        (await request(t.http).get('/api/v1/me').auth(repeatLink, { type: 'bearer' }).expect(200))
+          .body.id,
+      ).toBe(anna.id);
+
+      // Calendar attachments: the visit at its local time, the course, and a cancellation.
+      const visitIcs = byTemplate('home-visit-scheduled', anna.email).attachments[0];
+      expect(visitIcs.contentType).toBe('text/calendar');
+      const [visitEvent] = Object.values(ical.sync.parseICS(visitIcs.content.toString())).filter(
+        (c): c is VEvent => c?.type === 'VEVENT',
+      );
+      expect(
+        DateTime.fromJSDate(visitEvent.start)
+          .setZone('Europe/Copenhagen')
+          .toFormat('yyyy-MM-dd HH:mm'),
+      ).toBe('2027-03-04 17:00');
+      expect(visitEvent.uid).toBe(`home-visit-${visit.body.id}@klar`);
+      const confirmed = byTemplate('booking-confirmed', anna.email);
+      expect(confirmed.attachments[0].content.toString().split('BEGIN:VEVENT')).toHaveLength(5);
+      const cancelled = byTemplate('session-cancelled', bo.email).attachments[0].content.toString();
+      expect(cancelled).toContain('METHOD:CANCEL');
+      expect(cancelled).toContain(`UID:${course.sessions[3].id}@klar`);
+      expect(byTemplate('waitlisted', bo.email).text).toContain('nummer **1**');
+
+      // Escaped in HTML: what people type never becomes markup.
+      expect(byTemplate('application-received', bo.email).html).not.toContain('<script');
+    });
+
+    it('should escape a name with HTML in the HTML part and keep it verbatim in the text part', async () => {
+      const branchCode = await factory.branch();
+      const { mail } = await factory.apply({ branchCode, firstName: '<b>Ida</b>' });
+      expect(mail.html).toContain('Kære &lt;b&gt;Ida&lt;/b&gt;');
+      expect(mail.html).not.toContain('<b>Ida</b>');
+      expect(mail.text).toContain('Kære <b>Ida</b>');
+    });
+
+    it('should queue one message per key however often the reason recurs', async () => {
+      const outbox = t.app.get(OutboxService);
+      const email = {
+        key: `test-dedupe-${Date.now()}`,
+        to: 'x@example.org',
+        template: 'session-reminder',
+        locale: 'da' as const,
+        data: {},
+      };
+      await t.db.transaction(async (em) => {
+        await outbox.enqueue(em, email);
+        await outbox.enqueue(em, email);
+      });
+      expect(await outboxCount(t, 'dedupe_key = $1', [email.key])).toBe(1);
+    });
+  });
+
+  it('should deliver every message exactly once after the SMTP server was down for a while', async () => {
+    const port = await freePort();
+    const t = await createTestApp({
+      env: { SMTP_URL: `smtp://127.0.0.1:${port}`, OUTBOX_RETRY_BASE_MS: '200' },
+    });
+    const server = new SmtpCatcher();
+    try {
+      const branchCode = await new Factory(t).branch();
+      const emails = [1, 2, 3].map((i) => `down.${i}.${Date.now()}@example.org`);
+      for (const email of emails) {
+        await request(t.http)
+          .post('/api/v1/applications')
+          .send(applicationBody({ branchCode, email }))
+          .expect(202);
+      }
+      await until(async () => (await outboxCount(t, 'attempts >= 2')) === 3, 'failed attempts');
+      expect(await outboxCount(t, "status = 'sent'")).toBe(0);
+
+      await server.start(port);
+      for (const email of emails) {
+        await server.waitFor(email);
+      }
+      await until(async () => (await outboxCount(t, "status = 'sent'")) === 3, 'all sent');
+      await sleep(500);
+      for (const email of emails) {
+        expect(server.to(email)).toHaveLength(1);
+      }
+    } finally {
+      await t.close();
+      await server.stop();
+    }
+  });
+
+  it('should send each message exactly once with two app instances on one database', async () => {
+    const database = await createTestDatabase();
+    const server = new SmtpCatcher();
+    const smtpUrl = await server.start();
+    const first = await createTestApp({
+      database,
+      env: { SMTP_URL: smtpUrl, OUTBOX_POLL_MS: '20' },
+    });
+    const second = await createTestApp({
+      database,
+      env: { SMTP_URL: smtpUrl, OUTBOX_POLL_MS: '20' },
+    });
+    try {
+      const branchCode = await new Factory(first).branch();
+      await Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          request((i % 2 === 0 ? first : second).http)
+            .post('/api/v1/applications')
+            .send(applicationBody({ branchCode, email: `twice.${i}.${Date.now()}@example.org` }))
+            .expect(202),
+        ),
+      );
+      await until(
+        async () => (await outboxCount(first, "status <> 'sent'")) === 0,
+        'the outbox to empty',
+      );
+      await sleep(300);
+      const ids = server.messages.map(outboxIdOf);
+      expect(ids).toHaveLength(24);
+      expect(new Set(ids).size).toBe(24);
+    } finally {
+      await first.app.get(OutboxWorker).onApplicationShutdown();
+      await second.app.get(OutboxWorker).onApplicationShutdown();
+      await second.close();
+      await first.close();
+      await server.stop();
+      await database.dispose();
+    }
+  });
+
+  it('should lose nothing when the app stops between the change and the send', async () => {
+    const database = await createTestDatabase();
+    try {
+      const stopped = await createTestApp({ database, env: { OUTBOX_WORKER: 'false' } });
+      const branchCode = await new Factory(stopped).branch();
+      const email = `crash.${Date.now()}@example.org`;
+      await request(stopped.http)
+        .post('/api/v1/applications')
+        .send(applicationBody({ branchCode, email }))
+        .expect(202);
+      expect(await outboxCount(stopped, "status = 'pending' AND recipient = $1", [email])).toBe(1);
+      await stopped.close();
+
+      const restarted = await createTestApp({ database });
+      try {
+        const mail = await restarted.mail.waitFor(email);
+        expect(mail.subject).toBe('Tak for din ansøgning som familieven, Maja');
+      } finally {
+        await restarted.close();
+      }
+    } finally {
+      await database.dispose();
+    }
+  });
+
+  it('should give up after the last attempt and show the failure to administrators only', async () => {
+    const port = await freePort();
+    const t = await createTestApp({
+      env: {
+        SMTP_URL: `smtp://127.0.0.1:${port}`,
+        OUTBOX_RETRY_BASE_MS: '20',
+        OUTBOX_MAX_ATTEMPTS: '2',
+      },
+    });
+    try {
+      const factory = new Factory(t);
+      const branchCode = await factory.branch();
+      const coordinator = await factory.coordinator(branchCode);
+      const email = `never.${Date.now()}@example.org`;
+      await request(t.http)
+        .post('/api/v1/applications')
+        .send(applicationBody({ branchCode, email }))
+        .expect(202);
+      await until(
+        async () => (await outboxCount(t, "status = 'failed' AND recipient = $1", [email])) === 1,
+        'failure',
+      );
+      const res = await request(t.http)
+        .get('/api/v1/outbox')
+        .query({ status: 'failed' })
+        .auth(await factory.admin(), { type: 'bearer' })
+        .expect(200);
+      expect(res.body.items).toContainEqual(
+        expect.objectContaining({
+          recipient: email,
+          template: 'application-received',
+          status: 'failed',
+          attempts: 2,
+        }),
+      );
+      expect(
+        res.body.items.find((m: { recipient: string }) => m.recipient === email).lastError,
+      ).toMatch(/ECONNREFUSED/);
+      await request(t.http)
+        .get('/api/v1/outbox')
+        .auth(coordinator.token, { type: 'bearer' })
+        .expect(403);
+      await request(t.http)
+        .get('/api/v1/outbox')
+        .query({ status: 'lost' })
+        .auth(await factory.admin(), { type: 'bearer' })
+        .expect(400);
+    } finally {
+      await t.close();
+    }
+  });
+});
