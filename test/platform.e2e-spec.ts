@@ -176,3 +176,16 @@ describe('the demo data', () => {
     }
   });
 });
+
+describe('health', () => {
+  it('should answer 503 when the database is down', async () => {
+    const t = await createTestApp();
+    try {
+      await request(t.http).get('/health').expect(200);
+      await t.db.destroy();
+      await request(t.http).get('/health').expect(503, { status: 'error', database: 'down' });
+    } finally {
+      await t.close();
+    }
+  });
+});
