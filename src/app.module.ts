@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { DataSourceOptions } from 'typeorm';
@@ -10,6 +10,8 @@ import { AuthModule } from './auth/auth.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { BranchesModule } from './branches/branches.module';
 import { ErrorFilter } from './common/error.filter';
+import { CsrfGuard } from './common/pages/csrf.guard';
+import { LangPagesController } from './common/pages/lang.pages.controller';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/env';
 import { CoursesModule } from './courses/courses.module';
@@ -47,8 +49,11 @@ export class AppModule {
         AttestationsModule,
         SeedModule,
       ],
-      controllers: [HealthController],
-      providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
+      controllers: [HealthController, LangPagesController],
+      providers: [
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_GUARD, useClass: CsrfGuard },
+      ],
     };
   }
 }

@@ -10,10 +10,16 @@ import { CoursesRepository } from './courses.repository';
 import { CoursesService } from './courses.service';
 import { CurriculumModule } from './curriculum.module';
 import { MeApiController } from './me.api.controller';
+import { MePagesController } from './me.pages.controller';
 
 @Module({
   imports: [AuditModule, AuthModule, ReadinessModule, VolunteersModule, CurriculumModule],
-  controllers: [CoursesApiController, SessionsApiController, MeApiController],
+  controllers: [
+    CoursesApiController,
+    SessionsApiController,
+    MeApiController,
+    MePagesController,
+  ],
   providers: [CoursesService, CoursesRepository, BookingsService, AttendanceService],
   exports: [CoursesService, CoursesRepository, BookingsService, AttendanceService],
 })
