@@ -23,6 +23,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { ReadinessModule } from './readiness/readiness.module';
 import { SeedModule } from './seed/seed.module';
 import { VolunteersModule } from './volunteers/volunteers.module';
+import { WorkspaceModule } from './workspace/workspace.module';
 
 @Module({})
 export class AppModule {
@@ -48,6 +49,7 @@ export class AppModule {
         HomeVisitsModule,
         AttestationsModule,
         SeedModule,
+        WorkspaceModule,
       ],
       controllers: [HealthController, LangPagesController],
       providers: [

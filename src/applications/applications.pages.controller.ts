@@ -2,14 +2,7 @@ import { Body, Controller, Get, Post, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { BranchesService } from '../branches/branches.service';
-import {
-  type FormBody,
-  list,
-  parseForm,
-  submitForm,
-  text,
-  ticked,
-} from '../common/pages/forms';
+import { type FormBody, list, parseForm, submitForm, text, ticked } from '../common/pages/forms';
 import { langOf } from '../common/pages/web';
 import { toCourseView } from '../courses/course.view';
 import { CoursesService } from '../courses/courses.service';

@@ -43,7 +43,7 @@ export class AuthPagesController {
           });
         // A new session id on sign-in, so a planted session cookie is worth nothing.
         await new Promise<void>((resolve, reject) =>
-          req.session.regenerate((error: unknown) => (error ? reject(error) : resolve())),
+          req.session.regenerate((error?: Error) => (error ? reject(error) : resolve())),
         );
         req.session.userId = actor.id;
         return next;
@@ -54,7 +54,7 @@ export class AuthPagesController {
   @Post('logout')
   async logout(@Req() req: Request, @Res() res: Response) {
     await new Promise<void>((resolve, reject) =>
-      req.session.destroy((error: unknown) => (error ? reject(error) : resolve())),
+      req.session.destroy((error?: Error) => (error ? reject(error) : resolve())),
     );
     res.clearCookie('klar.sid');
     res.redirect(303, '/login');

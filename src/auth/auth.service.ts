@@ -85,4 +85,3 @@ const toActor = (user: StaffUser): Actor => ({
   role: user.role,
   branchId: user.branchId,
 });
-

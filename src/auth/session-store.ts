@@ -37,14 +37,20 @@ export class DataSourceSessionStore extends session.Store {
          ON CONFLICT (sid) DO UPDATE SET sess = excluded.sess, expires_at = excluded.expires_at`,
         [sid, JSON.stringify(sess), expiresAt(sess)],
       )
-      .then(() => (sweep ? this.db.query('DELETE FROM http_session WHERE expires_at <= now()') : null))
-      .then(() => callback?.(), (error: unknown) => callback?.(error));
+      .then(() =>
+        sweep ? this.db.query('DELETE FROM http_session WHERE expires_at <= now()') : null,
+      )
+      .then(
+        () => callback?.(),
+        (error: unknown) => callback?.(error),
+      );
   }
 
   override destroy(sid: string, callback?: (error?: unknown) => void): void {
-    this.db
-      .query('DELETE FROM http_session WHERE sid = $1', [sid])
-      .then(() => callback?.(), (error: unknown) => callback?.(error));
+    this.db.query('DELETE FROM http_session WHERE sid = $1', [sid]).then(
+      () => callback?.(),
+      (error: unknown) => callback?.(error),
+    );
   }
 
   override touch(sid: string, sess: SessionData, callback?: () => void): void {

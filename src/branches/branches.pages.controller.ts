@@ -36,15 +36,20 @@ export class BranchesPagesController {
     @Body() body: FormBody,
   ) {
     const done = inLang(langOf(req), 'Lokalafdelingen er oprettet.', 'The branch was created.');
-    await submitForm(req, res, { name: 'branch', back: '/staff/branches', values: body, done }, async () => {
-      const dto = await parseForm(CreateBranchDto, {
-        code: body.code,
-        name: body.name,
-        postcodes: list(String(body.postcodes ?? '').split(/[\s,]+/)),
-      });
-      await this.branches.create(actor, dto);
-      return '/staff/branches';
-    });
+    await submitForm(
+      req,
+      res,
+      { name: 'branch', back: '/staff/branches', values: body, done },
+      async () => {
+        const dto = await parseForm(CreateBranchDto, {
+          code: body.code,
+          name: body.name,
+          postcodes: list((text(body.postcodes) ?? '').split(/[\s,]+/)),
+        });
+        await this.branches.create(actor, dto);
+        return '/staff/branches';
+      },
+    );
   }
 
   @Get('users')
@@ -65,16 +70,21 @@ export class BranchesPagesController {
     @Body() body: FormBody,
   ) {
     const done = inLang(langOf(req), 'Brugeren er oprettet.', 'The user was created.');
-    await submitForm(req, res, { name: 'user', back: '/staff/users', values: body, done }, async () => {
-      const dto = await parseForm(CreateUserDto, {
-        email: body.email,
-        name: body.name,
-        role: body.role,
-        branchCode: body.role === 'coordinator' ? text(body.branchCode) : undefined,
-        password: body.password,
-      });
-      await this.users.create(actor, dto);
-      return '/staff/users';
-    });
+    await submitForm(
+      req,
+      res,
+      { name: 'user', back: '/staff/users', values: body, done },
+      async () => {
+        const dto = await parseForm(CreateUserDto, {
+          email: body.email,
+          name: body.name,
+          role: body.role,
+          branchCode: body.role === 'coordinator' ? text(body.branchCode) : undefined,
+          password: body.password,
+        });
+        await this.users.create(actor, dto);
+        return '/staff/users';
+      },
+    );
   }
 }

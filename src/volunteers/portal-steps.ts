@@ -61,7 +61,12 @@ export function portalSteps(
             'Your coordinator has been in touch about the outcome.',
           ),
         }[state];
-        steps.push({ title: t('Hjemmebesøg', 'Home visit'), met: requirement.met, next, who: coordinator });
+        steps.push({
+          title: t('Hjemmebesøg', 'Home visit'),
+          met: requirement.met,
+          next,
+          who: coordinator,
+        });
         break;
       }
       case 'attestation': {
@@ -96,7 +101,10 @@ export function portalSteps(
         const { hoursAttended, hoursRequired, missingTopics } = requirement.detail;
         const topics = missingTopics.map((code) => topicTitles.get(code) ?? code).join(', ');
         const next = requirement.met
-          ? t('Du har gennemført det forberedende kursus.', 'You have completed the preparatory course.')
+          ? t(
+              'Du har gennemført det forberedende kursus.',
+              'You have completed the preparatory course.',
+            )
           : t(
               `${hoursAttended} af ${hoursRequired} timer.` +
                 (topics ? ` Temaer du mangler: ${topics}.` : '') +

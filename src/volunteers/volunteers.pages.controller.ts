@@ -1,13 +1,98 @@
-import { Controller, Get, Render } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Render, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { StaffPageGuard } from '../auth/staff.guard';
+import type { Actor } from '../common/auth/actor';
+import { CurrentActor } from '../common/auth/decorators';
+import { type FormBody, submitForm } from '../common/pages/forms';
+import { inLang, langOf } from '../common/pages/web';
+import { UuidParam } from '../common/validation';
+import { STAGES } from '../readiness/readiness';
+import { ListVolunteersQuery, MatchablePoolQuery } from './dto/list-volunteers.query';
+import { AVAILABILITY, LANGUAGES, labelled } from './volunteer-options';
+import { VolunteersService } from './volunteers.service';
+
+const PAGE_SIZE = 25;
 
 @ApiExcludeController()
-@Controller('v')
+@Controller()
 export class VolunteersPagesController {
+  constructor(private readonly volunteers: VolunteersService) {}
+
   /** Where a link without its token lands (calendar events point here). */
-  @Get()
+  @Get('v')
   @Render('volunteers/no-link')
   noLink() {
     return { title: 'Din personlige side' };
+  }
+
+  @Get('staff/volunteers')
+  @UseGuards(StaffPageGuard)
+  @Render('volunteers/list')
+  async list(@CurrentActor() actor: Actor, @Query() query: ListVolunteersQuery) {
+    const page = { ...query, limit: PAGE_SIZE, offset: query.offset - (query.offset % PAGE_SIZE) };
+    const { items, total } = await this.volunteers.list(actor, page);
+    const link = (offset: number) =>
+      '/staff/volunteers?' +
+      new URLSearchParams({
+        ...(query.q ? { q: query.q } : {}),
+        ...(query.stage ? { stage: query.stage } : {}),
+        ...(query.matchable !== undefined ? { matchable: String(query.matchable) } : {}),
+        ...(query.postcode ? { postcode: query.postcode } : {}),
+        offset: String(offset),
+      }).toString();
+    return {
+      title: 'Frivillige',
+      items,
+      total,
+      filters: {
+        ...query,
+        matchable: query.matchable === undefined ? '' : String(query.matchable),
+      },
+      stages: STAGES,
+      from: total === 0 ? 0 : page.offset + 1,
+      to: page.offset + items.length,
+      prev: page.offset > 0 ? link(Math.max(0, page.offset - PAGE_SIZE)) : null,
+      next: page.offset + PAGE_SIZE < total ? link(page.offset + PAGE_SIZE) : null,
+    };
+  }
+
+  @Get('staff/pool')
+  @UseGuards(StaffPageGuard)
+  @Render('volunteers/pool')
+  async pool(@CurrentActor() actor: Actor, @Query() query: MatchablePoolQuery) {
+    const rows = await this.volunteers.matchablePool(actor, query);
+    return {
+      title: 'Klar til match',
+      filters: query,
+      availabilityOptions: AVAILABILITY,
+      languageOptions: LANGUAGES,
+      rows: rows.map((r) => ({
+        ...r,
+        availability: labelled(r.availability, AVAILABILITY),
+        languages: labelled(r.languages, LANGUAGES),
+      })),
+    };
+  }
+
+  @Post('staff/volunteers/:id/withdraw')
+  @UseGuards(StaffPageGuard)
+  async withdraw(
+    @CurrentActor() actor: Actor,
+    @UuidParam() id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+    @Body() body: FormBody,
+  ) {
+    const back = `/staff/volunteers/${id}`;
+    const done = inLang(
+      langOf(req),
+      'Ansøgningen er trukket tilbage.',
+      'The application is withdrawn.',
+    );
+    await submitForm(req, res, { name: 'withdraw', back, values: body, done }, async () => {
+      await this.volunteers.withdraw(actor, id);
+      return back;
+    });
   }
 }

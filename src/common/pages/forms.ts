@@ -83,7 +83,7 @@ export const list = (value: unknown): string[] =>
 
 export const ticked = (value: unknown): boolean => value === 'on' || value === 'true';
 
-export const int = (value: unknown): number | unknown =>
+export const int = (value: unknown): unknown =>
   typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
 
 /**

@@ -9,6 +9,18 @@ interface HelperOptions {
 }
 
 const langOf = (options: HelperOptions): Lang => options.data.root.lang ?? 'da';
+/** `sessions.0.startsAt` in the kept input `{sessions: [{startsAt}]}`. */
+const pathIn = (values: Record<string, unknown>, field: string): unknown =>
+  field
+    .split('.')
+    .reduce<unknown>(
+      (value, key) =>
+        value !== null && typeof value === 'object'
+          ? (value as Record<string, unknown>)[key]
+          : undefined,
+      values,
+    );
+
 const stateFor = (form: string, options: HelperOptions) => {
   const state = options.data.root.formState;
   return state && state.form === form ? state : null;
@@ -37,7 +49,7 @@ export function registerViewHelpers(engine: typeof hbs): void {
     'val',
     (form: string, field: string, fallback: unknown, options: HelperOptions) => {
       const state = stateFor(form, options);
-      const value = state ? state.values[field] : fallback;
+      const value = state ? pathIn(state.values, field) : fallback;
       return typeof value === 'string' || typeof value === 'number' ? value : '';
     },
   );
@@ -46,7 +58,7 @@ export function registerViewHelpers(engine: typeof hbs): void {
     'isChecked',
     (form: string, field: string, option: string, fallback: unknown, options: HelperOptions) => {
       const state = stateFor(form, options);
-      const value = state ? state.values[field] : fallback;
+      const value = state ? pathIn(state.values, field) : fallback;
       if (Array.isArray(value)) {
         return value.includes(option);
       }
@@ -69,6 +81,7 @@ export function registerViewHelpers(engine: typeof hbs): void {
   engine.registerHelper('fid', (form: string, field: string) =>
     `f-${form}-${field}`.replace(/[^A-Za-z0-9_-]/g, '-'),
   );
+  engine.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).map(String).join(''));
   engine.registerHelper('add', (a: number, b: number) => a + b);
   engine.registerHelper('join', (items: unknown) =>
     Array.isArray(items) ? items.map(String).join(', ') : '',
