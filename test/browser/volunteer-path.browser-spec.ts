@@ -73,7 +73,7 @@ describe('the volunteer path in a browser', () => {
     const mail = await t.mail.waitFor('sofie.holm@example.org');
     const portal = `${baseUrl}/v/${portalTokenIn(mail.text ?? '')}`;
     await page.goto(portal);
-    await page.getByText("Forårets kursus").first().waitFor();
+    await page.getByText('Forårets kursus').first().waitFor();
     await check('04-personal-page-applied');
 
     // The coordinator: sign in, find the volunteer, visit, certificate, course, attendance.
