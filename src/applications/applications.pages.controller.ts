@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Post, Render, Req, Res } from '@nestjs/common';
+import { Controller, Get, Post, Redirect, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { BranchesService } from '../branches/branches.service';
-import { type FormBody, list, parseForm, submitForm, text, ticked } from '../common/pages/forms';
+import { Form, list, type PageForm, parseForm, text, ticked } from '../common/pages/forms';
 import { langOf } from '../common/pages/web';
 import { toCourseView } from '../courses/course.view';
 import { CoursesService } from '../courses/courses.service';
@@ -47,8 +47,10 @@ export class ApplicationsPagesController {
   }
 
   @Post('ansog')
-  async apply(@Req() req: Request, @Res() res: Response, @Body() body: FormBody) {
-    await submitForm(req, res, { name: 'apply', back: '/ansog#form', values: body }, async () => {
+  @Redirect()
+  apply(@Form() form: PageForm, @Req() req: Request) {
+    const body = form.body;
+    return form.submit({ name: 'apply', back: '/ansog#form' }, async () => {
       const postcode = text(body.postcode)?.trim();
       const branchCode =
         text(body.branchCode) ?? (postcode ? await this.branches.codeForPostcode(postcode) : null);
@@ -63,7 +65,7 @@ export class ApplicationsPagesController {
         experience: text(body.experience),
         availability: list(body.availability),
         languages: list(body.languages),
-        consent: ticked(body.consent) ? true : false,
+        consent: ticked(body.consent),
         courseId: text(body.courseId),
         locale: langOf(req),
       });

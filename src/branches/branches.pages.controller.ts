@@ -1,13 +1,11 @@
-import { Body, Controller, Get, Post, Render, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Post, Redirect, Render, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import { CreateUserDto } from '../auth/dto/create-user.dto';
 import { StaffPageGuard } from '../auth/staff.guard';
 import { UsersService } from '../auth/users.service';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Roles } from '../common/auth/decorators';
-import { type FormBody, list, parseForm, submitForm, text } from '../common/pages/forms';
-import { inLang, langOf } from '../common/pages/web';
+import { Form, list, type PageForm, parseForm, text } from '../common/pages/forms';
 import { BranchesService } from './branches.service';
 import { CreateBranchDto } from './dto/create-branch.dto';
 
@@ -29,27 +27,19 @@ export class BranchesPagesController {
   }
 
   @Post('branches')
-  async createBranch(
-    @CurrentActor() actor: Actor,
-    @Req() req: Request,
-    @Res() res: Response,
-    @Body() body: FormBody,
-  ) {
-    const done = inLang(langOf(req), 'Lokalafdelingen er oprettet.', 'The branch was created.');
-    await submitForm(
-      req,
-      res,
-      { name: 'branch', back: '/staff/branches', values: body, done },
-      async () => {
-        const dto = await parseForm(CreateBranchDto, {
-          code: body.code,
-          name: body.name,
-          postcodes: list((text(body.postcodes) ?? '').split(/[\s,]+/)),
-        });
-        await this.branches.create(actor, dto);
-        return '/staff/branches';
-      },
-    );
+  @Redirect()
+  createBranch(@CurrentActor() actor: Actor, @Form() form: PageForm) {
+    const done = form.t('Lokalafdelingen er oprettet.', 'The branch was created.');
+    return form.submit({ name: 'branch', back: '/staff/branches', done }, async () => {
+      const { code, name, postcodes } = form.body;
+      const dto = await parseForm(CreateBranchDto, {
+        code,
+        name,
+        postcodes: list((text(postcodes) ?? '').split(/[\s,]+/)),
+      });
+      await this.branches.create(actor, dto);
+      return '/staff/branches';
+    });
   }
 
   @Get('users')
@@ -63,28 +53,20 @@ export class BranchesPagesController {
   }
 
   @Post('users')
-  async createUser(
-    @CurrentActor() actor: Actor,
-    @Req() req: Request,
-    @Res() res: Response,
-    @Body() body: FormBody,
-  ) {
-    const done = inLang(langOf(req), 'Brugeren er oprettet.', 'The user was created.');
-    await submitForm(
-      req,
-      res,
-      { name: 'user', back: '/staff/users', values: body, done },
-      async () => {
-        const dto = await parseForm(CreateUserDto, {
-          email: body.email,
-          name: body.name,
-          role: body.role,
-          branchCode: body.role === 'coordinator' ? text(body.branchCode) : undefined,
-          password: body.password,
-        });
-        await this.users.create(actor, dto);
-        return '/staff/users';
-      },
-    );
+  @Redirect()
+  createUser(@CurrentActor() actor: Actor, @Form() form: PageForm) {
+    const done = form.t('Brugeren er oprettet.', 'The user was created.');
+    return form.submit({ name: 'user', back: '/staff/users', done }, async () => {
+      const { email, name, role, branchCode, password } = form.body;
+      const dto = await parseForm(CreateUserDto, {
+        email,
+        name,
+        role,
+        branchCode: role === 'coordinator' ? text(branchCode) : undefined,
+        password,
+      });
+      await this.users.create(actor, dto);
+      return '/staff/users';
+    });
   }
 }

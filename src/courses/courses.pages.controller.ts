@@ -1,21 +1,21 @@
-import { Body, Controller, Get, Post, Render, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Post, Redirect, Render, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import { StaffPageGuard } from '../auth/staff.guard';
 import { BranchesService } from '../branches/branches.service';
 import { type Actor, branchScopeOf } from '../common/auth/actor';
 import { CurrentActor } from '../common/auth/decorators';
 import {
   copenhagenInstant,
+  Form,
   type FormBody,
   int,
   list,
+  type PageForm,
   parseForm,
-  submitForm,
   text,
   toLocalInput,
 } from '../common/pages/forms';
-import { inLang, langOf, localPath } from '../common/pages/web';
+import { localPath } from '../common/pages/web';
 import { UuidParam } from '../common/validation';
 import { AttendanceService } from './attendance.service';
 import { BookingsService } from './bookings.service';
@@ -65,37 +65,29 @@ export class CoursesPagesController {
   }
 
   @Post('courses')
-  async create(
-    @CurrentActor() actor: Actor,
-    @Req() req: Request,
-    @Res() res: Response,
-    @Body() body: FormBody,
-  ) {
-    const done = inLang(langOf(req), 'Kurset er oprettet.', 'The course was created.');
-    await submitForm(
-      req,
-      res,
-      { name: 'course', back: '/staff/courses/new', values: body, done },
-      async () => {
-        const rows = Array.isArray(body.sessions) ? (body.sessions as FormBody[]) : [];
-        const dto = await parseForm(CreateCourseDto, {
-          branchCode: body.branchCode,
-          title: body.title,
-          capacity: int(body.capacity),
-          // Rows left blank are not sessions.
-          sessions: rows
-            .filter((r) => text(r.startsAt) || text(r.endsAt) || text(r.location))
-            .map((r) => ({
-              startsAt: copenhagenInstant(r.startsAt),
-              endsAt: copenhagenInstant(r.endsAt),
-              location: r.location,
-              topics: list(r.topics),
-            })),
-        });
-        const course = await this.courses.create(actor, dto);
-        return `/staff/courses/${course.summary.id}`;
-      },
-    );
+  @Redirect()
+  create(@CurrentActor() actor: Actor, @Form() form: PageForm) {
+    const done = form.t('Kurset er oprettet.', 'The course was created.');
+    return form.submit({ name: 'course', back: '/staff/courses/new', done }, async () => {
+      const { branchCode, title, capacity, sessions } = form.body;
+      const rows = Array.isArray(sessions) ? (sessions as FormBody[]) : [];
+      const dto = await parseForm(CreateCourseDto, {
+        branchCode,
+        title,
+        capacity: int(capacity),
+        // Rows left blank are not sessions.
+        sessions: rows
+          .filter((r) => text(r.startsAt) || text(r.endsAt) || text(r.location))
+          .map((r) => ({
+            startsAt: copenhagenInstant(r.startsAt),
+            endsAt: copenhagenInstant(r.endsAt),
+            location: r.location,
+            topics: list(r.topics),
+          })),
+      });
+      const course = await this.courses.create(actor, dto);
+      return `/staff/courses/${course.summary.id}`;
+    });
   }
 
   @Get('courses/:id')
@@ -112,41 +104,35 @@ export class CoursesPagesController {
   }
 
   @Post('volunteers/:id/bookings')
-  async book(
-    @CurrentActor() actor: Actor,
-    @UuidParam() volunteerId: string,
-    @Req() req: Request,
-    @Res() res: Response,
-    @Body() body: FormBody,
-  ) {
+  @Redirect()
+  book(@CurrentActor() actor: Actor, @UuidParam() volunteerId: string, @Form() form: PageForm) {
     const back = `/staff/volunteers/${volunteerId}`;
-    await submitForm(req, res, { name: 'booking', back, values: body }, async () => {
-      const { courseId } = await parseForm(OwnBookingDto, { courseId: body.courseId });
+    return form.submit({ name: 'booking', back }, async () => {
+      const { courseId } = await parseForm(OwnBookingDto, { courseId: form.body.courseId });
       const result = await this.bookings.book({ kind: 'staff', actor }, courseId, volunteerId);
-      req.session.flash =
+      form.flash(
         result.status === 'booked'
-          ? inLang(langOf(req), 'Tilmeldt kurset.', 'Booked on the course.')
-          : inLang(
-              langOf(req),
+          ? form.t('Tilmeldt kurset.', 'Booked on the course.')
+          : form.t(
               `Kurset er fuldt: nr. ${result.position} på ventelisten.`,
               `The course is full: number ${result.position} on the waiting list.`,
-            );
+            ),
+      );
       return back;
     });
   }
 
   @Post('courses/:id/bookings/:volunteerId/cancel')
-  async cancel(
+  @Redirect()
+  cancel(
     @CurrentActor() actor: Actor,
     @UuidParam() courseId: string,
     @UuidParam('volunteerId') volunteerId: string,
-    @Req() req: Request,
-    @Res() res: Response,
-    @Body() body: FormBody,
+    @Form() form: PageForm,
   ) {
-    const back = localPath(body.back, `/staff/courses/${courseId}`);
-    const done = inLang(langOf(req), 'Tilmeldingen er annulleret.', 'The booking is cancelled.');
-    await submitForm(req, res, { name: 'booking', back, values: body, done }, async () => {
+    const back = localPath(form.body.back, `/staff/courses/${courseId}`);
+    const done = form.t('Tilmeldingen er annulleret.', 'The booking is cancelled.');
+    return form.submit({ name: 'booking', back, done }, async () => {
       await this.bookings.cancel({ kind: 'staff', actor }, courseId, volunteerId);
       return back;
     });
@@ -181,41 +167,33 @@ export class CoursesPagesController {
   }
 
   @Post('sessions/:id')
-  async updateSession(
-    @CurrentActor() actor: Actor,
-    @UuidParam() id: string,
-    @Req() req: Request,
-    @Res() res: Response,
-    @Body() body: FormBody,
-  ) {
+  @Redirect()
+  updateSession(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
     const back = `/staff/sessions/${id}`;
-    const done = inLang(langOf(req), 'Kursusgangen er ændret.', 'The session was changed.');
-    await submitForm(req, res, { name: 'session', back, values: body, done }, async () => {
+    const done = form.t('Kursusgangen er ændret.', 'The session was changed.');
+    return form.submit({ name: 'session', back, done }, async () => {
+      const { startsAt, endsAt, location, topics } = form.body;
       const dto = await parseForm(UpdateSessionDto, {
-        startsAt: copenhagenInstant(body.startsAt),
-        endsAt: copenhagenInstant(body.endsAt),
-        location: body.location,
-        topics: list(body.topics),
+        startsAt: copenhagenInstant(startsAt),
+        endsAt: copenhagenInstant(endsAt),
+        location,
+        topics: list(topics),
       });
       await this.courses.updateSession(actor, id, dto);
       return back;
     });
   }
 
+  /** One box per booked participant: ticked is present, unticked absent. */
   @Post('sessions/:id/attendance')
-  async recordAttendance(
-    @CurrentActor() actor: Actor,
-    @UuidParam() id: string,
-    @Req() req: Request,
-    @Res() res: Response,
-    @Body() body: FormBody,
-  ) {
+  @Redirect()
+  recordAttendance(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
     const back = `/staff/sessions/${id}`;
-    const done = inLang(langOf(req), 'Fremmødet er gemt.', 'Attendance is saved.');
-    await submitForm(req, res, { name: 'attendance', back, values: body, done }, async () => {
-      const present = list(body.present);
+    const done = form.t('Fremmødet er gemt.', 'Attendance is saved.');
+    return form.submit({ name: 'attendance', back, done }, async () => {
+      const present = list(form.body.present);
       const dto = await parseForm(RecordAttendanceDto, {
-        records: list(body.participants).map((volunteerId) => ({
+        records: list(form.body.participants).map((volunteerId) => ({
           volunteerId,
           present: present.includes(volunteerId),
         })),

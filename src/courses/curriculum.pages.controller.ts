@@ -1,11 +1,9 @@
-import { Body, Controller, Get, Post, Render, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Post, Redirect, Render, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import { StaffPageGuard } from '../auth/staff.guard';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Roles } from '../common/auth/decorators';
-import { type FormBody, parseForm, submitForm, text, ticked } from '../common/pages/forms';
-import { inLang, langOf } from '../common/pages/web';
+import { Form, type FormBody, type PageForm, parseForm, text, ticked } from '../common/pages/forms';
 import { CurriculumService } from './curriculum.service';
 import { UpdateCurriculumDto } from './dto/update-curriculum.dto';
 
@@ -37,17 +35,13 @@ export class CurriculumPagesController {
   }
 
   @Post()
-  async replace(
-    @CurrentActor() actor: Actor,
-    @Req() req: Request,
-    @Res() res: Response,
-    @Body() body: FormBody,
-  ) {
-    const done = inLang(langOf(req), 'Kursusplanen er gemt.', 'The curriculum is saved.');
+  @Redirect()
+  replace(@CurrentActor() actor: Actor, @Form() form: PageForm) {
+    const done = form.t('Kursusplanen er gemt.', 'The curriculum is saved.');
     const back = '/staff/curriculum';
-    await submitForm(req, res, { name: 'curriculum', back, values: body, done }, async () => {
-      const rows = Array.isArray(body.topics) ? (body.topics as FormBody[]) : [];
-      const hours = text(body.requiredHours);
+    return form.submit({ name: 'curriculum', back, done }, async () => {
+      const rows = Array.isArray(form.body.topics) ? (form.body.topics as FormBody[]) : [];
+      const hours = text(form.body.requiredHours);
       const dto = await parseForm(UpdateCurriculumDto, {
         requiredHours: hours && !Number.isNaN(Number(hours)) ? Number(hours) : hours,
         topics: rows

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Inject, Param, Post, Render, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Post, Redirect, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { NotFoundError } from '../common/errors';
-import { type FormBody, parseForm, submitForm } from '../common/pages/forms';
-import { inLang, langOf } from '../common/pages/web';
+import { Form, type PageForm, parseForm } from '../common/pages/forms';
+import { langOf } from '../common/pages/web';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { CalendarFeedsService } from '../volunteers/calendar-feeds.service';
 import { portalSteps } from '../volunteers/portal-steps';
@@ -67,68 +67,55 @@ export class MePagesController {
   }
 
   @Post('bookings')
-  async book(
-    @Param('token') token: string,
-    @Req() req: Request,
-    @Res() res: Response,
-    @Body() body: FormBody,
-  ) {
+  @Redirect()
+  async book(@Param('token') token: string, @Form() form: PageForm) {
     const volunteer = await this.volunteerFor(token);
-    const lang = langOf(req);
-    await submitForm(req, res, this.form(token, 'book', body), async () => {
-      const dto = await parseForm(OwnBookingDto, { courseId: body.courseId });
-      const result = await this.bookings.book({ kind: 'volunteer' }, dto.courseId, volunteer.id);
-      req.session.flash =
+    return form.submit({ name: 'book', back: `/v/${token}#courses` }, async () => {
+      const { courseId } = await parseForm(OwnBookingDto, { courseId: form.body.courseId });
+      const result = await this.bookings.book({ kind: 'volunteer' }, courseId, volunteer.id);
+      form.flash(
         result.status === 'booked'
-          ? inLang(lang, 'Du er tilmeldt kurset.', 'You are booked on the course.')
-          : inLang(
-              lang,
+          ? form.t('Du er tilmeldt kurset.', 'You are booked on the course.')
+          : form.t(
               `Kurset er fuldt; du er nr. ${result.position} på ventelisten.`,
               `The course is full; you are number ${result.position} on the waiting list.`,
-            );
+            ),
+      );
       return `/v/${token}#courses`;
     });
   }
 
   @Post('bookings/:courseId/cancel')
+  @Redirect()
   async cancel(
     @Param('token') token: string,
     @Param('courseId') courseId: string,
-    @Req() req: Request,
-    @Res() res: Response,
-    @Body() body: FormBody,
+    @Form() form: PageForm,
   ) {
     const volunteer = await this.volunteerFor(token);
-    const done = inLang(langOf(req), 'Din tilmelding er annulleret.', 'Your booking is cancelled.');
-    await submitForm(req, res, { ...this.form(token, 'book', body), done }, async () => {
+    const back = `/v/${token}#courses`;
+    const done = form.t('Din tilmelding er annulleret.', 'Your booking is cancelled.');
+    return form.submit({ name: 'book', back, done }, async () => {
       const dto = await parseForm(OwnBookingDto, { courseId });
       await this.bookings.cancel({ kind: 'volunteer' }, dto.courseId, volunteer.id);
-      return `/v/${token}#courses`;
+      return back;
     });
   }
 
   /** A new calendar link; the old one stops working at once. */
   @Post('calendar-link')
-  async renewCalendarLink(
-    @Param('token') token: string,
-    @Req() req: Request,
-    @Res() res: Response,
-    @Body() body: FormBody,
-  ) {
+  @Redirect()
+  async renewCalendarLink(@Param('token') token: string, @Form() form: PageForm) {
     const volunteer = await this.volunteerFor(token);
-    const done = inLang(
-      langOf(req),
+    const back = `/v/${token}#calendar`;
+    const done = form.t(
       'Du har fået et nyt kalenderlink; det gamle virker ikke længere.',
       'You have a new calendar link; the old one no longer works.',
     );
-    await submitForm(req, res, { ...this.form(token, 'calendar', body), done }, async () => {
+    return form.submit({ name: 'calendar', back, done }, async () => {
       await this.calendarFeeds.renew(volunteer.id, token);
-      return `/v/${token}#calendar`;
+      return back;
     });
-  }
-
-  private form(token: string, name: string, values: FormBody) {
-    return { name, back: `/v/${token}#courses`, values };
   }
 
   private async volunteerFor(token: string): Promise<Volunteer> {

@@ -1,17 +1,9 @@
-import { Body, Controller, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Post, Redirect, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import { StaffPageGuard } from '../auth/staff.guard';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor } from '../common/auth/decorators';
-import {
-  copenhagenInstant,
-  type FormBody,
-  parseForm,
-  submitForm,
-  text,
-} from '../common/pages/forms';
-import { inLang, langOf } from '../common/pages/web';
+import { copenhagenInstant, Form, type PageForm, parseForm, text } from '../common/pages/forms';
 import { UuidParam } from '../common/validation';
 import { RecordOutcomeDto } from './dto/record-outcome.dto';
 import { ScheduleHomeVisitDto } from './dto/schedule-home-visit.dto';
@@ -25,18 +17,13 @@ export class HomeVisitsPagesController {
   constructor(private readonly homeVisits: HomeVisitsService) {}
 
   @Post()
-  async schedule(
-    @CurrentActor() actor: Actor,
-    @UuidParam() volunteerId: string,
-    @Req() req: Request,
-    @Res() res: Response,
-    @Body() body: FormBody,
-  ) {
+  @Redirect()
+  schedule(@CurrentActor() actor: Actor, @UuidParam() volunteerId: string, @Form() form: PageForm) {
     const back = `/staff/volunteers/${volunteerId}`;
-    const done = inLang(langOf(req), 'Hjemmebesøget er aftalt.', 'The home visit is scheduled.');
-    await submitForm(req, res, { name: 'visit', back, values: body, done }, async () => {
+    const done = form.t('Hjemmebesøget er aftalt.', 'The home visit is scheduled.');
+    return form.submit({ name: 'visit', back, done }, async () => {
       const dto = await parseForm(ScheduleHomeVisitDto, {
-        scheduledAt: copenhagenInstant(body.scheduledAt),
+        scheduledAt: copenhagenInstant(form.body.scheduledAt),
       });
       await this.homeVisits.schedule(actor, volunteerId, dto);
       return back;
@@ -44,20 +31,19 @@ export class HomeVisitsPagesController {
   }
 
   @Post(':visitId/outcome')
-  async recordOutcome(
+  @Redirect()
+  recordOutcome(
     @CurrentActor() actor: Actor,
     @UuidParam() volunteerId: string,
     @UuidParam('visitId') visitId: string,
-    @Req() req: Request,
-    @Res() res: Response,
-    @Body() body: FormBody,
+    @Form() form: PageForm,
   ) {
     const back = `/staff/volunteers/${volunteerId}`;
-    const done = inLang(langOf(req), 'Udfaldet er gemt.', 'The outcome is saved.');
-    await submitForm(req, res, { name: 'outcome', back, values: body, done }, async () => {
+    const done = form.t('Udfaldet er gemt.', 'The outcome is saved.');
+    return form.submit({ name: 'outcome', back, done }, async () => {
       const dto = await parseForm(RecordOutcomeDto, {
-        outcome: body.outcome,
-        notes: text(body.notes),
+        outcome: form.body.outcome,
+        notes: text(form.body.notes),
       });
       await this.homeVisits.recordOutcome(actor, visitId, dto);
       return back;

@@ -1,11 +1,9 @@
-import { Body, Controller, Get, Post, Query, Render, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Post, Query, Redirect, Render, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import { StaffPageGuard } from '../auth/staff.guard';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor } from '../common/auth/decorators';
-import { type FormBody, submitForm } from '../common/pages/forms';
-import { inLang, langOf } from '../common/pages/web';
+import { Form, type PageForm } from '../common/pages/forms';
 import { UuidParam } from '../common/validation';
 import { STAGES } from '../readiness/readiness';
 import { ListVolunteersQuery, MatchablePoolQuery } from './dto/list-volunteers.query';
@@ -77,20 +75,11 @@ export class VolunteersPagesController {
 
   @Post('staff/volunteers/:id/withdraw')
   @UseGuards(StaffPageGuard)
-  async withdraw(
-    @CurrentActor() actor: Actor,
-    @UuidParam() id: string,
-    @Req() req: Request,
-    @Res() res: Response,
-    @Body() body: FormBody,
-  ) {
+  @Redirect()
+  withdraw(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
     const back = `/staff/volunteers/${id}`;
-    const done = inLang(
-      langOf(req),
-      'Ansøgningen er trukket tilbage.',
-      'The application is withdrawn.',
-    );
-    await submitForm(req, res, { name: 'withdraw', back, values: body, done }, async () => {
+    const done = form.t('Ansøgningen er trukket tilbage.', 'The application is withdrawn.');
+    return form.submit({ name: 'withdraw', back, done }, async () => {
       await this.volunteers.withdraw(actor, id);
       return back;
     });

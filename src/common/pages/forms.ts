@@ -1,10 +1,12 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import type { Request, Response } from 'express';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
 import { DateTime } from 'luxon';
 import { TIME_ZONE } from '../dates';
 import { ConflictError, type FieldError, InvalidInputError } from '../errors';
 import { RequestValidationError, toFieldErrors } from '../validation';
+import { inLang, langOf } from './web';
 
 export type FormBody = Record<string, unknown>;
 
@@ -21,32 +23,61 @@ export async function parseForm<T extends object>(
   return instance;
 }
 
+/** A redirect as Nest's `@Redirect()` takes it from a handler's return value. */
+export interface RedirectTo {
+  url: string;
+  statusCode: number;
+}
+
 /**
- * Runs a form's use case, then redirects (POST, redirect, GET). A rejected submission
- * goes back to the form's page with its errors and input kept in the session, so a page
- * with several forms (the volunteer's) shows each form's errors next to its fields.
+ * A posted page form: its fields, the reader's language, and the one way to run its use
+ * case: POST, then redirect. A rejected submission goes back to the form's page with its
+ * errors and input kept in the session, so a page with several forms (the volunteer's)
+ * shows each form's errors next to its own fields. Handlers return `submit()`'s result
+ * under `@Redirect()`.
  */
-export async function submitForm(
-  req: Request,
-  res: Response,
-  form: { name: string; back: string; values: FormBody; done?: string },
-  run: () => Promise<string>,
-): Promise<void> {
-  try {
-    const next = await run();
-    if (form.done) {
-      req.session.flash = form.done;
+export class PageForm {
+  constructor(readonly req: Request) {}
+
+  get body(): FormBody {
+    return (this.req.body ?? {}) as FormBody;
+  }
+
+  /** Text in the reader's language, for notices made in code. */
+  t(da: string, en: string): string {
+    return inLang(langOf(this.req), da, en);
+  }
+
+  /** A notice shown once on the page the redirect leads to. */
+  flash(message: string): void {
+    this.req.session.flash = message;
+  }
+
+  async submit(
+    form: { name: string; back: string; done?: string },
+    run: () => Promise<string>,
+  ): Promise<RedirectTo> {
+    try {
+      const next = await run();
+      if (form.done) {
+        this.flash(form.done);
+      }
+      return { url: next, statusCode: 303 };
+    } catch (error) {
+      const errors = formErrorsOf(error);
+      if (!errors) {
+        throw error;
+      }
+      this.req.session.formState = { form: form.name, errors, values: keptValues(this.body) };
+      return { url: form.back, statusCode: 303 };
     }
-    res.redirect(303, next);
-  } catch (error) {
-    const errors = formErrorsOf(error);
-    if (!errors) {
-      throw error;
-    }
-    req.session.formState = { form: form.name, errors, values: keptValues(form.values) };
-    res.redirect(303, form.back);
   }
 }
+
+/** The posted form of a page handler (not validated by the global pipe: parseForm does). */
+export const Form = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext) => new PageForm(ctx.switchToHttp().getRequest<Request>()),
+);
 
 /** The errors a person can fix on the form; anything else goes to the error page. */
 function formErrorsOf(error: unknown): FieldError[] | null {
