@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { DataSourceOptions } from 'typeorm';
@@ -10,6 +10,8 @@ import { AuthModule } from './auth/auth.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { BranchesModule } from './branches/branches.module';
 import { ErrorFilter } from './common/error.filter';
+import { CsrfGuard } from './common/pages/csrf.guard';
+import { LangPagesController } from './common/pages/lang.pages.controller';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/env';
 import { CoursesModule } from './courses/courses.module';
@@ -22,6 +24,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { ReadinessModule } from './readiness/readiness.module';
 import { SeedModule } from './seed/seed.module';
 import { VolunteersModule } from './volunteers/volunteers.module';
+import { WorkspaceModule } from './workspace/workspace.module';
 
 @Module({})
 export class AppModule {
@@ -48,9 +51,13 @@ export class AppModule {
         HomeVisitsModule,
         AttestationsModule,
         SeedModule,
+        WorkspaceModule,
       ],
-      controllers: [HealthController],
-      providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
+      controllers: [HealthController, LangPagesController],
+      providers: [
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_GUARD, useClass: CsrfGuard },
+      ],
     };
   }
 }

@@ -2,7 +2,9 @@ import { type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import hbs from 'hbs';
 import { join } from 'node:path';
-import { VIEWS_DIR } from './common/paths';
+import { PROJECT_ROOT, VIEWS_DIR } from './common/paths';
+import { registerViewHelpers } from './common/pages/view-helpers';
+import { configureWeb } from './common/pages/web';
 import { createValidationPipe } from './common/validation';
 
 /** Everything main.ts and the tests both apply to the Nest application. */
@@ -10,12 +12,14 @@ export function configureApp(app: NestExpressApplication): void {
   app.useGlobalPipes(createValidationPipe());
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.useStaticAssets(join(PROJECT_ROOT, 'public'), { prefix: '/static/', maxAge: '1h' });
   app.useBodyParser('json', { limit: '100kb' });
   app.setBaseViewsDir(VIEWS_DIR);
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layouts/main' });
   hbs.registerPartials(join(VIEWS_DIR, 'partials'));
-  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  registerViewHelpers(hbs);
+  configureWeb(app);
 
   const document = SwaggerModule.createDocument(
     app,

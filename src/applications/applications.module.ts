@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { BranchesModule } from '../branches/branches.module';
 import { CoursesModule } from '../courses/courses.module';
+import { CurriculumModule } from '../courses/curriculum.module';
 import { VolunteersModule } from '../volunteers/volunteers.module';
 import { ApplicationsApiController } from './applications.api.controller';
+import { ApplicationsPagesController } from './applications.pages.controller';
 import { ApplicationsService } from './applications.service';
 
 @Module({
-  imports: [AuditModule, CoursesModule, VolunteersModule],
-  controllers: [ApplicationsApiController],
+  imports: [AuditModule, BranchesModule, CoursesModule, CurriculumModule, VolunteersModule],
+  controllers: [ApplicationsApiController, ApplicationsPagesController],
   providers: [ApplicationsService],
 })
 export class ApplicationsModule {}

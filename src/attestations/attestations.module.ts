@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttestationsPagesController } from './attestations.pages.controller';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { ReadinessModule } from '../readiness/readiness.module';
@@ -8,7 +9,7 @@ import { AttestationsService } from './attestations.service';
 
 @Module({
   imports: [AuditModule, AuthModule, ReadinessModule, VolunteersModule],
-  controllers: [AttestationsApiController],
+  controllers: [AttestationsApiController, AttestationsPagesController],
   providers: [AttestationsService],
   exports: [AttestationsService],
 })

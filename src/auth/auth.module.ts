@@ -1,15 +1,16 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthApiController } from './auth.api.controller';
+import { AuthPagesController } from './auth.pages.controller';
 import { AuthService } from './auth.service';
 import { LoginLimiter } from './login-limiter';
-import { StaffGuard } from './staff.guard';
+import { StaffGuard, StaffPageGuard } from './staff.guard';
 import { UsersService } from './users.service';
 
 @Module({
   imports: [AuditModule],
-  controllers: [AuthApiController],
-  providers: [AuthService, UsersService, LoginLimiter, StaffGuard],
-  exports: [AuthService, UsersService, StaffGuard],
+  controllers: [AuthApiController, AuthPagesController],
+  providers: [AuthService, UsersService, LoginLimiter, StaffGuard, StaffPageGuard],
+  exports: [AuthService, UsersService, StaffGuard, StaffPageGuard],
 })
 export class AuthModule {}

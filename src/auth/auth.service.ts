@@ -22,6 +22,22 @@ export class AuthService {
 
   /** Exchanges email and password for a bearer token; unknown email and wrong password look alike. */
   async issueToken(email: string, password: string, address: string) {
+    const user = await this.verifyPassword(email, password, address);
+    const token = newToken();
+    const expiresAt = new Date(Date.now() + this.config.tokenTtlHours * 3600_000);
+    await this.db.transaction(async (em) => {
+      // Expired tokens are swept on login so the table does not grow without bound.
+      await em.delete(AuthToken, { userId: user.id, expiresAt: LessThan(new Date()) });
+      await em.insert(AuthToken, { userId: user.id, tokenHash: hashToken(token), expiresAt });
+    });
+    return { token, expiresAt };
+  }
+
+  /**
+   * The staff member with this email and password, for a bearer token or a page
+   * session alike: rate limited, and an unknown email and a wrong password look alike.
+   */
+  async verifyPassword(email: string, password: string, address: string): Promise<Actor> {
     await this.limiter.assertAllowed(email, address);
     const user = await this.db
       .getRepository(StaffUser)
@@ -35,14 +51,13 @@ export class AuthService {
       throw new UnauthorizedError(BAD_LOGIN);
     }
     await this.limiter.recordSuccess(email, address);
-    const token = newToken();
-    const expiresAt = new Date(Date.now() + this.config.tokenTtlHours * 3600_000);
-    await this.db.transaction(async (em) => {
-      // Expired tokens are swept on login so the table does not grow without bound.
-      await em.delete(AuthToken, { userId: user.id, expiresAt: LessThan(new Date()) });
-      await em.insert(AuthToken, { userId: user.id, tokenHash: hashToken(token), expiresAt });
-    });
-    return { token, expiresAt };
+    return toActor(user);
+  }
+
+  /** The actor a page session belongs to, or null when the user no longer exists. */
+  async actorById(userId: string): Promise<Actor | null> {
+    const user = await this.db.getRepository(StaffUser).findOneBy({ id: userId });
+    return user ? toActor(user) : null;
   }
 
   /** The actor behind a bearer token, or an UnauthorizedError. */
@@ -59,6 +74,14 @@ export class AuthService {
     if (!row) {
       throw new UnauthorizedError();
     }
-    return { id: row.id, name: row.name, email: row.email, role: row.role, branchId: row.branchId };
+    return toActor(row);
   }
 }
+
+const toActor = (user: StaffUser): Actor => ({
+  id: user.id,
+  name: user.name,
+  email: user.email,
+  role: user.role,
+  branchId: user.branchId,
+});

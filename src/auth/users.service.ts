@@ -34,6 +34,17 @@ export class UsersService {
     });
   }
 
+  /** Every staff member with their branch, for the administrators' page. */
+  list() {
+    return this.db.query<
+      { id: string; email: string; name: string; role: string; branchName: string | null }[]
+    >(
+      `SELECT u.id, u.email, u.name, u.role, b.name AS "branchName"
+         FROM staff_user u LEFT JOIN branch b ON b.id = u.branch_id
+        ORDER BY u.role, lower(u.name)`,
+    );
+  }
+
   /** Creates BOOTSTRAP_ADMIN_EMAIL at start-up unless a user with that email exists. */
   async ensureBootstrapAdmin(): Promise<void> {
     const admin = this.config.bootstrapAdmin;

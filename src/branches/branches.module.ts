@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { BranchesApiController } from './branches.api.controller';
+import { BranchesPagesController } from './branches.pages.controller';
 import { BranchesService } from './branches.service';
 
 @Module({
   imports: [AuditModule, AuthModule],
-  controllers: [BranchesApiController],
+  controllers: [BranchesApiController, BranchesPagesController],
   providers: [BranchesService],
   exports: [BranchesService],
 })

@@ -35,6 +35,17 @@ export class BranchesService {
     });
   }
 
+  /** The branch covering a postcode, to suggest it on the application form. */
+  async codeForPostcode(postcode: string): Promise<string | null> {
+    const branch = await this.db
+      .getRepository(Branch)
+      .createQueryBuilder('b')
+      .where(':postcode = ANY(b.postcodes)', { postcode })
+      .orderBy('b.name')
+      .getOne();
+    return branch?.code ?? null;
+  }
+
   async requireByCode(em: EntityManager, code: string): Promise<Branch> {
     const branch = await em.findOneBy(Branch, { code });
     if (!branch) {

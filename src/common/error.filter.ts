@@ -50,10 +50,13 @@ export class ErrorFilter implements ExceptionFilter {
     if (response.headersSent) {
       return;
     }
-    response.status(body.statusCode);
     if (wantsJson(request)) {
-      response.json(body);
+      response.status(body.statusCode).json(body);
+    } else if (body.statusCode === 401) {
+      // A staff page without a signed-in session: sign in, then come back.
+      response.redirect(303, `/login?next=${encodeURIComponent(request.originalUrl)}`);
     } else {
+      response.status(body.statusCode);
       response.render('error', { layout: 'layouts/main', title: body.error, error: body });
     }
   }

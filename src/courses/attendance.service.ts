@@ -21,6 +21,21 @@ export class AttendanceService {
     private readonly uow: UnitOfWork,
   ) {}
 
+  /** The session and who is recorded present or absent at it, for the attendance form. */
+  async forSession(actor: Actor, sessionId: string) {
+    const { course } = await this.courses.requireSessionInScope(
+      this.db.manager,
+      actor,
+      sessionId,
+      false,
+    );
+    const records = await this.db.manager.find(Attendance, { where: { sessionId } });
+    return {
+      course,
+      records: records.map((r) => ({ volunteerId: r.volunteerId, present: r.present })),
+    };
+  }
+
   /**
    * Records present/absent for many volunteers at one session. Sending the same records
    * again changes nothing. A volunteer booked on any course of the branch may attend, so a

@@ -10,10 +10,26 @@ import { CoursesRepository } from './courses.repository';
 import { CoursesService } from './courses.service';
 import { CurriculumModule } from './curriculum.module';
 import { MeApiController } from './me.api.controller';
+import { MePagesController } from './me.pages.controller';
+import { CoursesPagesController } from './courses.pages.controller';
+import { BranchesModule } from '../branches/branches.module';
 
 @Module({
-  imports: [AuditModule, AuthModule, ReadinessModule, VolunteersModule, CurriculumModule],
-  controllers: [CoursesApiController, SessionsApiController, MeApiController],
+  imports: [
+    AuditModule,
+    AuthModule,
+    BranchesModule,
+    ReadinessModule,
+    VolunteersModule,
+    CurriculumModule,
+  ],
+  controllers: [
+    CoursesApiController,
+    SessionsApiController,
+    MeApiController,
+    MePagesController,
+    CoursesPagesController,
+  ],
   providers: [CoursesService, CoursesRepository, BookingsService, AttendanceService],
   exports: [CoursesService, CoursesRepository, BookingsService, AttendanceService],
 })

@@ -44,7 +44,12 @@ export class CoursesRepository {
 
   /** Courses with their seat counts in one aggregate query; `upcomingOnly` for the public list. */
   async summaries(
-    filter: { courseIds?: string[]; branchCode?: string; upcomingOnly?: boolean },
+    filter: {
+      courseIds?: string[];
+      branchCode?: string;
+      upcomingOnly?: boolean;
+      branchId?: string | null;
+    },
     em: EntityManager = this.db.manager,
   ): Promise<CourseSummaryRow[]> {
     const rows = await em.query<(CourseSummaryRow & { booked: string; waitlisted: string })[]>(
@@ -58,8 +63,14 @@ export class CoursesRepository {
           AND ($2::text IS NULL OR b.code = $2)
           AND (NOT $3::boolean OR (c.cancelled_at IS NULL AND
                (SELECT min(s.starts_at) FROM course_session s WHERE s.course_id = c.id AND s.cancelled_at IS NULL) > now()))
+          AND ($4::uuid IS NULL OR c.branch_id = $4)
         ORDER BY "firstStartsAt" NULLS LAST, c.title`,
-      [filter.courseIds ?? null, filter.branchCode ?? null, filter.upcomingOnly ?? false],
+      [
+        filter.courseIds ?? null,
+        filter.branchCode ?? null,
+        filter.upcomingOnly ?? false,
+        filter.branchId ?? null,
+      ],
     );
     return rows.map((r) => ({ ...r, booked: Number(r.booked), waitlisted: Number(r.waitlisted) }));
   }

@@ -93,6 +93,11 @@ export class CoursesService {
     return this.withSessions(summaries);
   }
 
+  /** Every course the actor's branch scope holds, held and upcoming, for the staff pages. */
+  async listInScope(actor: Actor) {
+    return this.withSessions(await this.courses.summaries({ branchId: branchScopeOf(actor) }));
+  }
+
   async get(actor: Actor, courseId: string) {
     await this.requireInScope(this.db.manager, actor, courseId);
     return (await this.describe([courseId]))[0];

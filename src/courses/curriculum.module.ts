@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { CurriculumApiController } from './curriculum.api.controller';
+import { CurriculumPagesController } from './curriculum.pages.controller';
 import { CurriculumService } from './curriculum.service';
 
 @Module({
   imports: [AuditModule, AuthModule],
-  controllers: [CurriculumApiController],
+  controllers: [CurriculumApiController, CurriculumPagesController],
   providers: [CurriculumService],
   exports: [CurriculumService],
 })

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { HomeVisitsPagesController } from './home-visits.pages.controller';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { ReadinessModule } from '../readiness/readiness.module';
@@ -8,7 +9,7 @@ import { HomeVisitsService } from './home-visits.service';
 
 @Module({
   imports: [AuditModule, AuthModule, ReadinessModule, VolunteersModule],
-  controllers: [HomeVisitsApiController],
+  controllers: [HomeVisitsApiController, HomeVisitsPagesController],
   providers: [HomeVisitsService],
   exports: [HomeVisitsService],
 })

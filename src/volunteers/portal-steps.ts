@@ -1,62 +1,144 @@
 import { formatDateTime } from '../common/dates';
 import type { Readiness } from '../readiness/readiness';
 
+type Lang = 'da' | 'en';
+
 export interface PortalStep {
   title: string;
   met: boolean;
   /** What happens next and who does it. */
   next: string;
+  who: string;
 }
 
-/** The volunteer's path as steps, in Danish, for the personal page. */
-export function portalSteps(readiness: Readiness): PortalStep[] {
+const pick = (lang: Lang, da: string, en: string) => (lang === 'en' ? en : da);
+
+/**
+ * The volunteer's path as steps for the personal page: applied, home visit, child
+ * certificate, course (hours so far and the topics still to take), ready.
+ */
+export function portalSteps(
+  readiness: Readiness,
+  lang: Lang = 'da',
+  topicTitles: Map<string, string> = new Map(),
+): PortalStep[] {
+  const t = (da: string, en: string) => pick(lang, da, en);
+  const coordinator = t('Din koordinator', 'Your coordinator');
+  const you = t('Dig', 'You');
   const steps: PortalStep[] = [
-    { title: 'Ansøgning modtaget', met: true, next: 'Vi har din ansøgning.' },
+    {
+      title: t('Ansøgning modtaget', 'Application received'),
+      met: true,
+      next: t('Vi har din ansøgning.', 'We have your application.'),
+      who: you,
+    },
   ];
   for (const requirement of readiness.requirements) {
     switch (requirement.key) {
       case 'home_visit': {
         const { state, nextVisitAt } = requirement.detail;
         const next = {
-          not_scheduled: 'Din koordinator kontakter dig for at aftale et hjemmebesøg.',
+          not_scheduled: t(
+            'Din koordinator kontakter dig for at aftale et hjemmebesøg.',
+            'Your coordinator will contact you to arrange a home visit.',
+          ),
           scheduled: nextVisitAt
-            ? `Din koordinator besøger dig ${formatDateTime(nextVisitAt)}.`
-            : 'Et hjemmebesøg er aftalt.',
-          follow_up: 'Din koordinator aftaler et opfølgende besøg med dig.',
-          approved: 'Hjemmebesøget er gennemført og godkendt.',
-          declined: 'Din koordinator har kontaktet dig om udfaldet.',
+            ? t(
+                `Din koordinator besøger dig ${formatDateTime(nextVisitAt, 'da')}.`,
+                `Your coordinator visits you on ${formatDateTime(nextVisitAt, 'en')}.`,
+              )
+            : t('Et hjemmebesøg er aftalt.', 'A home visit is arranged.'),
+          follow_up: t(
+            'Din koordinator aftaler et opfølgende besøg med dig.',
+            'Your coordinator will arrange a follow-up visit with you.',
+          ),
+          approved: t(
+            'Hjemmebesøget er gennemført og godkendt.',
+            'The home visit is done and approved.',
+          ),
+          declined: t(
+            'Din koordinator har kontaktet dig om udfaldet.',
+            'Your coordinator has been in touch about the outcome.',
+          ),
         }[state];
-        steps.push({ title: 'Hjemmebesøg', met: requirement.met, next });
+        steps.push({
+          title: t('Hjemmebesøg', 'Home visit'),
+          met: requirement.met,
+          next,
+          who: coordinator,
+        });
         break;
       }
       case 'attestation': {
         const { state, validUntil } = requirement.detail;
         const next = {
-          missing: 'Din koordinator indhenter børneattesten med dit samtykke.',
-          valid: `Børneattesten er i orden (gyldig til ${validUntil}).`,
-          expired: 'Børneattesten skal fornyes; din koordinator indhenter en ny.',
-          has_entries: 'Din koordinator kontakter dig om børneattesten.',
+          missing: t(
+            'Din koordinator indhenter børneattesten med dit samtykke.',
+            'Your coordinator obtains the child certificate with your consent.',
+          ),
+          valid: t(
+            `Børneattesten er i orden (gyldig til ${validUntil}).`,
+            `The child certificate is in order (valid until ${validUntil}).`,
+          ),
+          expired: t(
+            'Børneattesten skal fornyes; din koordinator indhenter en ny.',
+            'The child certificate must be renewed; your coordinator obtains a new one.',
+          ),
+          has_entries: t(
+            'Din koordinator kontakter dig om børneattesten.',
+            'Your coordinator will contact you about the child certificate.',
+          ),
         }[state];
-        steps.push({ title: 'Børneattest', met: requirement.met, next });
+        steps.push({
+          title: t('Børneattest', 'Child certificate'),
+          met: requirement.met,
+          next,
+          who: coordinator,
+        });
         break;
       }
       case 'course': {
         const { hoursAttended, hoursRequired, missingTopics } = requirement.detail;
+        const topics = missingTopics.map((code) => topicTitles.get(code) ?? code).join(', ');
         const next = requirement.met
-          ? 'Du har gennemført det forberedende kursus.'
-          : `${hoursAttended} af ${hoursRequired} timer` +
-            (missingTopics.length > 0 ? `; emner du mangler: ${missingTopics.length}.` : '.');
-        steps.push({ title: 'Forberedende kursus', met: requirement.met, next });
+          ? t(
+              'Du har gennemført det forberedende kursus.',
+              'You have completed the preparatory course.',
+            )
+          : t(
+              `${hoursAttended} af ${hoursRequired} timer.` +
+                (topics ? ` Temaer du mangler: ${topics}.` : '') +
+                ' Tilmeld dig et kursushold nedenfor; underviseren registrerer dit fremmøde.',
+              `${hoursAttended} of ${hoursRequired} hours.` +
+                (topics ? ` Topics still to take: ${topics}.` : '') +
+                ' Book a course below; the course leader records your attendance.',
+            );
+        steps.push({
+          title: t(
+            `Forberedende kursus (${hoursAttended} af ${hoursRequired} timer)`,
+            `Preparatory course (${hoursAttended} of ${hoursRequired} hours)`,
+          ),
+          met: requirement.met,
+          next,
+          who: you,
+        });
         break;
       }
     }
   }
   steps.push({
-    title: 'Klar til match',
+    title: t('Klar til match', 'Ready to be matched'),
     met: readiness.matchable,
     next: readiness.matchable
-      ? 'Din koordinator finder en familie, der passer til dig.'
-      : 'Når alle trin er klaret, er du klar til at blive matchet med en familie.',
+      ? t(
+          'Din koordinator finder en familie, der passer til dig.',
+          'Your coordinator finds a family that suits you.',
+        )
+      : t(
+          'Når alle trin er klaret, er du klar til at blive matchet med en familie.',
+          'When every step is done, you are ready to be matched with a family.',
+        ),
+    who: coordinator,
   });
   return steps;
 }

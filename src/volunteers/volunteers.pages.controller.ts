@@ -1,41 +1,87 @@
-import { Controller, Get, Param, Render } from '@nestjs/common';
+import { Controller, Get, Post, Query, Redirect, Render, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { NotFoundError } from '../common/errors';
-import { portalSteps } from './portal-steps';
+import { StaffPageGuard } from '../auth/staff.guard';
+import type { Actor } from '../common/auth/actor';
+import { CurrentActor } from '../common/auth/decorators';
+import { Form, type PageForm } from '../common/pages/forms';
+import { UuidParam } from '../common/validation';
+import { STAGES } from '../readiness/readiness';
+import { ListVolunteersQuery, MatchablePoolQuery } from './dto/list-volunteers.query';
+import { AVAILABILITY, LANGUAGES, labelled } from './volunteer-options';
 import { VolunteersService } from './volunteers.service';
 
+const PAGE_SIZE = 25;
+
 @ApiExcludeController()
-@Controller('v')
+@Controller()
 export class VolunteersPagesController {
   constructor(private readonly volunteers: VolunteersService) {}
 
   /** Where a link without its token lands (calendar events point here). */
-  @Get()
+  @Get('v')
   @Render('volunteers/no-link')
   noLink() {
     return { title: 'Din personlige side' };
   }
 
-  /** The personal page behind the private link sent by email. */
-  @Get(':token')
-  @Render('volunteers/portal')
-  async portal(@Param('token') token: string) {
-    const volunteer = token.length <= 200 ? await this.volunteers.findByPortalToken(token) : null;
-    if (!volunteer) {
-      throw new NotFoundError('Personal page');
-    }
-    const { readiness, branch, coordinators } = await this.volunteers.ownView(volunteer.id);
-    const steps = portalSteps(readiness);
+  @Get('staff/volunteers')
+  @UseGuards(StaffPageGuard)
+  @Render('volunteers/list')
+  async list(@CurrentActor() actor: Actor, @Query() query: ListVolunteersQuery) {
+    const page = { ...query, limit: PAGE_SIZE, offset: query.offset - (query.offset % PAGE_SIZE) };
+    const { items, total } = await this.volunteers.list(actor, page);
+    const link = (offset: number) =>
+      '/staff/volunteers?' +
+      new URLSearchParams({
+        ...(query.q ? { q: query.q } : {}),
+        ...(query.stage ? { stage: query.stage } : {}),
+        ...(query.matchable !== undefined ? { matchable: String(query.matchable) } : {}),
+        ...(query.postcode ? { postcode: query.postcode } : {}),
+        offset: String(offset),
+      }).toString();
     return {
-      title: 'Din side',
-      firstName: volunteer.firstName,
-      branchName: branch.name,
-      steps,
-      stepCount: steps.length,
-      metCount: steps.filter((s) => s.met).length,
-      matchable: readiness.matchable,
-      closed: volunteer.status !== 'active',
-      coordinators,
+      title: 'Frivillige',
+      items,
+      total,
+      filters: {
+        ...query,
+        matchable: query.matchable === undefined ? '' : String(query.matchable),
+      },
+      stages: STAGES,
+      from: total === 0 ? 0 : page.offset + 1,
+      to: page.offset + items.length,
+      prev: page.offset > 0 ? link(Math.max(0, page.offset - PAGE_SIZE)) : null,
+      next: page.offset + PAGE_SIZE < total ? link(page.offset + PAGE_SIZE) : null,
     };
+  }
+
+  @Get('staff/pool')
+  @UseGuards(StaffPageGuard)
+  @Render('volunteers/pool')
+  async pool(@CurrentActor() actor: Actor, @Query() query: MatchablePoolQuery) {
+    const rows = await this.volunteers.matchablePool(actor, query);
+    return {
+      title: 'Klar til match',
+      filters: query,
+      availabilityOptions: AVAILABILITY,
+      languageOptions: LANGUAGES,
+      rows: rows.map((r) => ({
+        ...r,
+        availability: labelled(r.availability, AVAILABILITY),
+        languages: labelled(r.languages, LANGUAGES),
+      })),
+    };
+  }
+
+  @Post('staff/volunteers/:id/withdraw')
+  @UseGuards(StaffPageGuard)
+  @Redirect()
+  withdraw(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
+    const back = `/staff/volunteers/${id}`;
+    const done = form.t('Ansøgningen er trukket tilbage.', 'The application is withdrawn.');
+    return form.submit({ name: 'withdraw', back, done }, async () => {
+      await this.volunteers.withdraw(actor, id);
+      return back;
+    });
   }
 }

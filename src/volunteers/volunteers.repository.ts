@@ -11,6 +11,8 @@ export interface VolunteerListFilter {
   stage?: Stage;
   q?: string;
   matchable?: boolean;
+  /** A postcode prefix. */
+  postcode?: string;
   limit: number;
   offset: number;
 }
@@ -43,13 +45,15 @@ export class VolunteersRepository {
       AND ($4::boolean IS NULL OR (v.stage = 'matchable') = $4)
       AND ($5::text IS NULL
            OR v.first_name || ' ' || v.last_name ILIKE $5
-           OR v.email ILIKE $5)`;
+           OR v.email ILIKE $5)
+      AND ($6::text IS NULL OR v.postcode LIKE $6)`;
     const params = [
       filter.branchId,
       filter.branchCode ?? null,
       filter.stage ?? null,
       filter.matchable ?? null,
       filter.q ? `%${escapeLike(filter.q)}%` : null,
+      filter.postcode ? `${escapeLike(filter.postcode)}%` : null,
     ];
     const rows: (VolunteerListRow & { total: string })[] = await this.db.query(
       `SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName", v.email,
@@ -59,7 +63,7 @@ export class VolunteersRepository {
          JOIN branch b ON b.id = v.branch_id
         WHERE ${where}
         ORDER BY v.created_at DESC, v.id
-        LIMIT $6 OFFSET $7`,
+        LIMIT $7 OFFSET $8`,
       [...params, filter.limit, filter.offset],
     );
     if (rows.length > 0 || filter.offset === 0) {
@@ -74,6 +78,45 @@ export class VolunteersRepository {
       params,
     );
     return { items: [], total: Number(total) };
+  }
+
+  /** The matchable volunteers in scope with what matching a family considers. */
+  matchablePool(filter: {
+    branchId: string | null;
+    postcode?: string;
+    availability?: string;
+    language?: string;
+  }) {
+    return this.db.query<
+      {
+        id: string;
+        firstName: string;
+        lastName: string;
+        postcode: string;
+        availability: string[];
+        languages: string[];
+        matchableSince: Date;
+        branchName: string;
+      }[]
+    >(
+      `SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName", v.postcode,
+              v.availability, v.languages, v.matchable_since AS "matchableSince",
+              b.name AS "branchName"
+         FROM volunteer v JOIN branch b ON b.id = v.branch_id
+        WHERE v.stage = 'matchable'
+          AND ($1::uuid IS NULL OR v.branch_id = $1)
+          AND ($2::text IS NULL OR v.postcode LIKE $2)
+          AND ($3::text IS NULL OR $3 = ANY(v.availability))
+          AND ($4::text IS NULL OR $4 = ANY(v.languages))
+        ORDER BY v.postcode, v.matchable_since
+        LIMIT 500`,
+      [
+        filter.branchId,
+        filter.postcode ? `${escapeLike(filter.postcode)}%` : null,
+        filter.availability ?? null,
+        filter.language ?? null,
+      ],
+    );
   }
 
   /** A volunteer inside the branch scope, locked for the rest of the transaction when asked. */

@@ -11,7 +11,7 @@ import { PendingEvents } from '../common/events';
 import { hashToken } from '../common/tokens';
 import { HomeVisit } from '../home-visits/home-visit.entity';
 import { ReadinessService } from '../readiness/readiness.service';
-import { ListVolunteersQuery } from './dto/list-volunteers.query';
+import { ListVolunteersQuery, MatchablePoolQuery } from './dto/list-volunteers.query';
 import { PortalToken } from './portal-token.entity';
 import { Volunteer } from './volunteer.entity';
 import { VolunteersRepository } from './volunteers.repository';
@@ -57,6 +57,10 @@ export class VolunteersService {
       branchCode: query.branch,
       branchId: branchScopeOf(actor),
     });
+  }
+
+  matchablePool(actor: Actor, query: MatchablePoolQuery) {
+    return this.volunteers.matchablePool({ ...query, branchId: branchScopeOf(actor) });
   }
 
   async detail(actor: Actor, id: string) {

@@ -1,5 +1,15 @@
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import { STAGES, type Stage } from '../../readiness/readiness';
 
 export class ListVolunteersQuery {
@@ -18,6 +28,11 @@ export class ListVolunteersQuery {
   @IsString()
   @Length(1, 100)
   q?: string;
+
+  /** Postcodes starting with this, e.g. `80` for 8000-8099. */
+  @IsOptional()
+  @Matches(/^[0-9]{1,4}$/, { message: 'postcode must be 1 to 4 digits' })
+  postcode?: string;
 
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>
@@ -38,4 +53,21 @@ export class ListVolunteersQuery {
   @IsInt({ message: 'offset must be a whole number' })
   @Min(0)
   offset: number = 0;
+}
+
+/** The matchable pool's filters: who is free when, speaks what, lives where. */
+export class MatchablePoolQuery {
+  @IsOptional()
+  @Matches(/^[0-9]{1,4}$/, { message: 'postcode must be 1 to 4 digits' })
+  postcode?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 60)
+  availability?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 60)
+  language?: string;
 }

@@ -1,0 +1,82 @@
+import { Controller, Get, Post, Redirect, Render, Req } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { BranchesService } from '../branches/branches.service';
+import { Form, list, type PageForm, parseForm, text, ticked } from '../common/pages/forms';
+import { langOf } from '../common/pages/web';
+import { toCourseView } from '../courses/course.view';
+import { CoursesService } from '../courses/courses.service';
+import { CurriculumService } from '../courses/curriculum.service';
+import { AVAILABILITY, LANGUAGES } from '../volunteers/volunteer-options';
+import { ApplicationsService } from './applications.service';
+import { CreateApplicationDto } from './dto/create-application.dto';
+
+/** The public site: what the role is, the application form and what happens next. */
+@ApiExcludeController()
+@Controller()
+export class ApplicationsPagesController {
+  constructor(
+    private readonly applications: ApplicationsService,
+    private readonly branches: BranchesService,
+    private readonly courses: CoursesService,
+    private readonly curriculum: CurriculumService,
+  ) {}
+
+  @Get()
+  @Render('applications/front')
+  async front() {
+    const { requiredHours } = await this.curriculum.get();
+    return { title: 'Bliv familieven', requiredHours };
+  }
+
+  @Get('ansog')
+  @Render('applications/new')
+  async form() {
+    const [branches, open] = await Promise.all([this.branches.list(), this.courses.listOpen()]);
+    const courses = open.map((c) => toCourseView(c.summary, c.sessions));
+    return {
+      title: 'Ansøg som familieven',
+      branches: branches.map((b) => ({
+        code: b.code,
+        name: b.name,
+        courses: courses.filter((c) => c.branchCode === b.code),
+      })),
+      availability: AVAILABILITY,
+      languages: LANGUAGES,
+    };
+  }
+
+  @Post('ansog')
+  @Redirect()
+  apply(@Form() form: PageForm, @Req() req: Request) {
+    const body = form.body;
+    return form.submit({ name: 'apply', back: '/ansog#form' }, async () => {
+      const postcode = text(body.postcode)?.trim();
+      const branchCode =
+        text(body.branchCode) ?? (postcode ? await this.branches.codeForPostcode(postcode) : null);
+      const dto = await parseForm(CreateApplicationDto, {
+        branchCode: branchCode ?? '',
+        firstName: body.firstName,
+        lastName: body.lastName,
+        email: body.email,
+        phone: body.phone,
+        postcode: body.postcode,
+        motivation: body.motivation,
+        experience: text(body.experience),
+        availability: list(body.availability),
+        languages: list(body.languages),
+        consent: ticked(body.consent),
+        courseId: text(body.courseId),
+        locale: langOf(req),
+      });
+      await this.applications.apply(dto);
+      return '/ansog/tak';
+    });
+  }
+
+  @Get('ansog/tak')
+  @Render('applications/thanks')
+  thanks() {
+    return { title: 'Tak for din ansøgning' };
+  }
+}

@@ -1,0 +1,73 @@
+import session, { type SessionData } from 'express-session';
+import type { DataSource } from 'typeorm';
+
+const DAY_MS = 24 * 3600_000;
+/** Expired rows are swept on about one write in this many, so the table stays small. */
+const SWEEP_EVERY = 50;
+
+type Callback = (error?: unknown, value?: SessionData | null) => void;
+
+/**
+ * express-session's store over the app's own TypeORM DataSource. connect-pg-simple
+ * needs a pg Pool, which cannot reach the embedded database (PGlite runs in process),
+ * so this small store talks through the DataSource and works on both databases.
+ */
+export class DataSourceSessionStore extends session.Store {
+  private writes = 0;
+
+  constructor(private readonly db: DataSource) {
+    super();
+  }
+
+  override get(sid: string, callback: Callback): void {
+    this.db
+      .query<{ sess: SessionData | string }[]>(
+        'SELECT sess FROM http_session WHERE sid = $1 AND expires_at > now()',
+        [sid],
+      )
+      .then(([row]) => callback(null, row ? parse(row.sess) : null), callback);
+  }
+
+  override set(sid: string, sess: SessionData, callback?: (error?: unknown) => void): void {
+    this.writes += 1;
+    const sweep = this.writes % SWEEP_EVERY === 0;
+    this.db
+      .query(
+        `INSERT INTO http_session (sid, sess, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (sid) DO UPDATE SET sess = excluded.sess, expires_at = excluded.expires_at`,
+        [sid, JSON.stringify(sess), expiresAt(sess)],
+      )
+      .then(() =>
+        sweep ? this.db.query('DELETE FROM http_session WHERE expires_at <= now()') : null,
+      )
+      .then(
+        () => callback?.(),
+        (error: unknown) => callback?.(error),
+      );
+  }
+
+  override destroy(sid: string, callback?: (error?: unknown) => void): void {
+    this.db.query('DELETE FROM http_session WHERE sid = $1', [sid]).then(
+      () => callback?.(),
+      (error: unknown) => callback?.(error),
+    );
+  }
+
+  override touch(sid: string, sess: SessionData, callback?: () => void): void {
+    this.db
+      .query('UPDATE http_session SET expires_at = $2 WHERE sid = $1', [sid, expiresAt(sess)])
+      .then(
+        () => callback?.(),
+        () => callback?.(),
+      );
+  }
+}
+
+function parse(value: SessionData | string): SessionData {
+  return typeof value === 'string' ? (JSON.parse(value) as SessionData) : value;
+}
+
+function expiresAt(sess: SessionData): Date {
+  const expires = sess.cookie?.expires;
+  return expires ? new Date(expires) : new Date(Date.now() + DAY_MS);
+}

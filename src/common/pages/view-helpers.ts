@@ -1,0 +1,89 @@
+import type hbs from 'hbs';
+import { DateTime } from 'luxon';
+import { formatDateTime, TIME_ZONE } from '../dates';
+import type { FormState, Lang } from './web';
+
+interface HelperOptions {
+  data: { root: { lang?: Lang; formState?: FormState | null } };
+  hash: Record<string, unknown>;
+}
+
+const langOf = (options: HelperOptions): Lang => options.data.root.lang ?? 'da';
+/** `sessions.0.startsAt` in the kept input `{sessions: [{startsAt}]}`. */
+const pathIn = (values: Record<string, unknown>, field: string): unknown =>
+  field
+    .split('.')
+    .reduce<unknown>(
+      (value, key) =>
+        value !== null && typeof value === 'object'
+          ? (value as Record<string, unknown>)[key]
+          : undefined,
+      values,
+    );
+
+const stateFor = (form: string, options: HelperOptions) => {
+  const state = options.data.root.formState;
+  return state && state.form === form ? state : null;
+};
+
+/** The helpers every page template may use; all return plain text, which hbs escapes. */
+export function registerViewHelpers(engine: typeof hbs): void {
+  engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  /** `{{t "Ansøg" "Apply"}}`: the Danish or the English text, by the lang cookie. */
+  engine.registerHelper('t', (da: string, en: string, options: HelperOptions) =>
+    langOf(options) === 'en' ? en : da,
+  );
+  engine.registerHelper('dateTime', (value: Date | string | null, options: HelperOptions) =>
+    value ? formatDateTime(new Date(value), langOf(options)) : '',
+  );
+  /** A `YYYY-MM-DD` day in the reader's language, e.g. "4. mar. 2027". */
+  engine.registerHelper('day', (value: string | null, options: HelperOptions) =>
+    value
+      ? DateTime.fromISO(value, { zone: TIME_ZONE })
+          .setLocale(langOf(options) === 'en' ? 'en-GB' : 'da-DK')
+          .toLocaleString(DateTime.DATE_MED)
+      : '',
+  );
+  /** The kept input of a rejected form, else the default (the saved value). */
+  engine.registerHelper(
+    'val',
+    (form: string, field: string, fallback: unknown, options: HelperOptions) => {
+      const state = stateFor(form, options);
+      const value = state ? pathIn(state.values, field) : fallback;
+      return typeof value === 'string' || typeof value === 'number' ? value : '';
+    },
+  );
+  /** Whether a checkbox is ticked: in the kept input, else in the saved list or flag. */
+  engine.registerHelper(
+    'isChecked',
+    (form: string, field: string, option: string, fallback: unknown, options: HelperOptions) => {
+      const state = stateFor(form, options);
+      const value = state ? pathIn(state.values, field) : fallback;
+      if (Array.isArray(value)) {
+        return value.includes(option);
+      }
+      return value === option || value === true;
+    },
+  );
+  engine.registerHelper('err', (form: string, field: string, options: HelperOptions) => {
+    const state = stateFor(form, options);
+    return (
+      state?.errors
+        .filter((e) => e.field === field)
+        .map((e) => e.message)
+        .join('; ') ?? ''
+    );
+  });
+  engine.registerHelper('formErrors', (form: string, options: HelperOptions) => {
+    return stateFor(form, options)?.errors ?? [];
+  });
+  /** A field's element id: `f-apply-firstName`, safe for names like `sessions.0.startsAt`. */
+  engine.registerHelper('fid', (form: string, field: string) =>
+    `f-${form}-${field}`.replace(/[^A-Za-z0-9_-]/g, '-'),
+  );
+  engine.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).map(String).join(''));
+  engine.registerHelper('add', (a: number, b: number) => a + b);
+  engine.registerHelper('join', (items: unknown) =>
+    Array.isArray(items) ? items.map(String).join(', ') : '',
+  );
+}

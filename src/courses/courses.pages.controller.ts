@@ -1,0 +1,205 @@
+import { Controller, Get, Post, Redirect, Render, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { StaffPageGuard } from '../auth/staff.guard';
+import { BranchesService } from '../branches/branches.service';
+import { type Actor, branchScopeOf } from '../common/auth/actor';
+import { CurrentActor } from '../common/auth/decorators';
+import {
+  copenhagenInstant,
+  Form,
+  type FormBody,
+  int,
+  list,
+  type PageForm,
+  parseForm,
+  text,
+  toLocalInput,
+} from '../common/pages/forms';
+import { localPath } from '../common/pages/web';
+import { UuidParam } from '../common/validation';
+import { AttendanceService } from './attendance.service';
+import { BookingsService } from './bookings.service';
+import { toCourseView, toSessionView } from './course.view';
+import { CoursesService } from './courses.service';
+import { CurriculumService } from './curriculum.service';
+import { OwnBookingDto } from './dto/booking.dto';
+import { CreateCourseDto } from './dto/create-course.dto';
+import { RecordAttendanceDto } from './dto/record-attendance.dto';
+import { UpdateSessionDto } from './dto/update-session.dto';
+
+/** Empty session rows on the new-course form; a course rarely has more. */
+const SESSION_ROWS = 6;
+
+/** Courses, their sessions, participants and attendance, for coordinators. */
+@ApiExcludeController()
+@UseGuards(StaffPageGuard)
+@Controller('staff')
+export class CoursesPagesController {
+  constructor(
+    private readonly courses: CoursesService,
+    private readonly bookings: BookingsService,
+    private readonly attendance: AttendanceService,
+    private readonly curriculum: CurriculumService,
+    private readonly branches: BranchesService,
+  ) {}
+
+  @Get('courses')
+  @Render('courses/list')
+  async list(@CurrentActor() actor: Actor) {
+    const courses = await this.courses.listInScope(actor);
+    return { title: 'Kurser', courses: courses.map((c) => toCourseView(c.summary, c.sessions)) };
+  }
+
+  @Get('courses/new')
+  @Render('courses/new')
+  async newCourse(@CurrentActor() actor: Actor) {
+    const scope = branchScopeOf(actor);
+    const branches = (await this.branches.list()).filter((b) => scope === null || b.id === scope);
+    const { topics } = await this.curriculum.get();
+    return {
+      title: 'Nyt kursus',
+      branches,
+      topics,
+      rows: Array.from({ length: SESSION_ROWS }, (_, i) => ({ i })),
+    };
+  }
+
+  @Post('courses')
+  @Redirect()
+  create(@CurrentActor() actor: Actor, @Form() form: PageForm) {
+    const done = form.t('Kurset er oprettet.', 'The course was created.');
+    return form.submit({ name: 'course', back: '/staff/courses/new', done }, async () => {
+      const { branchCode, title, capacity, sessions } = form.body;
+      const rows = Array.isArray(sessions) ? (sessions as FormBody[]) : [];
+      const dto = await parseForm(CreateCourseDto, {
+        branchCode,
+        title,
+        capacity: int(capacity),
+        // Rows left blank are not sessions.
+        sessions: rows
+          .filter((r) => text(r.startsAt) || text(r.endsAt) || text(r.location))
+          .map((r) => ({
+            startsAt: copenhagenInstant(r.startsAt),
+            endsAt: copenhagenInstant(r.endsAt),
+            location: r.location,
+            topics: list(r.topics),
+          })),
+      });
+      const course = await this.courses.create(actor, dto);
+      return `/staff/courses/${course.summary.id}`;
+    });
+  }
+
+  @Get('courses/:id')
+  @Render('courses/show')
+  async show(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+    const course = await this.courses.get(actor, id);
+    const participants = await this.courses.participants(actor, id);
+    return {
+      title: course.summary.title,
+      course: toCourseView(course.summary, course.sessions),
+      booked: participants.filter((p) => p.status === 'booked'),
+      waitlisted: participants.filter((p) => p.status === 'waitlisted'),
+    };
+  }
+
+  @Post('volunteers/:id/bookings')
+  @Redirect()
+  book(@CurrentActor() actor: Actor, @UuidParam() volunteerId: string, @Form() form: PageForm) {
+    const back = `/staff/volunteers/${volunteerId}`;
+    return form.submit({ name: 'booking', back }, async () => {
+      const { courseId } = await parseForm(OwnBookingDto, { courseId: form.body.courseId });
+      const result = await this.bookings.book({ kind: 'staff', actor }, courseId, volunteerId);
+      form.flash(
+        result.status === 'booked'
+          ? form.t('Tilmeldt kurset.', 'Booked on the course.')
+          : form.t(
+              `Kurset er fuldt: nr. ${result.position} på ventelisten.`,
+              `The course is full: number ${result.position} on the waiting list.`,
+            ),
+      );
+      return back;
+    });
+  }
+
+  @Post('courses/:id/bookings/:volunteerId/cancel')
+  @Redirect()
+  cancel(
+    @CurrentActor() actor: Actor,
+    @UuidParam() courseId: string,
+    @UuidParam('volunteerId') volunteerId: string,
+    @Form() form: PageForm,
+  ) {
+    const back = localPath(form.body.back, `/staff/courses/${courseId}`);
+    const done = form.t('Tilmeldingen er annulleret.', 'The booking is cancelled.');
+    return form.submit({ name: 'booking', back, done }, async () => {
+      await this.bookings.cancel({ kind: 'staff', actor }, courseId, volunteerId);
+      return back;
+    });
+  }
+
+  /** A session: change it, and take attendance as one form with a box per participant. */
+  @Get('sessions/:id')
+  @Render('courses/session')
+  async session(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+    const { course, records } = await this.attendance.forSession(actor, id);
+    const described = await this.courses.get(actor, course.id);
+    const session = described.sessions.find((s) => s.id === id)!;
+    const participants = await this.courses.participants(actor, course.id);
+    const { topics } = await this.curriculum.get();
+    return {
+      title: course.title,
+      course: { id: course.id, title: course.title },
+      session: {
+        ...toSessionView(session),
+        startsAtInput: toLocalInput(session.startsAt),
+        endsAtInput: toLocalInput(session.endsAt),
+        started: session.startsAt <= new Date(),
+      },
+      topics,
+      people: participants
+        .filter((p) => p.status === 'booked')
+        .map((p) => ({
+          ...p,
+          present: records.some((r) => r.volunteerId === p.volunteerId && r.present),
+        })),
+    };
+  }
+
+  @Post('sessions/:id')
+  @Redirect()
+  updateSession(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
+    const back = `/staff/sessions/${id}`;
+    const done = form.t('Kursusgangen er ændret.', 'The session was changed.');
+    return form.submit({ name: 'session', back, done }, async () => {
+      const { startsAt, endsAt, location, topics } = form.body;
+      const dto = await parseForm(UpdateSessionDto, {
+        startsAt: copenhagenInstant(startsAt),
+        endsAt: copenhagenInstant(endsAt),
+        location,
+        topics: list(topics),
+      });
+      await this.courses.updateSession(actor, id, dto);
+      return back;
+    });
+  }
+
+  /** One box per booked participant: ticked is present, unticked absent. */
+  @Post('sessions/:id/attendance')
+  @Redirect()
+  recordAttendance(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
+    const back = `/staff/sessions/${id}`;
+    const done = form.t('Fremmødet er gemt.', 'Attendance is saved.');
+    return form.submit({ name: 'attendance', back, done }, async () => {
+      const present = list(form.body.present);
+      const dto = await parseForm(RecordAttendanceDto, {
+        records: list(form.body.participants).map((volunteerId) => ({
+          volunteerId,
+          present: present.includes(volunteerId),
+        })),
+      });
+      await this.attendance.record(actor, id, dto);
+      return back;
+    });
+  }
+}

@@ -1,0 +1,128 @@
+import { Controller, Get, Inject, Param, Post, Redirect, Render, Req } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { NotFoundError } from '../common/errors';
+import { Form, type PageForm, parseForm } from '../common/pages/forms';
+import { langOf } from '../common/pages/web';
+import { APP_CONFIG, type AppConfig } from '../config/env';
+import { CalendarFeedsService } from '../volunteers/calendar-feeds.service';
+import { portalSteps } from '../volunteers/portal-steps';
+import type { Volunteer } from '../volunteers/volunteer.entity';
+import { VolunteersService } from '../volunteers/volunteers.service';
+import { BookingsService } from './bookings.service';
+import { toCourseView } from './course.view';
+import { CoursesService } from './courses.service';
+import { CurriculumService } from './curriculum.service';
+import { OwnBookingDto } from './dto/booking.dto';
+
+/** The volunteer's personal page behind the private link; the same rules as /api/v1/me. */
+@ApiExcludeController()
+@Controller('v/:token')
+export class MePagesController {
+  constructor(
+    private readonly volunteers: VolunteersService,
+    private readonly bookings: BookingsService,
+    private readonly courses: CoursesService,
+    private readonly curriculum: CurriculumService,
+    private readonly calendarFeeds: CalendarFeedsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Render('volunteers/portal')
+  async portal(@Param('token') token: string, @Req() req: Request) {
+    const lang = langOf(req);
+    const found = await this.volunteerFor(token);
+    const { volunteer, readiness, branch, coordinators } = await this.volunteers.ownView(found.id);
+    const { topics } = await this.curriculum.get();
+    const titles = new Map(topics.map((t) => [t.code, lang === 'en' ? t.titleEn : t.titleDa]));
+    const steps = portalSteps(readiness, lang, titles);
+    const current = steps.findIndex((s) => !s.met);
+    const own = await this.bookings.ownBookings(volunteer.id);
+    const described = await this.courses.describe(own.map((b) => b.courseId));
+    const open = await this.courses.listOpen(branch.code);
+    const calendarPath = await this.calendarFeeds.pathFor(volunteer, token);
+    const calendarUrl = `${this.config.publicUrl}${calendarPath}`;
+    return {
+      title: lang === 'en' ? 'Your page' : 'Din side',
+      token,
+      firstName: volunteer.firstName,
+      branchName: branch.name,
+      steps: steps.map((s, i) => ({ ...s, current: i === current })),
+      stepCount: steps.length,
+      metCount: steps.filter((s) => s.met).length,
+      matchable: readiness.matchable,
+      closed: volunteer.status !== 'active',
+      coordinators,
+      bookings: own.map((b) => {
+        const course = described.find((c) => c.summary.id === b.courseId)!;
+        return { ...b, course: toCourseView(course.summary, course.sessions) };
+      }),
+      openCourses: open
+        .filter((c) => !own.some((b) => b.courseId === c.summary.id))
+        .map((c) => toCourseView(c.summary, c.sessions)),
+      calendarUrl,
+      webcalUrl: calendarUrl.replace(/^https?:/, 'webcal:'),
+    };
+  }
+
+  @Post('bookings')
+  @Redirect()
+  async book(@Param('token') token: string, @Form() form: PageForm) {
+    const volunteer = await this.volunteerFor(token);
+    return form.submit({ name: 'book', back: `/v/${token}#courses` }, async () => {
+      const { courseId } = await parseForm(OwnBookingDto, { courseId: form.body.courseId });
+      const result = await this.bookings.book({ kind: 'volunteer' }, courseId, volunteer.id);
+      form.flash(
+        result.status === 'booked'
+          ? form.t('Du er tilmeldt kurset.', 'You are booked on the course.')
+          : form.t(
+              `Kurset er fuldt; du er nr. ${result.position} på ventelisten.`,
+              `The course is full; you are number ${result.position} on the waiting list.`,
+            ),
+      );
+      return `/v/${token}#courses`;
+    });
+  }
+
+  @Post('bookings/:courseId/cancel')
+  @Redirect()
+  async cancel(
+    @Param('token') token: string,
+    @Param('courseId') courseId: string,
+    @Form() form: PageForm,
+  ) {
+    const volunteer = await this.volunteerFor(token);
+    const back = `/v/${token}#courses`;
+    const done = form.t('Din tilmelding er annulleret.', 'Your booking is cancelled.');
+    return form.submit({ name: 'book', back, done }, async () => {
+      const dto = await parseForm(OwnBookingDto, { courseId });
+      await this.bookings.cancel({ kind: 'volunteer' }, dto.courseId, volunteer.id);
+      return back;
+    });
+  }
+
+  /** A new calendar link; the old one stops working at once. */
+  @Post('calendar-link')
+  @Redirect()
+  async renewCalendarLink(@Param('token') token: string, @Form() form: PageForm) {
+    const volunteer = await this.volunteerFor(token);
+    const back = `/v/${token}#calendar`;
+    const done = form.t(
+      'Du har fået et nyt kalenderlink; det gamle virker ikke længere.',
+      'You have a new calendar link; the old one no longer works.',
+    );
+    return form.submit({ name: 'calendar', back, done }, async () => {
+      await this.calendarFeeds.renew(volunteer.id, token);
+      return back;
+    });
+  }
+
+  private async volunteerFor(token: string): Promise<Volunteer> {
+    const volunteer = token.length <= 200 ? await this.volunteers.findByPortalToken(token) : null;
+    if (!volunteer) {
+      throw new NotFoundError('Personal page');
+    }
+    return volunteer;
+  }
+}

@@ -1,0 +1,110 @@
+import { Controller, Get, Inject, Render, Req, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { StaffPageGuard } from '../auth/staff.guard';
+import { type Actor, branchScopeOf } from '../common/auth/actor';
+import { CurrentActor } from '../common/auth/decorators';
+import { toLocalInput } from '../common/pages/forms';
+import { langOf } from '../common/pages/web';
+import { todayInCopenhagen } from '../common/dates';
+import { UuidParam } from '../common/validation';
+import { APP_CONFIG, type AppConfig } from '../config/env';
+import { BookingsService } from '../courses/bookings.service';
+import { toCourseView } from '../courses/course.view';
+import { CoursesService } from '../courses/courses.service';
+import { CurriculumService } from '../courses/curriculum.service';
+import { AVAILABILITY, LANGUAGES, labelled } from '../volunteers/volunteer-options';
+import { toVolunteerView } from '../volunteers/volunteer.view';
+import { VolunteersService } from '../volunteers/volunteers.service';
+import { type Funnel, WorkspaceRepository } from './workspace.repository';
+
+const FUNNEL_STEPS: { key: keyof Funnel; da: string; en: string }[] = [
+  { key: 'applied', da: 'Ansøgt', en: 'Applied' },
+  { key: 'visitScheduled', da: 'Hjemmebesøg aftalt', en: 'Visit scheduled' },
+  { key: 'approved', da: 'Godkendt', en: 'Approved' },
+  { key: 'certificateValid', da: 'Børneattest gyldig', en: 'Certificate valid' },
+  { key: 'courseCompleted', da: 'Kursus gennemført', en: 'Course completed' },
+  { key: 'matchable', da: 'Klar til match', en: 'Matchable' },
+];
+const FUNNEL_WIDTH = 640;
+const BAR_HEIGHT = 40;
+
+@ApiExcludeController()
+@UseGuards(StaffPageGuard)
+@Controller('staff')
+export class WorkspacePagesController {
+  constructor(
+    private readonly workspace: WorkspaceRepository,
+    private readonly volunteers: VolunteersService,
+    private readonly courses: CoursesService,
+    private readonly bookings: BookingsService,
+    private readonly curriculum: CurriculumService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Render('workspace/dashboard')
+  async dashboard(@CurrentActor() actor: Actor, @Req() req: Request) {
+    const scope = branchScopeOf(actor);
+    const months = this.config.attestationValidMonths;
+    const funnel = await this.workspace.funnel(scope, months);
+    const attention = await this.workspace.attention(scope, months);
+    const lang = langOf(req);
+    const most = Math.max(funnel.applied, 1);
+    return {
+      title: lang === 'en' ? 'Dashboard' : 'Overblik',
+      funnel: FUNNEL_STEPS.map((step, i) => {
+        // Each bar centred, as wide as its share of the applicants (at least a sliver).
+        const width = Math.max(8, Math.round((funnel[step.key] / most) * FUNNEL_WIDTH));
+        return {
+          ...step,
+          count: funnel[step.key],
+          width,
+          x: Math.round((FUNNEL_WIDTH - width) / 2) + 180,
+          y: i * (BAR_HEIGHT + 8),
+          textY: i * (BAR_HEIGHT + 8) + BAR_HEIGHT / 2 + 5,
+        };
+      }),
+      funnelHeight: FUNNEL_STEPS.length * (BAR_HEIGHT + 8),
+      attention,
+    };
+  }
+
+  /** A volunteer's readiness checklist with the forms for every next step. */
+  @Get('volunteers/:id')
+  @Render('workspace/volunteer')
+  async volunteer(@CurrentActor() actor: Actor, @UuidParam() id: string, @Req() req: Request) {
+    const lang = langOf(req);
+    const described = await this.volunteers.detail(actor, id);
+    const view = toVolunteerView(described, this.config.attestationValidMonths);
+    const { topics } = await this.curriculum.get();
+    const own = await this.bookings.ownBookings(id);
+    const branchCourses = (await this.courses.listInScope(actor))
+      .map((c) => toCourseView(c.summary, c.sessions))
+      .filter((c) => c.branchCode === view.branchCode && !c.cancelled);
+    const pending = described.homeVisits.find((v) => v.outcome === null);
+    const requirements = view.readiness.requirements;
+    const course = requirements.find((r) => r.key === 'course');
+    const missing = course?.key === 'course' ? course.detail.missingTopics : [];
+    return {
+      title: `${view.firstName} ${view.lastName}`,
+      v: view,
+      active: described.volunteer.status === 'active',
+      availability: labelled(view.availability, AVAILABILITY),
+      languages: labelled(view.languages, LANGUAGES),
+      requirements,
+      missingTopics: topics
+        .filter((t) => missing.includes(t.code))
+        .map((t) => (lang === 'en' ? t.titleEn : t.titleDa)),
+      pendingVisit: pending ? { id: pending.id, scheduledAt: pending.scheduledAt } : null,
+      canScheduleVisit: !pending && !described.homeVisits.some((v) => v.outcome === 'approved'),
+      visitDefault: toLocalInput(new Date(Date.now() + 7 * 24 * 3600_000)),
+      today: todayInCopenhagen(),
+      bookings: own.map((b) => ({
+        ...b,
+        course: branchCourses.find((c) => c.id === b.courseId),
+      })),
+      bookableCourses: branchCourses.filter((c) => !own.some((b) => b.courseId === c.id)),
+    };
+  }
+}

@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+export interface Funnel {
+  applied: number;
+  visitScheduled: number;
+  approved: number;
+  certificateValid: number;
+  courseCompleted: number;
+  matchable: number;
+}
+
+export interface AttentionPerson {
+  id: string;
+  firstName: string;
+  lastName: string;
+  /** Applied on (waiting), valid until (expiring) or received on (entries): `YYYY-MM-DD`. */
+  day: string;
+}
+
+export interface AttentionCourse {
+  id: string;
+  title: string;
+  startsAt: Date;
+  seatsLeft: number;
+}
+
+export interface Attention {
+  waitingForVisit: AttentionPerson[];
+  certificatesExpiring: AttentionPerson[];
+  certificatesWithEntries: AttentionPerson[];
+  coursesWithSeats: AttentionCourse[];
+}
+
+/** Today in Copenhagen, in SQL: certificate validity counts in calendar days there. */
+const TODAY = `(now() AT TIME ZONE 'Europe/Copenhagen')::date`;
+
+/** The newest certificate of each active volunteer in scope ($1: branch or null for all). */
+const LATEST_CERTIFICATE = `
+  SELECT DISTINCT ON (a.volunteer_id) a.volunteer_id, a.result, a.received_on,
+         (a.received_on + make_interval(months => $2::int) - interval '1 day')::date AS valid_until
+    FROM attestation a
+    JOIN volunteer v ON v.id = a.volunteer_id
+   WHERE v.status = 'active' AND ($1::uuid IS NULL OR v.branch_id = $1)
+   ORDER BY a.volunteer_id, a.received_on DESC, a.created_at DESC`;
+
+/**
+ * The coordinator's dashboard figures, each one query over the branch scope: the
+ * pipeline of active volunteers and what needs attention. The same rules as readiness
+ * (src/readiness/readiness.ts), in SQL so a branch of any size is one round trip each.
+ */
+@Injectable()
+export class WorkspaceRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Active volunteers who have reached each requirement, counted on its own (a
+   * certificate may come before the course or after it); `matchable` has all of them.
+   */
+  async funnel(branchId: string | null, validMonths: number): Promise<Funnel> {
+    const [row] = await this.db.query<Record<keyof Funnel, string>[]>(
+      `WITH v AS (
+         SELECT id, stage FROM volunteer
+          WHERE status = 'active' AND ($1::uuid IS NULL OR branch_id = $1)
+       ),
+       latest AS (${LATEST_CERTIFICATE}),
+       attended AS (
+         SELECT DISTINCT a.volunteer_id, s.id AS session_id,
+                extract(epoch FROM s.ends_at - s.starts_at) / 3600 AS hours
+           FROM attendance a
+           JOIN course_session s ON s.id = a.session_id AND s.cancelled_at IS NULL
+          WHERE a.present AND a.volunteer_id IN (SELECT id FROM v)
+       ),
+       completed AS (
+         SELECT x.volunteer_id
+           FROM attended x
+          GROUP BY x.volunteer_id
+         HAVING sum(x.hours) >= (SELECT required_hours FROM curriculum)
+            AND NOT EXISTS (
+              SELECT 1 FROM topic tp
+               WHERE tp.mandatory AND NOT EXISTS (
+                 SELECT 1 FROM attended y
+                   JOIN course_session_topic t ON t.session_id = y.session_id
+                  WHERE y.volunteer_id = x.volunteer_id AND t.topic_code = tp.code))
+       )
+       SELECT (SELECT count(*) FROM v) AS applied,
+              (SELECT count(*) FROM v WHERE EXISTS
+                 (SELECT 1 FROM home_visit h WHERE h.volunteer_id = v.id)) AS "visitScheduled",
+              (SELECT count(*) FROM v WHERE EXISTS
+                 (SELECT 1 FROM home_visit h WHERE h.volunteer_id = v.id AND h.outcome = 'approved')) AS approved,
+              (SELECT count(*) FROM latest
+                WHERE result = 'clean' AND valid_until >= ${TODAY}) AS "certificateValid",
+              (SELECT count(*) FROM completed) AS "courseCompleted",
+              (SELECT count(*) FROM v WHERE stage = 'matchable') AS matchable`,
+      [branchId, validMonths],
+    );
+    return {
+      applied: Number(row.applied),
+      visitScheduled: Number(row.visitScheduled),
+      approved: Number(row.approved),
+      certificateValid: Number(row.certificateValid),
+      courseCompleted: Number(row.courseCompleted),
+      matchable: Number(row.matchable),
+    };
+  }
+
+  async attention(branchId: string | null, validMonths: number): Promise<Attention> {
+    const waitingForVisit = await this.db.query<AttentionPerson[]>(
+      `SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName",
+              to_char(v.created_at AT TIME ZONE 'Europe/Copenhagen', 'YYYY-MM-DD') AS day
+         FROM volunteer v
+        WHERE v.status = 'active' AND v.stage = 'applied'
+          AND v.created_at < now() - interval '7 days'
+          AND ($1::uuid IS NULL OR v.branch_id = $1)
+        ORDER BY v.created_at
+        LIMIT 50`,
+      [branchId],
+    );
+    const certificates = (where: string) =>
+      this.db.query<AttentionPerson[]>(
+        `WITH latest AS (${LATEST_CERTIFICATE})
+         SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName",
+                to_char(${where === 'expiring' ? 'l.valid_until' : 'l.received_on'}, 'YYYY-MM-DD') AS day
+           FROM latest l JOIN volunteer v ON v.id = l.volunteer_id
+          WHERE ${
+            where === 'expiring'
+              ? `l.result = 'clean' AND l.valid_until BETWEEN ${TODAY} AND ${TODAY} + 60`
+              : `l.result = 'has_entries'`
+          }
+          ORDER BY day
+          LIMIT 50`,
+        [branchId, validMonths],
+      );
+    const coursesWithSeats = await this.db.query<(AttentionCourse & { seatsLeft: string })[]>(
+      `SELECT c.id, c.title, f.starts_at AS "startsAt",
+              c.capacity - (SELECT count(*) FROM booking k
+                             WHERE k.course_id = c.id AND k.status = 'booked') AS "seatsLeft"
+         FROM course c
+         JOIN LATERAL (SELECT min(s.starts_at) AS starts_at FROM course_session s
+                        WHERE s.course_id = c.id AND s.cancelled_at IS NULL) f ON true
+        WHERE c.cancelled_at IS NULL
+          AND ($1::uuid IS NULL OR c.branch_id = $1)
+          AND f.starts_at BETWEEN now() AND now() + interval '30 days'
+          AND c.capacity > (SELECT count(*) FROM booking k
+                             WHERE k.course_id = c.id AND k.status = 'booked')
+        ORDER BY f.starts_at`,
+      [branchId],
+    );
+    return {
+      waitingForVisit,
+      certificatesExpiring: await certificates('expiring'),
+      certificatesWithEntries: await certificates('entries'),
+      coursesWithSeats: coursesWithSeats.map((c) => ({ ...c, seatsLeft: Number(c.seatsLeft) })),
+    };
+  }
+}
