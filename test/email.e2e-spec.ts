@@ -5,8 +5,21 @@ import { OutboxService } from '../src/notifications/outbox.service';
 import { NotificationScheduler } from '../src/notifications/notification.scheduler';
 import { OutboxWorker } from '../src/notifications/outbox.worker';
 import { ReadinessService } from '../src/readiness/readiness.service';
-import { createTestApp, createTestDatabase, type TestApp } from './app';
-import { applicationBody, createCourse, Factory, fullCourseSessions } from './factories';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  createTestApp,
+  createTestDatabase,
+  type TestApp,
+} from './app';
+import {
+  applicationBody,
+  COORDINATOR_PASSWORD,
+  createCourse,
+  Factory,
+  fullCourseSessions,
+} from './factories';
+import { signedInAgent } from './pages';
 import { freePort, outboxIdOf, SmtpCatcher } from './smtp';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -6,12 +6,13 @@ import { EmailTemplates } from './email-templates';
 import { MailerService } from './mailer.service';
 import { NotificationScheduler } from './notification.scheduler';
 import { OutboxApiController } from './outbox.api.controller';
+import { OutboxPagesController } from './outbox.pages.controller';
 import { OutboxService } from './outbox.service';
 import { OutboxWorker } from './outbox.worker';
 
 @Module({
   imports: [AuthModule, CalendarModule],
-  controllers: [OutboxApiController],
+  controllers: [OutboxApiController, OutboxPagesController],
   providers: [
     EmailTemplates,
     MailerService,
