@@ -387,6 +387,12 @@ describe('email', () => {
         .query({ status: 'lost' })
         .auth(await factory.admin(), { type: 'bearer' })
         .expect(400);
+      const admin = await signedInAgent(t, ADMIN_EMAIL, ADMIN_PASSWORD);
+      const page = await admin.get('/staff/outbox').expect(200);
+      expect(page.text).toContain(email);
+      expect(page.text).toContain('ECONNREFUSED');
+      const coordinatorPages = await signedInAgent(t, coordinator.email, COORDINATOR_PASSWORD);
+      await coordinatorPages.get('/staff/outbox').expect(403);
     } finally {
       await t.close();
     }
