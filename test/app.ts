@@ -1,7 +1,10 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type NestExpressApplication } from '@nestjs/platform-express';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { Test } from '@nestjs/testing';
 import type { DataSourceOptions } from 'typeorm';
 import { AbstractLogger, DataSource, type LogLevel, type LogMessage } from 'typeorm';
@@ -21,14 +24,48 @@ import { SmtpCatcher } from './smtp';
 export const ADMIN_EMAIL = 'admin@test.klar';
 export const ADMIN_PASSWORD = 'admin-password-123';
 
-/** Every SQL statement the app sends, to check how many queries a request costs. */
+/** The header that tags one request, so that only its own statements are counted. */
+const REQUEST_TAG_HEADER = 'x-klar-test-request';
+
+/**
+ * Every SQL statement the app sends, each with the tag of the request that sent it.
+ * Background work (the mail worker's poll, schedulers) runs outside any tagged request,
+ * so a count taken through `probe()` holds whatever else the app is doing meanwhile.
+ */
 export class QueryLog extends AbstractLogger {
-  readonly queries: string[] = [];
+  private readonly statements: { tag: string | undefined; sql: string }[] = [];
+  private readonly requestTag = new AsyncLocalStorage<string | undefined>();
+
+  /** Express middleware: runs the rest of the request inside its tag, if it has one. */
+  readonly middleware = (
+    req: { headers: Record<string, string | string[] | undefined> },
+    _res: unknown,
+    next: () => void,
+  ) => {
+    const tag = req.headers[REQUEST_TAG_HEADER];
+    this.requestTag.run(typeof tag === 'string' ? tag : undefined, next);
+  };
+
+  /**
+   * A fresh tag: send its `headers` with the request under test, then read the
+   * statements that request (and nothing else) sent.
+   */
+  probe(): { headers: Record<string, string>; queries: () => string[] } {
+    const tag = randomUUID();
+    return {
+      headers: { [REQUEST_TAG_HEADER]: tag },
+      queries: () => this.statements.filter((s) => s.tag === tag).map((s) => s.sql),
+    };
+  }
 
   protected writeLog(level: LogLevel, message: LogMessage | LogMessage[]): void {
+    const tag = this.requestTag.getStore();
+    if (tag === undefined) {
+      return; // nothing asks about untagged statements; keeping them would only grow
+    }
     for (const entry of Array.isArray(message) ? message : [message]) {
       if (level === 'query' || entry.type === 'query') {
-        this.queries.push(String(entry.message));
+        this.statements.push({ tag, sql: String(entry.message) });
       }
     }
   }
@@ -109,8 +146,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     bodyParser: false,
     logger: ['error'],
   });
+  app.use(queryLog.middleware);
   configureApp(app);
   await app.init();
+  // The scheduled runs have done their start-up pass; from here the tests call them
+  // when they mean to, so no run fires at a wall-clock boundary in the middle of a test.
+  for (const job of app.get(SchedulerRegistry).getCronJobs().values()) {
+    void job.stop();
+  }
   return {
     app,
     queryLog,
