@@ -1,7 +1,14 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { BackgroundRuns } from '../common/background-runs';
 import { formatDateTime, TIME_ZONE } from '../common/dates';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import type { Locale } from '../volunteers/volunteer.entity';
@@ -19,8 +26,9 @@ const STAFF_LOCALE: Locale = 'da';
  * instances run and however often.
  */
 @Injectable()
-export class NotificationScheduler implements OnApplicationBootstrap {
+export class NotificationScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(NotificationScheduler.name);
+  private readonly runs = new BackgroundRuns();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -31,6 +39,10 @@ export class NotificationScheduler implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.safely(() => this.queueSessionReminders());
     await this.safely(() => this.queueExpiringCertificates());
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.runs.stop();
   }
 
   @Cron('0 */10 * * * *', { name: 'session-reminders' })
@@ -151,7 +163,7 @@ export class NotificationScheduler implements OnApplicationBootstrap {
 
   private async safely(run: () => Promise<number>): Promise<void> {
     try {
-      await run();
+      await this.runs.run(run);
     } catch (error) {
       this.logger.error(`Scheduled mail run failed: ${String(error)}`);
     }

@@ -1,5 +1,11 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
+import { BackgroundRuns } from '../common/background-runs';
 import { TIME_ZONE } from '../common/dates';
 import { ReadinessService } from './readiness.service';
 
@@ -9,8 +15,9 @@ import { ReadinessService } from './readiness.service';
  * several instances at once is harmless: each volunteer is re-derived under a row lock.
  */
 @Injectable()
-export class ReadinessScheduler implements OnApplicationBootstrap {
+export class ReadinessScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ReadinessScheduler.name);
+  private readonly runs = new BackgroundRuns();
 
   constructor(private readonly readiness: ReadinessService) {}
 
@@ -18,10 +25,14 @@ export class ReadinessScheduler implements OnApplicationBootstrap {
     await this.refresh();
   }
 
+  beforeApplicationShutdown(): Promise<void> {
+    return this.runs.stop();
+  }
+
   @Cron('0 15 3 * * *', { name: 'readiness-refresh', timeZone: TIME_ZONE })
   async refresh(): Promise<void> {
     try {
-      await this.readiness.refreshLapsed();
+      await this.runs.run(() => this.readiness.refreshLapsed());
     } catch (error) {
       this.logger.error(`Nightly readiness refresh failed: ${String(error)}`);
     }
