@@ -265,7 +265,8 @@ describe('email', () => {
         await server.waitFor(email);
       }
       await until(async () => (await outboxCount(t, "status = 'sent'")) === 3, 'all sent');
-      await sleep(500);
+      // A duplicate would come from a run still in flight or from the next one: wait for both.
+      await t.app.get(OutboxWorker).drain();
       for (const email of emails) {
         expect(server.to(email)).toHaveLength(1);
       }
@@ -301,13 +302,13 @@ describe('email', () => {
         async () => (await outboxCount(first, "status <> 'sent'")) === 0,
         'the outbox to empty',
       );
-      await sleep(300);
+      await Promise.all([first, second].map((app) => app.app.get(OutboxWorker).drain()));
       const ids = server.messages.map(outboxIdOf);
       expect(ids).toHaveLength(24);
       expect(new Set(ids).size).toBe(24);
     } finally {
-      await first.app.get(OutboxWorker).onApplicationShutdown();
-      await second.app.get(OutboxWorker).onApplicationShutdown();
+      await first.app.get(OutboxWorker).beforeApplicationShutdown();
+      await second.app.get(OutboxWorker).beforeApplicationShutdown();
       await second.close();
       await first.close();
       await server.stop();

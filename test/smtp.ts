@@ -43,9 +43,15 @@ export class SmtpCatcher {
       if (left <= 0) {
         throw new Error(`No mail to ${to} within ${timeoutMs} ms`);
       }
+      // Woken by the next message or the deadline; the deadline's timer is cleared either
+      // way, or it would hold the test process open long after the run.
       await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, left);
+        const wake = () => {
+          clearTimeout(deadlineTimer);
+          resolve();
+        };
+        const deadlineTimer = setTimeout(wake, left);
+        this.waiters.push(wake);
       });
     }
   }
