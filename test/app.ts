@@ -28,12 +28,14 @@ export const ADMIN_PASSWORD = 'admin-password-123';
 const REQUEST_TAG_HEADER = 'x-klar-test-request';
 
 /**
- * Every SQL statement the app sends, each with the tag of the request that sent it.
- * Background work (the mail worker's poll, schedulers) runs outside any tagged request,
- * so a count taken through `probe()` holds whatever else the app is doing meanwhile.
+ * Every SQL statement the app sends inside a tagged request, with its tag. Background
+ * work (the mail worker's poll, schedulers) runs outside any tagged request, so a count
+ * taken through `probe()` is unaffected by whatever else the app does meanwhile. (Work a
+ * tagged request starts and that outlives it keeps the tag: none does today.)
  */
 export class QueryLog extends AbstractLogger {
-  private readonly statements: { tag: string | undefined; sql: string }[] = [];
+  private readonly statements: { tag: string; sql: string }[] = [];
+  private readonly tagsSeen = new Set<string>();
   private readonly requestTag = new AsyncLocalStorage<string | undefined>();
 
   /** Express middleware: runs the rest of the request inside its tag, if it has one. */
@@ -43,6 +45,9 @@ export class QueryLog extends AbstractLogger {
     next: () => void,
   ) => {
     const tag = req.headers[REQUEST_TAG_HEADER];
+    if (typeof tag === 'string') {
+      this.tagsSeen.add(tag);
+    }
     this.requestTag.run(typeof tag === 'string' ? tag : undefined, next);
   };
 
@@ -54,7 +59,13 @@ export class QueryLog extends AbstractLogger {
     const tag = randomUUID();
     return {
       headers: { [REQUEST_TAG_HEADER]: tag },
-      queries: () => this.statements.filter((s) => s.tag === tag).map((s) => s.sql),
+      queries: () => {
+        // A request sent without the headers would count as zero statements.
+        if (!this.tagsSeen.has(tag)) {
+          throw new Error('No request carried this probe\'s headers');
+        }
+        return this.statements.filter((s) => s.tag === tag).map((s) => s.sql);
+      },
     };
   }
 
@@ -162,10 +173,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     db: app.get(DataSource),
     mail,
     close: async () => {
-      await app.close();
-      await mail.stop();
-      if (!options.database) {
-        await database.dispose();
+      try {
+        await app.close();
+      } finally {
+        await mail.stop();
+        if (!options.database) {
+          await database.dispose();
+        }
       }
     },
   };

@@ -6,11 +6,16 @@
  */
 export class BackgroundRuns {
   private readonly inFlight = new Set<Promise<unknown>>();
-  private stopped = false;
+  private stopping = false;
+
+  /** True once shutdown has begun: long runs check it between steps. */
+  get stopped(): boolean {
+    return this.stopping;
+  }
 
   /** Runs `work` unless shutdown has begun (then resolves to undefined). */
   run<T>(work: () => Promise<T>): Promise<T | undefined> {
-    if (this.stopped) {
+    if (this.stopping) {
       return Promise.resolve(undefined);
     }
     const running = work();
@@ -20,8 +25,9 @@ export class BackgroundRuns {
     return running;
   }
 
+  /** Refuses new runs and waits for those in flight; their failures are theirs to log. */
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.stopping = true;
     await Promise.allSettled([...this.inFlight]);
   }
 }

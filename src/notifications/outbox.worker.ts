@@ -5,6 +5,7 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { BackgroundRuns } from '../common/background-runs';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { MailerService } from './mailer.service';
 import { OutboxService } from './outbox.service';
@@ -21,7 +22,7 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly logger = new Logger(OutboxWorker.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
-  private stopped = false;
+  private readonly runs = new BackgroundRuns();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -36,20 +37,25 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   /** Before TypeORM closes the database (in onApplicationShutdown), never after. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
+  beforeApplicationShutdown(): Promise<void> {
     clearTimeout(this.timer);
-    await this.running;
+    return this.runs.stop();
   }
 
-  /** Sends everything due now; returns how many were sent. Also used by tests. */
+  /**
+   * Sends everything due now and returns how many were sent; while a run is in flight,
+   * returns that run instead of starting a second. Also used by tests.
+   */
   drain(): Promise<number> {
-    this.running ??= this.sendDue().finally(() => (this.running = undefined));
+    this.running ??= this.runs
+      .run(() => this.sendDue())
+      .then((sent) => sent ?? 0)
+      .finally(() => (this.running = undefined));
     return this.running;
   }
 
   private schedule(delay: number) {
-    if (this.stopped) {
+    if (this.runs.stopped) {
       return;
     }
     this.timer = setTimeout(() => {
@@ -76,7 +82,7 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
           );
         }
       }
-      if (batch.length < BATCH || this.stopped) {
+      if (batch.length < BATCH || this.runs.stopped) {
         return sent;
       }
     }
