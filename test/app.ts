@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type NestExpressApplication } from '@nestjs/platform-express';
@@ -11,10 +11,11 @@ import { AbstractLogger, DataSource, type LogLevel, type LogMessage } from 'type
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/app.setup';
 import { type AppConfig, loadConfig } from '../src/config/env';
-import { dataSourceOptions } from '../src/database/data-source';
+import { dataSourceOptions, embeddedDataDir } from '../src/database/data-source';
 import {
   createDatabaseFromTemplate,
   dropDatabase,
+  EMBEDDED_TEMPLATE_ENV,
   serverUrl,
   TEMPLATE_ENV,
   urlForDatabase,
@@ -106,7 +107,7 @@ export interface TestDatabase {
 
 /**
  * A clean database for one test file: a copy of the migrated template on the server
- * (TEST_DATABASE_URL), or a fresh embedded database in a temporary folder.
+ * (TEST_DATABASE_URL), or a copy of the migrated embedded template in a temporary folder.
  */
 export async function createTestDatabase(kind: { embedded?: boolean } = {}): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'klar-test-'));
@@ -122,6 +123,10 @@ export async function createTestDatabase(kind: { embedded?: boolean } = {}): Pro
         rmSync(dataDir, { recursive: true, force: true });
       },
     };
+  }
+  const embeddedTemplate = process.env[EMBEDDED_TEMPLATE_ENV];
+  if (embeddedTemplate) {
+    cpSync(embeddedDataDir(embeddedTemplate), embeddedDataDir(dataDir), { recursive: true });
   }
   return {
     options: dataSourceOptions({ dataDir }),

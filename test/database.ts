@@ -6,6 +6,8 @@ import { Client } from 'pg';
  * template once; every test file then gets its own copy, which takes milliseconds.
  */
 export const TEMPLATE_ENV = 'KLAR_TEST_TEMPLATE_DB';
+/** The data folder of a migrated embedded database, made once by globalSetup. */
+export const EMBEDDED_TEMPLATE_ENV = 'KLAR_TEST_EMBEDDED_TEMPLATE';
 
 export function serverUrl(): string | undefined {
   return process.env.TEST_DATABASE_URL || undefined;

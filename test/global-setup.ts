@@ -1,12 +1,29 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source';
-import { serverUrl, TEMPLATE_ENV, urlForDatabase, withAdminClient } from './database';
+import {
+  EMBEDDED_TEMPLATE_ENV,
+  serverUrl,
+  TEMPLATE_ENV,
+  urlForDatabase,
+  withAdminClient,
+} from './database';
 
 /**
- * With TEST_DATABASE_URL, migrates a template database on that server once for the
- * whole run; without it every test file starts its own embedded database instead.
+ * Migrates a template database once for the whole run: on the server in
+ * TEST_DATABASE_URL, and always an embedded one, which test files copy as a folder.
+ * Migrating PGlite afresh for every file made the suite slow enough on a busy machine
+ * for its start-up to run into the hook timeout.
  */
 export default async function globalSetup(): Promise<void> {
+  const embedded = mkdtempSync(join(tmpdir(), 'klar-template-'));
+  const db = new DataSource(dataSourceOptions({ dataDir: embedded }));
+  await db.initialize(); // runs the migrations
+  await db.destroy();
+  process.env[EMBEDDED_TEMPLATE_ENV] = embedded;
+
   const base = serverUrl();
   if (!base) {
     return;
@@ -16,10 +33,10 @@ export default async function globalSetup(): Promise<void> {
     await c.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${template}`);
   });
-  const db = new DataSource(
+  const server = new DataSource(
     dataSourceOptions({ databaseUrl: urlForDatabase(base, template), dataDir: '' }),
   );
-  await db.initialize(); // runs the migrations
-  await db.destroy();
+  await server.initialize();
+  await server.destroy();
   process.env[TEMPLATE_ENV] = template;
 }
