@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import Handlebars from 'handlebars';
 import { getDefaults, Lexer, Parser, Renderer, type Tokens } from 'marked';
 
 /**
@@ -15,8 +16,8 @@ export class EmailValues {
 
   /**
    * `data` with every non-empty string stood in for. Numbers and booleans stay as they
-   * are: they drive `{{#if}}`, and digits carry no markup. An empty string stays empty
-   * so that `{{#if}}` reads it as before.
+   * are: they drive `{{#if}}` and come from Klar, not from a person. An empty string
+   * stays empty so that `{{#if}}` reads it as before.
    */
   hold(data: Record<string, unknown>): Record<string, unknown> {
     return mapStrings(data, (value) => {
@@ -76,12 +77,8 @@ export function allowedHref(href: string): string | null {
   }
 }
 
-export function escapeHtml(value: string): string {
-  return value.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
-}
+/** The escaping the pages and the mail layout already use. */
+const escapeHtml = (value: string): string => Handlebars.Utils.escapeExpression(value);
 
 /**
  * Markdown to HTML, where only links the template writes (with an allowed scheme) and
