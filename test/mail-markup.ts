@@ -37,7 +37,8 @@ export function markdownIn(text: string, values: string[]): string[] {
   for (const value of values) {
     rest = rest.split(value).join(' ');
   }
-  return [...rest.matchAll(/\*\*|__|\[[^\]\n]*\]\([^)\n]*\)/g)].map((m) => m[0]);
+  // Not `__`: personal links (base64url) may hold it.
+  return [...rest.matchAll(/\*\*|\[[^\]\n]*\]\([^)\n]*\)/g)].map((m) => m[0]);
 }
 
 /** Every http(s) address in a plain-text part, outside the values themselves. */
