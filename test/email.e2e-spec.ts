@@ -211,7 +211,7 @@ describe('email', () => {
       const cancelled = byTemplate('session-cancelled', bo.email).attachments[0].content.toString();
       expect(cancelled).toContain('METHOD:CANCEL');
       expect(cancelled).toContain(`UID:${course.sessions[3].id}@klar`);
-      expect(byTemplate('waitlisted', bo.email).text).toContain('nummer **1**');
+      expect(byTemplate('waitlisted', bo.email).text).toContain('på ventelisten som nummer 1.');
 
       // Escaped in HTML: what people type never becomes markup.
       expect(byTemplate('application-received', bo.email).html).not.toContain('<script');

@@ -20,6 +20,31 @@ export interface CalendarEntry {
 const local = (date: Date) => DateTime.fromJSDate(date).setZone(TIME_ZONE);
 
 /**
+ * Characters that may not stand in an iCalendar TEXT value (RFC 5545 §3.3.11 allows no
+ * control characters but HTAB) or that some readers take as a line end. Left in, a
+ * title could end its line and start properties, or whole events, of its own.
+ */
+const LINE_BREAKS = /\r\n|[\r\n\u0085\u2028\u2029]/g;
+
+/** A text value for a one-line property (a title, a place): every line break becomes a space. */
+export function oneLineText(value: string): string {
+  return value
+    .replace(LINE_BREAKS, ' ')
+    .replace(/\t/g, ' ')
+    .replace(/\p{Cc}/gu, '');
+}
+
+/** A text value that may span lines (a description): line breaks kept, other controls removed. */
+export function multiLineText(value: string): string {
+  return value.replace(LINE_BREAKS, '\n').replace(/[^\P{Cc}\t\n]/gu, '');
+}
+
+/** RFC 5545 TEXT escaping, for the properties ical-generator writes as given. */
+export function escapeIcsText(value: string): string {
+  return value.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\n/g, '\\n');
+}
+
+/**
  * An iCalendar file with the Europe/Copenhagen VTIMEZONE, every time local to it, so a
  * 17:00 session stays 17:00 on both sides of a daylight-saving change.
  */
@@ -31,7 +56,9 @@ export function renderCalendar(
   // The zone goes on the events and the generator on the calendar: a calendar-wide zone
   // would also write DTSTAMP in local time, which RFC 5545 requires in UTC.
   const calendar = ical({
-    name,
+    // ical-generator escapes the text of events but writes NAME and X-WR-CALNAME as
+    // given, so the calendar's name (a course title) is escaped here.
+    name: escapeIcsText(oneLineText(name)),
     prodId: { company: 'Klar', product: 'Klar', language: 'DA' },
     timezone: { name: null, generator: getVtimezoneComponent },
     method: options.method === 'cancel' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH,
@@ -45,9 +72,9 @@ export function renderCalendar(
       start: local(entry.startsAt),
       end: local(entry.endsAt),
       timezone: TIME_ZONE,
-      summary: entry.title,
-      location: entry.location,
-      description: entry.description,
+      summary: oneLineText(entry.title),
+      location: oneLineText(entry.location),
+      description: multiLineText(entry.description),
       url: options.url,
       status: entry.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     });

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
-import { Marked } from 'marked';
 import { VIEWS_DIR } from '../common/paths';
 import type { Locale } from '../volunteers/volunteer.entity';
+import { EmailValues, inlineValue, mapStrings, renderMarkdownEmail } from './email-markdown';
 
 export interface RenderedEmail {
   subject: string;
@@ -15,16 +15,14 @@ export interface RenderedEmail {
 interface Compiled {
   subject: HandlebarsTemplateDelegate;
   body: HandlebarsTemplateDelegate;
-  escapedBody: HandlebarsTemplateDelegate;
 }
-
-const markdown = new Marked({ gfm: true, breaks: true });
 
 /**
  * `views/emails/<name>.<locale>.hbs`: a `Subject:` line, a blank line, then the body in
- * Markdown. The plain-text part is the body as written (Markdown reads as text); the
- * HTML part is the same body, rendered with every value HTML-escaped first and then
- * through Markdown (marked) into `views/emails/layout.hbs`. One source, two parts.
+ * Markdown. The body is filled with stand-ins for the values and read as Markdown once;
+ * the HTML part (in `views/emails/layout.hbs`) and a plain-text part that reads as a
+ * letter come from it, with the values put in only then (see EmailValues). What a
+ * person typed therefore never becomes a link, a picture or a list, in either part.
  */
 @Injectable()
 export class EmailTemplates {
@@ -35,17 +33,14 @@ export class EmailTemplates {
 
   render(name: string, locale: Locale, data: Record<string, unknown>): RenderedEmail {
     const template = this.load(name, locale);
-    const subject = template.subject(data).trim();
+    // The subject is a header, not Markdown: its values go in as text on one line.
+    const subject = template.subject(mapStrings(data, inlineValue)).trim();
+    const values = new EmailValues();
+    const { html, text } = renderMarkdownEmail(template.body(values.hold(data)), values);
     return {
       subject,
-      text: template.body(data).trim() + '\n',
-      html: this.layout({
-        lang: locale,
-        subject,
-        content: new Handlebars.SafeString(
-          markdown.parse(template.escapedBody(data), { async: false }),
-        ),
-      }),
+      text,
+      html: this.layout({ lang: locale, subject, content: new Handlebars.SafeString(html) }),
     };
   }
 
@@ -61,7 +56,6 @@ export class EmailTemplates {
       compiled = {
         subject: Handlebars.compile(match[1], { noEscape: true }),
         body: Handlebars.compile(match[2], { noEscape: true }),
-        escapedBody: Handlebars.compile(match[2]),
       };
       this.cache.set(key, compiled);
     }

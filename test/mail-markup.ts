@@ -1,0 +1,51 @@
+/**
+ * Values that Markdown would read as markup (issue 9): a link, a remote picture, a
+ * script link, and a date at the start of a line that makes an ordered list.
+ */
+export const INJECTIONS = [
+  '[Bekræft her](https://evil.example/login)',
+  '![x](https://evil.example/p.png)',
+  '[x](javascript:alert(1))',
+  '- 4. mar. 2027 kl. 17.00',
+  '4. mar',
+];
+
+/**
+ * The markup of an HTML document in order, each tag with its attribute names (not
+ * their values): what no value may change. A value that became markup adds a tag.
+ */
+export function markupOf(html: string): string[] {
+  return [...html.matchAll(/<(\/?)([a-zA-Z][a-zA-Z0-9]*)\b([^>]*)>/g)].map(
+    ([, close, tag, attributes]) => {
+      const names = [...attributes.matchAll(/([a-zA-Z-]+)\s*=/g)].map((m) => m[1]).sort();
+      return `${close}${tag.toLowerCase()}${names.length > 0 ? `[${names.join(',')}]` : ''}`;
+    },
+  );
+}
+
+/** Every address a link or a picture in the HTML points to. */
+export function targetsOf(html: string): string[] {
+  return [...html.matchAll(/\s(?:href|src)\s*=\s*"([^"]*)"/gi)].map((m) => m[1]);
+}
+
+/**
+ * Markdown left in a plain-text part: emphasis marks and `[words](address)` links,
+ * outside the values themselves (a name typed with brackets is shown as typed).
+ */
+export function markdownIn(text: string, values: string[]): string[] {
+  let rest = text;
+  for (const value of values) {
+    rest = rest.split(value).join(' ');
+  }
+  // Not `__`: personal links (base64url) may hold it.
+  return [...rest.matchAll(/\*\*|\[[^\]\n]*\]\([^)\n]*\)/g)].map((m) => m[0]);
+}
+
+/** Every http(s) address in a plain-text part, outside the values themselves. */
+export function addressesIn(text: string, values: string[]): string[] {
+  let rest = text;
+  for (const value of values) {
+    rest = rest.split(value).join(' ');
+  }
+  return [...rest.matchAll(/https?:\/\/[^\s)\]]+/g)].map((m) => m[0]);
+}
