@@ -23,7 +23,14 @@ describe('security headers', () => {
   afterAll(() => Promise.all([t.close(), https.close()]));
 
   it('should send a strict policy, nosniff, no referrer and no framing on pages, the API and static files', async () => {
-    for (const path of ['/', '/ansog', '/login', '/api/v1/branches', '/static/klar.css', '/health']) {
+    for (const path of [
+      '/',
+      '/ansog',
+      '/login',
+      '/api/v1/branches',
+      '/static/klar.css',
+      '/health',
+    ]) {
       const res = await request(t.http).get(path).expect(200);
       const csp = res.headers['content-security-policy'];
       expect(directive(csp, 'script-src')).toBe("'self'");

@@ -55,9 +55,7 @@ export function securityHeaders(config: AppConfig): RequestHandler {
   const pages = helmet(options(pageDirectives));
   // Swagger UI's page carries inline <style> blocks and style attributes (its scripts
   // are files), so its own policy allows inline style and nothing else more.
-  const docs = helmet(
-    options({ ...pageDirectives, 'style-src': ["'self'", "'unsafe-inline'"] }),
-  );
+  const docs = helmet(options({ ...pageDirectives, 'style-src': ["'self'", "'unsafe-inline'"] }));
   return (req: Request, res: Response, next: NextFunction) => {
     if (isPrivateRoute(req.path)) {
       res.setHeader('Cache-Control', 'no-store');
