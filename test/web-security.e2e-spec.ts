@@ -198,7 +198,8 @@ describe('TRUST_PROXY', () => {
     } finally {
       await Promise.all([trusting.close(), untrusting.close()]);
     }
-  });
+    // Two rounds of about 20 password hashes each: slow on a busy machine.
+  }, 120_000);
 });
 
 describe('visitor sessions', () => {
