@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import hbs from 'hbs';
@@ -5,13 +6,25 @@ import { join } from 'node:path';
 import { PROJECT_ROOT, VIEWS_DIR } from './common/paths';
 import { registerViewHelpers } from './common/pages/view-helpers';
 import { configureWeb } from './common/pages/web';
+import { securityHeaders, servesHttps } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
+import { APP_CONFIG, type AppConfig } from './config/env';
 
 /** Everything main.ts and the tests both apply to the Nest application. */
 export function configureApp(app: NestExpressApplication): void {
+  const config = app.get<AppConfig>(APP_CONFIG);
   app.useGlobalPipes(createValidationPipe());
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Which X-Forwarded-For/-Proto hops to believe: req.ip (rate limits) and req.secure
+  // (the Secure session cookie) come from them. None unless TRUST_PROXY says so, or any
+  // client could name its own address.
+  app.set('trust proxy', config.trustProxy);
+  if (servesHttps(config) && config.trustProxy === false) {
+    new Logger('Klar').warn(
+      'PUBLIC_URL is https but TRUST_PROXY is not set: the TLS proxy in front of Klar is not believed, so no session cookie is set and staff cannot sign in',
+    );
+  }
+  app.use(securityHeaders(config));
   app.useStaticAssets(join(PROJECT_ROOT, 'public'), { prefix: '/static/', maxAge: '1h' });
   app.useBodyParser('json', { limit: '100kb' });
   app.setBaseViewsDir(VIEWS_DIR);

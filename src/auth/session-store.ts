@@ -2,8 +2,12 @@ import session, { type SessionData } from 'express-session';
 import type { DataSource } from 'typeorm';
 
 const DAY_MS = 24 * 3600_000;
-/** Expired rows are swept on about one write in this many, so the table stays small. */
-const SWEEP_EVERY = 50;
+/**
+ * Expired rows are swept by the first write after this long: the table holds about the
+ * sessions of the last few hours, whatever the traffic, and a burst of writes costs one
+ * sweep, not one each.
+ */
+const SWEEP_INTERVAL_MS = 60_000;
 
 type Callback = (error?: unknown, value?: SessionData | null) => void;
 
@@ -13,7 +17,7 @@ type Callback = (error?: unknown, value?: SessionData | null) => void;
  * so this small store talks through the DataSource and works on both databases.
  */
 export class DataSourceSessionStore extends session.Store {
-  private writes = 0;
+  private lastSweep = 0;
 
   constructor(private readonly db: DataSource) {
     super();
@@ -29,8 +33,15 @@ export class DataSourceSessionStore extends session.Store {
   }
 
   override set(sid: string, sess: SessionData, callback?: (error?: unknown) => void): void {
-    this.writes += 1;
-    const sweep = this.writes % SWEEP_EVERY === 0;
+    if (isEmpty(sess)) {
+      // A visitor's notice or refused form was shown and taken out: nothing is left to
+      // keep, and their next request starts afresh (no row until something is kept).
+      return this.destroy(sid, callback);
+    }
+    const sweep = Date.now() - this.lastSweep >= SWEEP_INTERVAL_MS;
+    if (sweep) {
+      this.lastSweep = Date.now();
+    }
     this.db
       .query(
         `INSERT INTO http_session (sid, sess, expires_at) VALUES ($1, $2, $3)
@@ -61,6 +72,10 @@ export class DataSourceSessionStore extends session.Store {
         () => callback?.(),
       );
   }
+}
+
+function isEmpty(sess: SessionData): boolean {
+  return Object.keys(sess).every((key) => key === 'cookie');
 }
 
 function parse(value: SessionData | string): SessionData {

@@ -10,8 +10,10 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
+import { parseTrustProxy, TRUST_PROXY_FORMAT, type TrustProxy } from './trust-proxy';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
@@ -112,6 +114,17 @@ class EnvSchema {
   @Min(1)
   @Max(50)
   OUTBOX_MAX_ATTEMPTS?: number;
+
+  @IsOptional()
+  @ValidateBy({
+    name: 'isTrustProxy',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && parseTrustProxy(value) !== undefined,
+      defaultMessage: () => `TRUST_PROXY must be ${TRUST_PROXY_FORMAT}`,
+    },
+  })
+  TRUST_PROXY?: string;
 }
 
 /** The variable names, listed once so the docker-compose test can compare against them. */
@@ -132,6 +145,7 @@ class EnvSchemaKeys implements Required<Record<keyof EnvSchema, true>> {
   OUTBOX_POLL_MS = true as const;
   OUTBOX_RETRY_BASE_MS = true as const;
   OUTBOX_MAX_ATTEMPTS = true as const;
+  TRUST_PROXY = true as const;
 }
 
 export const ENV_VARIABLES: readonly string[] = Object.keys(new EnvSchemaKeys());
@@ -157,6 +171,8 @@ export interface AppConfig {
     retryBaseMs: number;
     maxAttempts: number;
   };
+  /** Express's `trust proxy`: which X-Forwarded-* hops to believe (req.ip, req.secure). */
+  trustProxy: TrustProxy;
 }
 
 export class ConfigError extends Error {}
@@ -200,6 +216,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       retryBaseMs: env.OUTBOX_RETRY_BASE_MS ?? 30_000,
       maxAttempts: env.OUTBOX_MAX_ATTEMPTS ?? 8,
     },
+    trustProxy: parseTrustProxy(env.TRUST_PROXY)!,
   };
 }
 
