@@ -24,7 +24,7 @@ import { freePort, outboxIdOf, SmtpCatcher } from './smtp';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) {

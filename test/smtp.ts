@@ -32,7 +32,7 @@ export class SmtpCatcher {
   }
 
   /** Waits until a message to `to` arrives that satisfies `match`, and returns it. */
-  async waitFor(to: string, match: (mail: ParsedMail) => boolean = () => true, timeoutMs = 20_000) {
+  async waitFor(to: string, match: (mail: ParsedMail) => boolean = () => true, timeoutMs = 60_000) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.messages.find((m) => recipients(m).includes(to.toLowerCase()) && match(m));
