@@ -112,6 +112,20 @@ class EnvSchema {
   @Min(1)
   @Max(50)
   OUTBOX_MAX_ATTEMPTS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  APPLY_LIMIT_PER_CLIENT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(8)
+  @Max(3650)
+  PORTAL_LINK_IDLE_DAYS?: number;
 }
 
 /** The variable names, listed once so the docker-compose test can compare against them. */
@@ -132,6 +146,8 @@ class EnvSchemaKeys implements Required<Record<keyof EnvSchema, true>> {
   OUTBOX_POLL_MS = true as const;
   OUTBOX_RETRY_BASE_MS = true as const;
   OUTBOX_MAX_ATTEMPTS = true as const;
+  APPLY_LIMIT_PER_CLIENT = true as const;
+  PORTAL_LINK_IDLE_DAYS = true as const;
 }
 
 export const ENV_VARIABLES: readonly string[] = Object.keys(new EnvSchemaKeys());
@@ -157,6 +173,10 @@ export interface AppConfig {
     retryBaseMs: number;
     maxAttempts: number;
   };
+  /** Applications (and link requests) per client address per hour; beyond, 429. */
+  applyLimitPerClient: number;
+  /** A personal link unused this many days no longer opens the page. */
+  portalLinkIdleDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -200,6 +220,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       retryBaseMs: env.OUTBOX_RETRY_BASE_MS ?? 30_000,
       maxAttempts: env.OUTBOX_MAX_ATTEMPTS ?? 8,
     },
+    applyLimitPerClient: env.APPLY_LIMIT_PER_CLIENT ?? 20,
+    portalLinkIdleDays: env.PORTAL_LINK_IDLE_DAYS ?? 180,
   };
 }
 
