@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import ical, { type VEvent } from 'node-ical';
 import request from 'supertest';
+import { PublicRequestQueue } from '../src/applications/public-request.queue';
 import { OutboxService } from '../src/notifications/outbox.service';
 import { NotificationScheduler } from '../src/notifications/notification.scheduler';
 import { OutboxWorker } from '../src/notifications/outbox.worker';
@@ -325,6 +326,7 @@ describe('email', () => {
         .post('/api/v1/applications')
         .send(applicationBody({ branchCode, email }))
         .expect(202);
+      await stopped.app.get(PublicRequestQueue).drain();
       expect(await outboxCount(stopped, "status = 'pending' AND recipient = $1", [email])).toBe(1);
       await stopped.close();
 

@@ -99,13 +99,16 @@ export class PublicRequestQueue implements OnApplicationBootstrap, OnApplication
     let claimed: { id: string; attempts: number } | undefined;
     try {
       return await this.uow.run(async (em, events) => {
+        // Wrapped in a SELECT: both drivers then hand back the rows themselves.
         const [row] = await em.query<
           { id: string; kind: keyof PublicRequests; payload: unknown; attempts: number }[]
         >(
-          `DELETE FROM public_request WHERE id = (
-             SELECT id FROM public_request ORDER BY created_at, id
-              FOR UPDATE SKIP LOCKED LIMIT 1)
-           RETURNING id, kind, payload, attempts`,
+          `WITH claimed AS (
+             DELETE FROM public_request WHERE id = (
+               SELECT id FROM public_request ORDER BY created_at, id
+                FOR UPDATE SKIP LOCKED LIMIT 1)
+             RETURNING id, kind, payload, attempts)
+           SELECT * FROM claimed`,
         );
         if (!row) {
           return false;
