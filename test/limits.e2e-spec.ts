@@ -1,6 +1,12 @@
 import request from 'supertest';
 import { LoginLimiter } from '../src/auth/login-limiter';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, createTestDatabase, type TestApp } from './app';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  createTestApp,
+  createTestDatabase,
+  type TestApp,
+} from './app';
 import { applicationBody, createCourse, Factory, fullCourseSessions } from './factories';
 import { forgetResends, from, LIMITS_ENV, mailsTo, settle } from './links';
 import { csrfIn } from './pages';
