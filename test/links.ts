@@ -1,4 +1,4 @@
-import request from 'supertest';
+import type request from 'supertest';
 import { PublicRequestQueue } from '../src/applications/public-request.queue';
 import { OutboxWorker } from '../src/notifications/outbox.worker';
 import type { TestApp } from './app';
