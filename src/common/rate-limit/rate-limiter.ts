@@ -129,9 +129,9 @@ const SECONDS_LEFT = `
   greatest(0, ceil(extract(epoch FROM coalesce(blocked_until, now()) - now())))::int AS blocked_left`;
 
 function keyOf(rule: LimitRule, subject: string[]): string {
-  return [rule.name, ...subject.map((part) => hashToken(part.toLowerCase()).slice(0, 32))].join(
-    ':',
-  );
+  // An address can be missing (a socket closed early): those share one counter.
+  const parts = subject.map((part) => hashToken(String(part ?? '').toLowerCase()).slice(0, 32));
+  return [rule.name, ...parts].join(':');
 }
 
 function stateOf(row: Row, allowed: boolean): LimitState {
