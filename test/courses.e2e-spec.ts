@@ -11,7 +11,8 @@ describe('courses', () => {
   const events: { name: string; payload: unknown }[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // Dozens of applicants from the test's one address: the client limit is not tested here.
+    t = await createTestApp({ env: { APPLY_LIMIT_PER_CLIENT: '1000' } });
     factory = new Factory(t);
     branchCode = await factory.branch();
     token = (await factory.coordinator(branchCode)).token;

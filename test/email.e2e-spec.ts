@@ -280,14 +280,10 @@ describe('email', () => {
     const database = await createTestDatabase();
     const server = new SmtpCatcher();
     const smtpUrl = await server.start();
-    const first = await createTestApp({
-      database,
-      env: { SMTP_URL: smtpUrl, OUTBOX_POLL_MS: '20' },
-    });
-    const second = await createTestApp({
-      database,
-      env: { SMTP_URL: smtpUrl, OUTBOX_POLL_MS: '20' },
-    });
+    // 24 applicants from the test's one address: more than the default client limit.
+    const env = { SMTP_URL: smtpUrl, OUTBOX_POLL_MS: '20', APPLY_LIMIT_PER_CLIENT: '1000' };
+    const first = await createTestApp({ database, env });
+    const second = await createTestApp({ database, env });
     try {
       const branchCode = await new Factory(first).branch();
       await Promise.all(

@@ -1,5 +1,4 @@
 import {
-  Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
@@ -7,7 +6,6 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../config/env';
 import { UnitOfWork } from '../database/unit-of-work';
 import type { CreateApplicationDto } from './dto/create-application.dto';
 import { PublicRequestHandler } from './public-request.handler';
@@ -16,6 +14,12 @@ export interface PublicRequests {
   application: CreateApplicationDto;
   portal_link: { email: string };
 }
+
+/**
+ * How often to look for requests left behind (by a crash, or a failed try). New ones are
+ * worked on at once by the instance that took them, so this can be slow.
+ */
+const POLL_MS = 30_000;
 
 /** A request that keeps failing is dropped after this many tries (and logged). */
 const MAX_ATTEMPTS = 5;
@@ -36,7 +40,6 @@ export class PublicRequestQueue implements OnApplicationBootstrap, OnApplication
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly uow: UnitOfWork,
     private readonly handler: PublicRequestHandler,
   ) {}
@@ -81,7 +84,7 @@ export class PublicRequestQueue implements OnApplicationBootstrap, OnApplication
         .catch((error: unknown) =>
           this.logger.error(`Working through public requests failed: ${String(error)}`),
         )
-        .finally(() => this.schedule(this.config.outbox.pollMs));
+        .finally(() => this.schedule(POLL_MS));
     }, delay);
   }
 
