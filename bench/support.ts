@@ -27,7 +27,7 @@ async function onServer(sql: string) {
  * The app on a fresh database of the local PostgreSQL server, listening on loopback;
  * `stop()` closes it and drops the database.
  */
-export async function startBenchApp(database: string) {
+export async function startBenchApp(database: string, env: Record<string, string> = {}) {
   await onServer(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await onServer(`CREATE DATABASE ${database}`);
   const url = new URL(SERVER);
@@ -39,6 +39,7 @@ export async function startBenchApp(database: string) {
     NODE_ENV: 'production',
     BOOTSTRAP_ADMIN_EMAIL: BENCH_ADMIN.email,
     BOOTSTRAP_ADMIN_PASSWORD: BENCH_ADMIN.password,
+    ...env,
   });
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.create(config, dataSourceOptions(config)),
@@ -77,6 +78,7 @@ export async function startBenchApp(database: string) {
   );
 
   return {
+    app,
     base,
     databaseUrl: url.toString(),
     call,

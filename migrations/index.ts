@@ -2,6 +2,7 @@ import { InitialSchema1764028800000 } from './1764028800000-initial-schema';
 import { Courses1764115200000 } from './1764115200000-courses';
 import { Outbox1764201600000 } from './1764201600000-outbox';
 import { HttpSessions1764288000000 } from './1764288000000-http-sessions';
+import { LimitsAndLinks1764547200000 } from './1764547200000-limits-and-links';
 
 /** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   Courses1764115200000,
   Outbox1764201600000,
   HttpSessions1764288000000,
+  LimitsAndLinks1764547200000,
 ];

@@ -11,6 +11,7 @@ import { CalendarModule } from './calendar/calendar.module';
 import { BranchesModule } from './branches/branches.module';
 import { ErrorFilter } from './common/error.filter';
 import { CsrfGuard } from './common/pages/csrf.guard';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { LangPagesController } from './common/pages/lang.pages.controller';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/env';
@@ -38,6 +39,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         EventEmitterModule.forRoot(),
         UnitOfWorkModule,
+        RateLimitModule,
         AuditModule,
         AuthModule,
         BranchesModule,

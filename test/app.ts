@@ -63,7 +63,7 @@ export class QueryLog extends AbstractLogger {
       queries: () => {
         // A request sent without the headers would count as zero statements.
         if (!this.tagsSeen.has(tag)) {
-          throw new Error('No request carried this probe\'s headers');
+          throw new Error("No request carried this probe's headers");
         }
         return this.statements.filter((s) => s.tag === tag).map((s) => s.sql);
       },
@@ -150,6 +150,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
     OUTBOX_POLL_MS: '50',
     OUTBOX_RETRY_BASE_MS: '100',
+    // Every test applies from one address, for dozens of people; the limit's own tests set theirs.
+    APPLY_LIMIT_PER_CLIENT: '1000',
     ...options.env,
   });
   const queryLog = new QueryLog(['query']);

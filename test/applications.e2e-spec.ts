@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { PublicRequestQueue } from '../src/applications/public-request.queue';
 import { createTestApp, type TestApp } from './app';
 import { applicationBody, Factory, portalTokenIn } from './factories';
 
@@ -82,6 +83,8 @@ describe('applications', () => {
       [1, 2, 3, 4].map(() => request(t.http).post('/api/v1/applications').send(body)),
     );
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202]);
+    // Answered first, worked on right after: wait for the work.
+    await t.app.get(PublicRequestQueue).drain();
     expect(await countWithEmail(String(body.email))).toBe(1);
   });
 

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import ical, { type VEvent } from 'node-ical';
 import request from 'supertest';
+import { PublicRequestQueue } from '../src/applications/public-request.queue';
 import { OutboxService } from '../src/notifications/outbox.service';
 import { NotificationScheduler } from '../src/notifications/notification.scheduler';
 import { OutboxWorker } from '../src/notifications/outbox.worker';
@@ -280,14 +281,10 @@ describe('email', () => {
     const database = await createTestDatabase();
     const server = new SmtpCatcher();
     const smtpUrl = await server.start();
-    const first = await createTestApp({
-      database,
-      env: { SMTP_URL: smtpUrl, OUTBOX_POLL_MS: '20' },
-    });
-    const second = await createTestApp({
-      database,
-      env: { SMTP_URL: smtpUrl, OUTBOX_POLL_MS: '20' },
-    });
+    // 24 applicants from the test's one address: more than the default client limit.
+    const env = { SMTP_URL: smtpUrl, OUTBOX_POLL_MS: '20' };
+    const first = await createTestApp({ database, env });
+    const second = await createTestApp({ database, env });
     try {
       const branchCode = await new Factory(first).branch();
       await Promise.all(
@@ -325,6 +322,7 @@ describe('email', () => {
         .post('/api/v1/applications')
         .send(applicationBody({ branchCode, email }))
         .expect(202);
+      await stopped.app.get(PublicRequestQueue).drain();
       expect(await outboxCount(stopped, "status = 'pending' AND recipient = $1", [email])).toBe(1);
       await stopped.close();
 

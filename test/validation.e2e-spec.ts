@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { PublicRequestQueue } from '../src/applications/public-request.queue';
 import { createTestApp, type TestApp } from './app';
 import { applicationBody, Factory } from './factories';
 
@@ -98,6 +99,7 @@ describe('bad input', () => {
       .post('/api/v1/applications')
       .send(applicationBody({ branchCode, email }))
       .expect(202);
+    await t.app.get(PublicRequestQueue).drain();
     const rows = await t.db.query<{ email: string }[]>(
       'SELECT email FROM volunteer WHERE email = $1',
       [email.trim().toLowerCase()],

@@ -7,10 +7,13 @@ import { VolunteersModule } from '../volunteers/volunteers.module';
 import { ApplicationsApiController } from './applications.api.controller';
 import { ApplicationsPagesController } from './applications.pages.controller';
 import { ApplicationsService } from './applications.service';
+import { PublicRequestHandler } from './public-request.handler';
+import { PublicRequestQueue } from './public-request.queue';
 
 @Module({
   imports: [AuditModule, BranchesModule, CoursesModule, CurriculumModule, VolunteersModule],
   controllers: [ApplicationsApiController, ApplicationsPagesController],
-  providers: [ApplicationsService],
+  providers: [ApplicationsService, PublicRequestHandler, PublicRequestQueue],
+  exports: [PublicRequestQueue],
 })
 export class ApplicationsModule {}

@@ -1,4 +1,4 @@
-import { Controller, Get, Post, Redirect, Render, Req } from '@nestjs/common';
+import { Controller, Get, Ip, Post, Redirect, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { BranchesService } from '../branches/branches.service';
@@ -10,6 +10,7 @@ import { CurriculumService } from '../courses/curriculum.service';
 import { AVAILABILITY, LANGUAGES } from '../volunteers/volunteer-options';
 import { ApplicationsService } from './applications.service';
 import { CreateApplicationDto } from './dto/create-application.dto';
+import { RequestLinkDto } from './dto/request-link.dto';
 
 /** The public site: what the role is, the application form and what happens next. */
 @ApiExcludeController()
@@ -48,7 +49,7 @@ export class ApplicationsPagesController {
 
   @Post('ansog')
   @Redirect()
-  apply(@Form() form: PageForm, @Req() req: Request) {
+  apply(@Form() form: PageForm, @Req() req: Request, @Ip() client: string) {
     const body = form.body;
     return form.submit({ name: 'apply', back: '/ansog#form' }, async () => {
       const postcode = text(body.postcode)?.trim();
@@ -69,7 +70,7 @@ export class ApplicationsPagesController {
         courseId: text(body.courseId),
         locale: langOf(req),
       });
-      await this.applications.apply(dto);
+      await this.applications.apply(dto, client);
       return '/ansog/tak';
     });
   }
@@ -78,5 +79,26 @@ export class ApplicationsPagesController {
   @Render('applications/thanks')
   thanks() {
     return { title: 'Tak for din ansøgning' };
+  }
+
+  /** Where a link without its token lands (calendar events point here): ask for the link again. */
+  @Get('v')
+  @Render('volunteers/no-link')
+  noLink(@Req() req: Request) {
+    return { title: langOf(req) === 'en' ? 'Your personal page' : 'Din personlige side' };
+  }
+
+  @Post('v')
+  @Redirect()
+  requestLink(@Form() form: PageForm, @Ip() client: string) {
+    const done = form.t(
+      'Tak. Hører adressen til en ansøgning hos os, har vi sendt et nyt link til den. Se også i din spam-mappe.',
+      'Thank you. If the address belongs to an application with us, we have sent a new link to it. Check your spam folder too.',
+    );
+    return form.submit({ name: 'link', back: '/v#link', done }, async () => {
+      const { email } = await parseForm(RequestLinkDto, { email: form.body.email });
+      await this.applications.requestLink(email, client);
+      return '/v';
+    });
   }
 }

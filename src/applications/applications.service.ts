@@ -1,116 +1,77 @@
-import { Injectable } from '@nestjs/common';
-import { type EntityManager, QueryFailedError } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { Branch } from '../branches/branch.entity';
-import { ConflictError, InvalidInputError, NotFoundError } from '../common/errors';
-import type { PendingEvents } from '../common/events';
-import { hashToken, newToken } from '../common/tokens';
+import { InvalidInputError, TooManyRequestsError } from '../common/errors';
+import { type LimitRule, RateLimiter } from '../common/rate-limit/rate-limiter';
+import { APP_CONFIG, type AppConfig } from '../config/env';
 import { BookingsService } from '../courses/bookings.service';
-import { UnitOfWork } from '../database/unit-of-work';
-import { PortalToken } from '../volunteers/portal-token.entity';
-import { Volunteer } from '../volunteers/volunteer.entity';
-import { VolunteersRepository } from '../volunteers/volunteers.repository';
 import type { CreateApplicationDto } from './dto/create-application.dto';
+import { applyPerClient, linkRequestsPerClient } from './limits';
+import { PublicRequestQueue } from './public-request.queue';
 
 export const APPLICATION_ACCEPTED =
   'Tak! Vi har modtaget din ansøgning og sendt dig en e-mail med et link til din personlige side. / Thank you! We have received your application and emailed you a link to your personal page.';
 
+export const LINK_REQUESTED =
+  'Hvis adressen hører til en ansøgning hos os, har vi sendt et link til den. / If the address belongs to an application with us, we have sent a link to it.';
+
+/**
+ * The public intake: applications and requests for a personal link. Each answer is the
+ * same whoever the address belongs to, in what it says and in how long it takes: the
+ * request is checked only on what does not depend on the address, stored, answered, and
+ * worked on right after (PublicRequestQueue, PublicRequestHandler).
+ */
 @Injectable()
 export class ApplicationsService {
+  private readonly perClient: LimitRule;
+  private readonly linksPerClient: LimitRule;
+
   constructor(
-    private readonly uow: UnitOfWork,
-    private readonly volunteers: VolunteersRepository,
-    private readonly audit: AuditService,
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly limiter: RateLimiter,
     private readonly bookings: BookingsService,
-  ) {}
+    private readonly queue: PublicRequestQueue,
+  ) {
+    this.perClient = applyPerClient(config.applyLimitPerClient);
+    this.linksPerClient = linkRequestsPerClient(config.applyLimitPerClient);
+  }
 
   /**
    * Takes an application from the public form. A person with an application in progress
-   * gets their link again instead of a second application, and the answer is the same
-   * either way, so the endpoint never tells who has applied. The emails are queued in
-   * the same transaction (see EmailNotifications).
+   * gets their link again instead of a second application (at most once an hour), and
+   * the answer is the same either way. The branch and the chosen course are checked
+   * before the address is looked at, so a bad course is a 400 for everyone.
    */
-  async apply(dto: CreateApplicationDto): Promise<void> {
-    try {
-      await this.uow.run((em, events) => this.applyIn(em, dto, events));
-    } catch (error) {
-      // Two submissions with one email raced past the duplicate check; the unique index
-      // kept one, and this one becomes the "already applied" case.
-      if (!isActiveEmailConflict(error)) {
-        throw error;
-      }
-      await this.uow.run((em, events) => this.applyIn(em, dto, events));
-    }
-  }
-
-  private async applyIn(em: EntityManager, dto: CreateApplicationDto, events: PendingEvents) {
-    const branch = await em.findOneBy(Branch, { code: dto.branchCode });
+  async apply(dto: CreateApplicationDto, client: string): Promise<void> {
+    await this.assertClientAllowed(this.perClient, client);
+    const branch = await this.db.getRepository(Branch).findOneBy({ code: dto.branchCode });
     if (!branch) {
       throw new InvalidInputError([{ field: 'branchCode', message: 'no branch has this code' }]);
     }
-    const portalToken = newToken();
-    const existing = await this.volunteers.findActiveByEmail(em, dto.email);
-    if (existing) {
-      await em.insert(PortalToken, { volunteerId: existing.id, tokenHash: hashToken(portalToken) });
-      events.add('application.repeated', { volunteerId: existing.id, portalToken });
-      return;
-    }
-    const volunteer = await em.save(
-      em.create(Volunteer, {
-        branchId: branch.id,
-        firstName: dto.firstName,
-        lastName: dto.lastName,
-        email: dto.email,
-        phone: dto.phone,
-        postcode: dto.postcode,
-        motivation: dto.motivation,
-        experience: dto.experience ?? null,
-        availability: dto.availability ?? [],
-        languages: dto.languages ?? [],
-        locale: dto.locale ?? 'da',
-        consentAt: new Date(),
-        status: 'active',
-        stage: 'applied',
-        matchableSince: null,
-        closedAt: null,
-      }),
-    );
-    await em.insert(PortalToken, { volunteerId: volunteer.id, tokenHash: hashToken(portalToken) });
-    await this.audit.record(em, null, {
-      action: 'application.received',
-      branchId: branch.id,
-      volunteerId: volunteer.id,
-    });
-    // Raised before the booking, so the welcome mail is queued ahead of the booking's.
-    events.add('application.received', { volunteerId: volunteer.id, portalToken });
     if (dto.courseId !== undefined) {
-      await this.bookChosenCourse(em, dto.courseId, volunteer.id, events);
-    }
-  }
-
-  /** The course picked on the form; a course that cannot be booked fails the whole application. */
-  private async bookChosenCourse(
-    em: EntityManager,
-    courseId: string,
-    volunteerId: string,
-    events: PendingEvents,
-  ) {
-    try {
-      await this.bookings.bookIn(em, { kind: 'volunteer' }, courseId, volunteerId, events);
-    } catch (error) {
-      if (error instanceof NotFoundError || error instanceof ConflictError) {
-        const message =
-          error instanceof NotFoundError ? 'no course open for booking has this id' : error.message;
-        throw new InvalidInputError([{ field: 'courseId', message }]);
+      const problem = await this.bookings.applicantCourseProblem(dto.courseId, branch.id);
+      if (problem) {
+        throw new InvalidInputError([{ field: 'courseId', message: problem }]);
       }
-      throw error;
+    }
+    await this.queue.enqueue('application', dto);
+  }
+
+  /** "Send mig mit link igen": a fresh link to a known address; the same answer for any. */
+  async requestLink(email: string, client: string): Promise<void> {
+    await this.assertClientAllowed(this.linksPerClient, client);
+    await this.queue.enqueue('portal_link', { email });
+  }
+
+  private async assertClientAllowed(rule: LimitRule, client: string) {
+    const { allowed, retryAfterSeconds } = await this.limiter.hit(rule, [client]);
+    if (!allowed) {
+      throw new TooManyRequestsError(
+        `Too many requests from your address; try again in ${retryAfterSeconds} seconds`,
+        retryAfterSeconds,
+      );
     }
   }
-}
-
-function isActiveEmailConflict(error: unknown): boolean {
-  return (
-    error instanceof QueryFailedError &&
-    (error.driverError as { constraint?: string }).constraint === 'volunteer_active_email_key'
-  );
 }

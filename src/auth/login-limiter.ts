@@ -1,54 +1,77 @@
 import { Injectable } from '@nestjs/common';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { TooManyRequestsError } from '../common/errors';
+import { type LimitRule, RateLimiter } from '../common/rate-limit/rate-limiter';
 
-const FAILURES_PER_ACCOUNT = 5;
-const FAILURES_PER_ADDRESS = 20;
 const WINDOW_SECONDS = 15 * 60;
 
+/** Guessing one account's password from one address. */
+const PER_ACCOUNT_AND_ADDRESS: LimitRule = {
+  name: 'login-account-address',
+  limit: 5,
+  windowSeconds: WINDOW_SECONDS,
+  blockSeconds: WINDOW_SECONDS,
+};
+/** One address trying many accounts. */
+const PER_ADDRESS: LimitRule = {
+  name: 'login-address',
+  limit: 20,
+  windowSeconds: WINDOW_SECONDS,
+  blockSeconds: WINDOW_SECONDS,
+};
 /**
- * Counts failed logins per account-and-address and per address; past the limit every
- * attempt, right or wrong, answers 429 until the window has passed. In memory: with
- * several instances each counts on its own, which still bounds guessing.
+ * Slow guessing of one account from many addresses. It also locks the owner out for a
+ * while, which is why it is generous and short, and why a password reset clears it.
+ */
+const PER_ACCOUNT: LimitRule = {
+  name: 'login-account',
+  limit: 20,
+  windowSeconds: WINDOW_SECONDS,
+  blockSeconds: WINDOW_SECONDS,
+};
+
+/**
+ * Counts failed logins per account-and-address, per address and per account; past a
+ * limit every attempt, right or wrong, answers 429 for 15 minutes. The counters live in
+ * PostgreSQL, so they hold across every instance.
  */
 @Injectable()
 export class LoginLimiter {
-  private readonly perAccount = new RateLimiterMemory({
-    keyPrefix: 'login-account',
-    points: FAILURES_PER_ACCOUNT,
-    duration: WINDOW_SECONDS,
-  });
-  private readonly perAddress = new RateLimiterMemory({
-    keyPrefix: 'login-address',
-    points: FAILURES_PER_ADDRESS,
-    duration: WINDOW_SECONDS,
-  });
+  constructor(private readonly limiter: RateLimiter) {}
 
   async assertAllowed(email: string, address: string): Promise<void> {
-    const [account, ip] = await Promise.all([
-      this.perAccount.get(`${email}|${address}`),
-      this.perAddress.get(address),
-    ]);
-    const blocked = [
-      [account, FAILURES_PER_ACCOUNT],
-      [ip, FAILURES_PER_ADDRESS],
-    ].find(([res, limit]) => res && (res as RateLimiterRes).consumedPoints >= (limit as number));
-    if (blocked) {
-      const wait = Math.ceil((blocked[0] as RateLimiterRes).msBeforeNext / 1000);
+    const states = await Promise.all(
+      this.counters(email, address).map(([rule, subject]) => this.limiter.check(rule, subject)),
+    );
+    const refused = states.filter((s) => !s.allowed);
+    if (refused.length > 0) {
+      const wait = Math.max(...refused.map((s) => s.retryAfterSeconds));
       throw new TooManyRequestsError(`Too many failed logins; try again in ${wait} seconds`, wait);
     }
   }
 
   async recordFailure(email: string, address: string): Promise<void> {
-    // penalty() counts without rejecting, so the request that reaches the limit still
-    // gets its honest 401; the next one gets the 429.
-    await Promise.all([
-      this.perAccount.penalty(`${email}|${address}`),
-      this.perAddress.penalty(address),
-    ]);
+    // Counted after the answer is known, so the attempt that reaches a limit still gets
+    // its honest 401; the next one gets the 429.
+    for (const [rule, subject] of this.counters(email, address)) {
+      await this.limiter.hit(rule, subject);
+    }
   }
 
   async recordSuccess(email: string, address: string): Promise<void> {
-    await this.perAccount.delete(`${email}|${address}`);
+    await this.limiter.reset(PER_ACCOUNT_AND_ADDRESS, [email, address]);
+  }
+
+  /** Forgets the account's failures from every address (after a completed password reset). */
+  async clearAccount(email: string): Promise<void> {
+    await this.limiter.reset(PER_ACCOUNT, [email]);
+    await this.limiter.reset(PER_ACCOUNT_AND_ADDRESS, [email]);
+  }
+
+  private counters(email: string, address: string): [LimitRule, string[]][] {
+    return [
+      [PER_ACCOUNT_AND_ADDRESS, [email, address]],
+      [PER_ADDRESS, [address]],
+      [PER_ACCOUNT, [email]],
+    ];
   }
 }

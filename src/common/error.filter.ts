@@ -57,7 +57,15 @@ export class ErrorFilter implements ExceptionFilter {
       response.redirect(303, `/login?next=${encodeURIComponent(request.originalUrl)}`);
     } else {
       response.status(body.statusCode);
-      response.render('error', { layout: 'layouts/main', title: body.error, error: body });
+      response.render('error', {
+        layout: 'layouts/main',
+        title: body.error,
+        error: body,
+        retryAfterMinutes:
+          exception instanceof TooManyRequestsError
+            ? Math.ceil(exception.retryAfterSeconds / 60)
+            : undefined,
+      });
     }
   }
 

@@ -8,6 +8,8 @@ export interface DomainEvents {
   /** The portal token travels in-process only, for the email that carries the link. */
   'application.received': { volunteerId: string; portalToken: string };
   'application.repeated': { volunteerId: string; portalToken: string };
+  /** Someone asked for a fresh personal link to be mailed ("Send mig mit link igen"). */
+  'portal_link.requested': { volunteerId: string; portalToken: string };
   'home_visit.scheduled': { homeVisitId: string; volunteerId: string };
   'booking.created': {
     bookingId: string;

@@ -125,6 +125,18 @@ class EnvSchema {
     },
   })
   TRUST_PROXY?: string;
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  APPLY_LIMIT_PER_CLIENT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(8)
+  @Max(3650)
+  PORTAL_LINK_IDLE_DAYS?: number;
 }
 
 /** The variable names, listed once so the docker-compose test can compare against them. */
@@ -146,6 +158,8 @@ class EnvSchemaKeys implements Required<Record<keyof EnvSchema, true>> {
   OUTBOX_RETRY_BASE_MS = true as const;
   OUTBOX_MAX_ATTEMPTS = true as const;
   TRUST_PROXY = true as const;
+  APPLY_LIMIT_PER_CLIENT = true as const;
+  PORTAL_LINK_IDLE_DAYS = true as const;
 }
 
 export const ENV_VARIABLES: readonly string[] = Object.keys(new EnvSchemaKeys());
@@ -173,6 +187,10 @@ export interface AppConfig {
   };
   /** Express's `trust proxy`: which X-Forwarded-* hops to believe (req.ip, req.secure). */
   trustProxy: TrustProxy;
+  /** Applications (and link requests) per client address per hour; beyond, 429. */
+  applyLimitPerClient: number;
+  /** A personal link unused this many days no longer opens the page. */
+  portalLinkIdleDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -217,6 +235,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       maxAttempts: env.OUTBOX_MAX_ATTEMPTS ?? 8,
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY)!,
+    applyLimitPerClient: env.APPLY_LIMIT_PER_CLIENT ?? 20,
+    portalLinkIdleDays: env.PORTAL_LINK_IDLE_DAYS ?? 180,
   };
 }
 

@@ -45,6 +45,32 @@ export class BookingsService implements OnModuleInit {
     return this.uow.run((em, events) => this.bookIn(em, booker, courseId, volunteerId, events));
   }
 
+  /**
+   * Why an applicant of `branchId` cannot pick this course, or null if they can: the
+   * same reasons `bookIn` gives a volunteer, asked before any person is looked at.
+   */
+  async applicantCourseProblem(courseId: string, branchId: string): Promise<string | null> {
+    const [course] = await this.db.query<
+      { branch_id: string; cancelled: boolean; started: boolean }[]
+    >(
+      `SELECT c.branch_id, c.cancelled_at IS NOT NULL AS cancelled,
+              coalesce((SELECT min(s.starts_at) <= now() FROM course_session s
+                         WHERE s.course_id = c.id AND s.cancelled_at IS NULL), false) AS started
+         FROM course c WHERE c.id = $1`,
+      [courseId],
+    );
+    if (!course) {
+      return 'no course open for booking has this id';
+    }
+    if (course.cancelled) {
+      return 'The course is cancelled';
+    }
+    if (course.branch_id !== branchId) {
+      return "The course belongs to another branch than the volunteer's";
+    }
+    return course.started ? 'The course has already started' : null;
+  }
+
   /** Books inside the caller's transaction (the application form books with its own). */
   async bookIn(
     em: EntityManager,

@@ -4,10 +4,10 @@ import { CalendarService } from '../calendar/calendar.service';
 import { renderCalendar } from '../calendar/ics';
 import { formatDateTime } from '../common/dates';
 import type { DomainEvents } from '../common/events';
-import { hashToken, newToken } from '../common/tokens';
+import { hashToken } from '../common/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { UnitOfWork } from '../database/unit-of-work';
-import { PortalToken } from '../volunteers/portal-token.entity';
+import { PortalLinks } from '../volunteers/portal-links';
 import type { Locale } from '../volunteers/volunteer.entity';
 import type { OutboxAttachment } from './outbox-message.entity';
 import { OutboxService } from './outbox.service';
@@ -41,6 +41,7 @@ export class EmailNotifications implements OnModuleInit {
     private readonly uow: UnitOfWork,
     private readonly outbox: OutboxService,
     private readonly calendars: CalendarService,
+    private readonly portalLinks: PortalLinks,
   ) {}
 
   onModuleInit(): void {
@@ -50,6 +51,7 @@ export class EmailNotifications implements OnModuleInit {
     ) => this.uow.onEventInTransaction(name, handler);
     on('application.received', (em, p) => this.applicationReceived(em, p));
     on('application.repeated', (em, p) => this.applicationRepeated(em, p));
+    on('portal_link.requested', (em, p) => this.portalLinkRequested(em, p));
     on('home_visit.scheduled', (em, p) => this.homeVisitScheduled(em, p));
     on('booking.created', (em, p) => this.bookingCreated(em, p));
     on('booking.promoted', (em, p) => this.bookingPromoted(em, p));
@@ -102,6 +104,13 @@ export class EmailNotifications implements OnModuleInit {
         portalUrl: this.portalUrl(p.portalToken),
       },
     );
+  }
+
+  private async portalLinkRequested(em: EntityManager, p: DomainEvents['portal_link.requested']) {
+    const person = await this.person(em, p.volunteerId);
+    await this.toVolunteer(em, person, `portal-link:${hashToken(p.portalToken)}`, 'portal-link', {
+      portalUrl: this.portalUrl(p.portalToken),
+    });
   }
 
   private async homeVisitScheduled(em: EntityManager, p: DomainEvents['home_visit.scheduled']) {
@@ -309,12 +318,10 @@ export class EmailNotifications implements OnModuleInit {
 
   /**
    * Personal links are stored only as hashes, so a later email cannot repeat the first
-   * one; it carries a new link to the same page (a volunteer may hold several).
+   * one; it carries a new link to the same page (see PortalLinks for how many live).
    */
   private async freshPortalUrl(em: EntityManager, volunteerId: string) {
-    const token = newToken();
-    await em.insert(PortalToken, { volunteerId, tokenHash: hashToken(token) });
-    return this.portalUrl(token);
+    return this.portalUrl(await this.portalLinks.mint(em, volunteerId));
   }
 
   private staffVolunteerUrl(volunteerId: string) {

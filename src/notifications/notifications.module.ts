@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { CalendarModule } from '../calendar/calendar.module';
+import { PortalLinksModule } from '../volunteers/portal-links';
 import { EmailNotifications } from './email-notifications';
 import { EmailTemplates } from './email-templates';
 import { MailerService } from './mailer.service';
@@ -11,7 +12,7 @@ import { OutboxService } from './outbox.service';
 import { OutboxWorker } from './outbox.worker';
 
 @Module({
-  imports: [AuthModule, CalendarModule],
+  imports: [AuthModule, CalendarModule, PortalLinksModule],
   controllers: [OutboxApiController, OutboxPagesController],
   providers: [
     EmailTemplates,

@@ -1,9 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * A volunteer's personal-page link. Several may be live: applying again with the same
- * email mails a new link without killing the old one, so nobody can lock a person out
- * of their page by knowing their address.
+ * A volunteer's personal-page link. Several may be live: a mail with a new link does
+ * not kill the old ones, so nobody can lock a person out of their page by knowing their
+ * address (PortalLinks decides how many, and when one expires).
  */
 @Entity()
 export class PortalToken {
@@ -18,4 +18,7 @@ export class PortalToken {
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  lastUsedAt: Date;
 }

@@ -17,13 +17,6 @@ const PAGE_SIZE = 25;
 export class VolunteersPagesController {
   constructor(private readonly volunteers: VolunteersService) {}
 
-  /** Where a link without its token lands (calendar events point here). */
-  @Get('v')
-  @Render('volunteers/no-link')
-  noLink() {
-    return { title: 'Din personlige side' };
-  }
-
   @Get('staff/volunteers')
   @UseGuards(StaffPageGuard)
   @Render('volunteers/list')

@@ -8,11 +8,10 @@ import { Branch } from '../branches/branch.entity';
 import { Actor, branchScopeOf } from '../common/auth/actor';
 import { InvalidTransitionError, NotFoundError } from '../common/errors';
 import { PendingEvents } from '../common/events';
-import { hashToken } from '../common/tokens';
 import { HomeVisit } from '../home-visits/home-visit.entity';
 import { ReadinessService } from '../readiness/readiness.service';
 import { ListVolunteersQuery, MatchablePoolQuery } from './dto/list-volunteers.query';
-import { PortalToken } from './portal-token.entity';
+import { PortalLinks } from './portal-links';
 import { Volunteer } from './volunteer.entity';
 import { VolunteersRepository } from './volunteers.repository';
 
@@ -32,6 +31,7 @@ export class VolunteersService {
     private readonly readiness: ReadinessService,
     private readonly audit: AuditService,
     private readonly uow: UnitOfWork,
+    private readonly portalLinks: PortalLinks,
   ) {}
 
   /**
@@ -115,14 +115,10 @@ export class VolunteersService {
     await this.readiness.refresh(em, volunteer, events, now);
   }
 
-  /** The volunteer behind a portal token, or null. */
+  /** The volunteer behind a live personal link, or null. */
   async findByPortalToken(token: string): Promise<Volunteer | null> {
-    return this.db
-      .getRepository(Volunteer)
-      .createQueryBuilder('v')
-      .innerJoin(PortalToken, 't', 't.volunteer_id = v.id')
-      .where('t.token_hash = :hash', { hash: hashToken(token) })
-      .getOne();
+    const id = await this.portalLinks.volunteerIdFor(token);
+    return id ? this.db.getRepository(Volunteer).findOneBy({ id }) : null;
   }
 
   /** What the volunteer sees of themselves on their personal page and at /api/v1/me. */

@@ -1,0 +1,10 @@
+import { IsEmail, MaxLength } from 'class-validator';
+import { NormaliseEmail } from '../../common/validators';
+
+export class RequestLinkDto {
+  /** The address the application was made with. */
+  @NormaliseEmail()
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(254)
+  email: string;
+}

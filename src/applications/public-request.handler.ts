@@ -1,0 +1,125 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Branch } from '../branches/branch.entity';
+import { ConflictError, NotFoundError } from '../common/errors';
+import type { PendingEvents } from '../common/events';
+import { RateLimiter } from '../common/rate-limit/rate-limiter';
+import { BookingsService } from '../courses/bookings.service';
+import { PortalLinks } from '../volunteers/portal-links';
+import { Volunteer } from '../volunteers/volunteer.entity';
+import { VolunteersRepository } from '../volunteers/volunteers.repository';
+import type { CreateApplicationDto } from './dto/create-application.dto';
+import { RESEND_PER_ADDRESS } from './limits';
+
+/**
+ * The work behind a public request, done after the request was answered (see
+ * PublicRequestQueue): whether the address is known decides only what happens here.
+ */
+@Injectable()
+export class PublicRequestHandler {
+  private readonly logger = new Logger(PublicRequestHandler.name);
+
+  constructor(
+    private readonly volunteers: VolunteersRepository,
+    private readonly audit: AuditService,
+    private readonly bookings: BookingsService,
+    private readonly portalLinks: PortalLinks,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  /**
+   * A new application, or for a person with one in progress their link again, at most
+   * once an hour per address (the answer was the same 202 either way).
+   */
+  async application(em: EntityManager, dto: CreateApplicationDto, events: PendingEvents) {
+    const existing = await this.volunteers.findActiveByEmail(em, dto.email);
+    if (existing) {
+      await this.resendLink(em, existing.id, dto.email, 'application.repeated', events);
+      return;
+    }
+    const branch = await em.findOneBy(Branch, { code: dto.branchCode });
+    if (!branch) {
+      // Checked when the request was taken; a branch removed since leaves nothing to do.
+      this.logger.warn('An application for a branch that no longer exists was dropped');
+      return;
+    }
+    const volunteer = await em.save(
+      em.create(Volunteer, {
+        branchId: branch.id,
+        firstName: dto.firstName,
+        lastName: dto.lastName,
+        email: dto.email,
+        phone: dto.phone,
+        postcode: dto.postcode,
+        motivation: dto.motivation,
+        experience: dto.experience ?? null,
+        availability: dto.availability ?? [],
+        languages: dto.languages ?? [],
+        locale: dto.locale ?? 'da',
+        consentAt: new Date(),
+        status: 'active',
+        stage: 'applied',
+        matchableSince: null,
+        closedAt: null,
+      }),
+    );
+    const portalToken = await this.portalLinks.mint(em, volunteer.id);
+    await this.audit.record(em, null, {
+      action: 'application.received',
+      branchId: branch.id,
+      volunteerId: volunteer.id,
+    });
+    // Raised before the booking, so the welcome mail is queued ahead of the booking's.
+    events.add('application.received', { volunteerId: volunteer.id, portalToken });
+    if (dto.courseId !== undefined) {
+      await this.bookChosenCourse(em, dto.courseId, volunteer.id, events);
+    }
+  }
+
+  /** "Send mig mit link igen": a fresh link to a known address, silently limited. */
+  async portalLink(em: EntityManager, email: string, events: PendingEvents) {
+    const existing = await this.volunteers.findActiveByEmail(em, email);
+    if (existing) {
+      await this.resendLink(em, existing.id, email, 'portal_link.requested', events);
+    }
+  }
+
+  private async resendLink(
+    em: EntityManager,
+    volunteerId: string,
+    email: string,
+    event: 'application.repeated' | 'portal_link.requested',
+    events: PendingEvents,
+  ) {
+    const { allowed } = await this.limiter.hit(RESEND_PER_ADDRESS, [email], em);
+    if (!allowed) {
+      return;
+    }
+    const portalToken = await this.portalLinks.mint(em, volunteerId);
+    events.add(event, { volunteerId, portalToken });
+  }
+
+  /**
+   * The course was open when the request was taken; one that started or was cancelled
+   * in the moment since is skipped rather than losing the application.
+   */
+  private async bookChosenCourse(
+    em: EntityManager,
+    courseId: string,
+    volunteerId: string,
+    events: PendingEvents,
+  ) {
+    try {
+      await em.query('SAVEPOINT chosen_course');
+      await this.bookings.bookIn(em, { kind: 'volunteer' }, courseId, volunteerId, events);
+      await em.query('RELEASE SAVEPOINT chosen_course');
+    } catch (error) {
+      if (!(error instanceof NotFoundError || error instanceof ConflictError)) {
+        throw error;
+      }
+      await em.query('ROLLBACK TO SAVEPOINT chosen_course');
+      this.logger.warn(`The course chosen on an application could not be booked: ${error.code}`);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { UnitOfWork } from '../database/unit-of-work';
+import type { CreateApplicationDto } from './dto/create-application.dto';
+import { PublicRequestHandler } from './public-request.handler';
+
+export interface PublicRequests {
+  application: CreateApplicationDto;
+  portal_link: { email: string };
+}
+
+/**
+ * How often to look for requests left behind (by a crash, or a failed try). New ones are
+ * worked on at once by the instance that took them, so this can be slow.
+ */
+const POLL_MS = 30_000;
+
+/** A request that keeps failing is dropped after this many tries (and logged). */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Public requests whose work depends on whether the address is known (an application,
+ * a link request) are answered once they are stored here, and worked on right after,
+ * by this instance or, after a crash, by whichever instance polls first. So a known and
+ * a new address take the same time to answer: the answer comes before the difference.
+ */
+@Injectable()
+export class PublicRequestQueue implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PublicRequestQueue.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly handler: PublicRequestHandler,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  async enqueue<K extends keyof PublicRequests>(kind: K, payload: PublicRequests[K]) {
+    await this.db.query(`INSERT INTO public_request (kind, payload) VALUES ($1, $2)`, [
+      kind,
+      JSON.stringify(payload),
+    ]);
+    this.kick();
+  }
+
+  /** Works through every stored request; resolves when none is left. Also used by tests. */
+  drain(): Promise<void> {
+    this.again = true;
+    this.running ??= this.work().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private kick(): void {
+    this.drain().catch((error: unknown) =>
+      this.logger.error(`Working through public requests failed: ${String(error)}`),
+    );
+  }
+
+  private schedule(delay: number) {
+    if (this.stopped) {
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.drain()
+        .catch((error: unknown) =>
+          this.logger.error(`Working through public requests failed: ${String(error)}`),
+        )
+        .finally(() => this.schedule(POLL_MS));
+    }, delay);
+  }
+
+  private async work(): Promise<void> {
+    while (this.again && !this.stopped) {
+      this.again = false;
+      while (!this.stopped && (await this.processOne())) {
+        // one request per transaction, until none is left
+      }
+    }
+  }
+
+  /** Claims, works and deletes one request in one transaction; false when none is left. */
+  private async processOne(): Promise<boolean> {
+    let claimed: { id: string; attempts: number } | undefined;
+    try {
+      return await this.uow.run(async (em, events) => {
+        // Wrapped in a SELECT: both drivers then hand back the rows themselves.
+        const [row] = await em.query<
+          { id: string; kind: keyof PublicRequests; payload: unknown; attempts: number }[]
+        >(
+          `WITH claimed AS (
+             DELETE FROM public_request WHERE id = (
+               SELECT id FROM public_request ORDER BY created_at, id
+                FOR UPDATE SKIP LOCKED LIMIT 1)
+             RETURNING id, kind, payload, attempts)
+           SELECT * FROM claimed`,
+        );
+        if (!row) {
+          return false;
+        }
+        claimed = row;
+        if (row.kind === 'application') {
+          await this.handler.application(em, row.payload as CreateApplicationDto, events);
+        } else {
+          const { email } = row.payload as PublicRequests['portal_link'];
+          await this.handler.portalLink(em, email, events);
+        }
+        return true;
+      });
+    } catch (error) {
+      if (!claimed) {
+        throw error;
+      }
+      // The delete rolled back with the work: count the try, and give up on a request
+      // that cannot succeed rather than retrying it forever. (A duplicate-email race
+      // lands here once and succeeds as a repeated application on the next try.)
+      const attempts = claimed.attempts + 1;
+      if (attempts >= MAX_ATTEMPTS) {
+        await this.db.query(`DELETE FROM public_request WHERE id = $1`, [claimed.id]);
+        this.logger.error(`Dropped public request ${claimed.id} after ${attempts} tries`);
+      } else {
+        await this.db.query(`UPDATE public_request SET attempts = $2 WHERE id = $1`, [
+          claimed.id,
+          attempts,
+        ]);
+        this.logger.warn(`Public request ${claimed.id} failed (try ${attempts}): ${String(error)}`);
+      }
+      return true;
+    }
+  }
+}
