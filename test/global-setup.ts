@@ -1,5 +1,4 @@
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../src/database/data-source';
+import { openDatabase } from '../src/database/data-source';
 import { serverUrl, TEMPLATE_ENV, urlForDatabase, withAdminClient } from './database';
 
 /**
@@ -16,10 +15,7 @@ export default async function globalSetup(): Promise<void> {
     await c.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${template}`);
   });
-  const db = new DataSource(
-    dataSourceOptions({ databaseUrl: urlForDatabase(base, template), dataDir: '' }),
-  );
-  await db.initialize(); // runs the migrations
+  const db = await openDatabase({ databaseUrl: urlForDatabase(base, template), dataDir: '' });
   await db.destroy();
   process.env[TEMPLATE_ENV] = template;
 }

@@ -13,6 +13,7 @@ import { Actor } from '../common/auth/actor';
 import { TIME_ZONE } from '../common/dates';
 import { hashToken } from '../common/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/env';
+import { withStartUpLock } from '../database/migrate';
 import { HomeVisitsService } from '../home-visits/home-visits.service';
 import { PortalToken } from '../volunteers/portal-token.entity';
 import { Volunteer } from '../volunteers/volunteer.entity';
@@ -48,11 +49,14 @@ export class SeedService implements OnApplicationBootstrap {
     private readonly attendance: AttendanceService,
   ) {}
 
+  /** One instance at a time: each step looks before it writes. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.users.ensureBootstrapAdmin();
-    if (this.config.seedDemo) {
-      await this.seedDemoOnce();
-    }
+    await withStartUpLock(this.db, async () => {
+      await this.users.ensureBootstrapAdmin();
+      if (this.config.seedDemo) {
+        await this.seedDemoOnce();
+      }
+    });
   }
 
   demoLogins() {
