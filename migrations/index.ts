@@ -2,6 +2,7 @@ import { InitialSchema1764028800000 } from './1764028800000-initial-schema';
 import { Courses1764115200000 } from './1764115200000-courses';
 import { Outbox1764201600000 } from './1764201600000-outbox';
 import { HttpSessions1764288000000 } from './1764288000000-http-sessions';
+import { StaffAccounts1764633600000 } from './1764633600000-staff-accounts';
 
 /** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   Courses1764115200000,
   Outbox1764201600000,
   HttpSessions1764288000000,
+  StaffAccounts1764633600000,
 ];

@@ -39,7 +39,11 @@ export class LoginLimiter {
     }
   }
 
+  /** The addresses each account has failed from, so that clearAccount can find its counters. */
+  private readonly failedFrom = new Map<string, Set<string>>();
+
   async recordFailure(email: string, address: string): Promise<void> {
+    this.failedFrom.set(email, (this.failedFrom.get(email) ?? new Set()).add(address));
     // penalty() counts without rejecting, so the request that reaches the limit still
     // gets its honest 401; the next one gets the 429.
     await Promise.all([
@@ -49,6 +53,14 @@ export class LoginLimiter {
   }
 
   async recordSuccess(email: string, address: string): Promise<void> {
+    this.failedFrom.get(email)?.delete(address);
     await this.perAccount.delete(`${email}|${address}`);
+  }
+
+  /** After a completed password reset the owner may sign in at once, from anywhere. */
+  async clearAccount(email: string): Promise<void> {
+    const addresses = [...(this.failedFrom.get(email) ?? [])];
+    this.failedFrom.delete(email);
+    await Promise.all(addresses.map((address) => this.perAccount.delete(`${email}|${address}`)));
   }
 }

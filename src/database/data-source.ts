@@ -4,6 +4,7 @@ import { migrations } from '../../migrations';
 import { Attestation } from '../attestations/attestation.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { AuthToken } from '../auth/auth-token.entity';
+import { PasswordReset } from '../auth/password-reset.entity';
 import { StaffUser } from '../auth/staff-user.entity';
 import { Branch } from '../branches/branch.entity';
 import type { AppConfig } from '../config/env';
@@ -40,6 +41,7 @@ export const entities = [
   Attendance,
   CalendarFeed,
   OutboxMessage,
+  PasswordReset,
 ];
 
 /** Where the embedded database keeps its files. */
