@@ -53,10 +53,30 @@ export class SeedService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await withStartUpLock(this.db, async () => {
       await this.users.ensureBootstrapAdmin();
-      if (this.config.seedDemo) {
+      if (this.config.env === 'production') {
+        await this.retireDemoAccess();
+      } else if (this.config.seedDemo) {
         await this.seedDemoOnce();
       }
     });
+  }
+
+  /**
+   * Production never seeds the demo (see loadConfig), but a database that once held it
+   * (a demo promoted to a real install) would keep its published password and link:
+   * both are taken away at every production start-up.
+   */
+  private async retireDemoAccess(): Promise<void> {
+    await this.db.query('DELETE FROM portal_token WHERE token_hash = $1', [
+      hashToken(DEMO_PORTAL_TOKEN),
+    ]);
+    for (const email of [DEMO_ADMIN, DEMO_COORDINATOR]) {
+      if (await this.users.retirePublicPassword(email, DEMO_PASSWORD)) {
+        this.logger.warn(
+          `The demo account ${email} had the public demo password; it now has none that anyone knows`,
+        );
+      }
+    }
   }
 
   demoLogins() {
