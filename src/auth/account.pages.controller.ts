@@ -39,7 +39,10 @@ export class AccountPagesController {
         language: text(form.body.language),
       }).catch((error: unknown) => {
         throw inReadersLanguage(form, error, {
-          name: ['Skriv dit navn på én linje (højst 120 tegn).', 'Enter your name on one line (at most 120 characters).'],
+          name: [
+            'Skriv dit navn på én linje (højst 120 tegn).',
+            'Enter your name on one line (at most 120 characters).',
+          ],
           language: ['Vælg dansk eller engelsk.', 'Choose Danish or English.'],
         });
       });
@@ -64,8 +67,14 @@ export class AccountPagesController {
     );
     return form.submit({ name: 'password', back: '/staff/account', done }, async () => {
       const messages: Messages = {
-        currentPassword: ['Det er ikke din nuværende adgangskode.', 'That is not your current password.'],
-        newPassword: ['Den nye adgangskode skal have mindst 12 tegn.', 'The new password must be at least 12 characters.'],
+        currentPassword: [
+          'Det er ikke din nuværende adgangskode.',
+          'That is not your current password.',
+        ],
+        newPassword: [
+          'Den nye adgangskode skal have mindst 12 tegn.',
+          'The new password must be at least 12 characters.',
+        ],
       };
       const dto = await parseForm(ChangePasswordDto, {
         currentPassword: form.body.currentPassword,

@@ -75,7 +75,10 @@ export class UsersService {
       const admins = await em.query<{ id: string }[]>(
         `SELECT id FROM staff_user WHERE role = 'admin' AND active ORDER BY id FOR UPDATE`,
       );
-      const user = await em.findOne(StaffUser, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      const user = await em.findOne(StaffUser, {
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!user) {
         throw new NotFoundError('User');
       }

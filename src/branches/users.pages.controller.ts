@@ -58,7 +58,10 @@ export class UsersPagesController {
         active: ticked(active),
       }).catch((error: unknown) => {
         throw inReadersLanguage(form, error, {
-          name: ['Skriv navnet på én linje (højst 120 tegn).', 'Enter the name on one line (at most 120 characters).'],
+          name: [
+            'Skriv navnet på én linje (højst 120 tegn).',
+            'Enter the name on one line (at most 120 characters).',
+          ],
         });
       });
       await this.users.update(actor, id, dto).catch((error: unknown) => {

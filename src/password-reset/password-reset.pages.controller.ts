@@ -6,7 +6,11 @@ import { inReadersLanguage } from '../common/pages/messages';
 import { Form, type PageForm, parseForm } from '../common/pages/forms';
 import { RequestPasswordResetDto } from './dto/request-password-reset.dto';
 import { ResetPasswordDto } from './dto/reset-password.dto';
-import { RESET_LINK_VALID_MINUTES, RESET_ROUTE, PasswordResetService } from './password-reset.service';
+import {
+  RESET_LINK_VALID_MINUTES,
+  RESET_ROUTE,
+  PasswordResetService,
+} from './password-reset.service';
 
 /** "Glemt adgangskode?" from the login page, and the page the mailed link opens. */
 @ApiExcludeController()
@@ -49,7 +53,11 @@ export class PasswordResetPagesController {
     if (!usable) {
       res.status(404);
     }
-    return { title: 'Ny adgangskode', usable, action: `/${RESET_ROUTE}/${encodeURIComponent(token)}` };
+    return {
+      title: 'Ny adgangskode',
+      usable,
+      action: `/${RESET_ROUTE}/${encodeURIComponent(token)}`,
+    };
   }
 
   @Post(`${RESET_ROUTE}/:token`)
@@ -75,7 +83,12 @@ export class PasswordResetPagesController {
       await this.resets.complete(token, dto.newPassword).catch((error: unknown) => {
         // Back to the link's page, which then says the link no longer works.
         if (error instanceof NotFoundError) {
-          throw new InvalidInputError([{ field: '', message: form.t('Linket virker ikke længere.', 'The link no longer works.') }]);
+          throw new InvalidInputError([
+            {
+              field: '',
+              message: form.t('Linket virker ikke længere.', 'The link no longer works.'),
+            },
+          ]);
         }
         throw error;
       });

@@ -105,11 +105,15 @@ export class PasswordResetService {
       await em.update(StaffUser, { id: user.id }, { passwordHash });
       await this.auth.endAccess(em, user.id);
       // The holder of the link acted as the user.
-      await this.audit.record(em, { ...user }, {
-        action: 'user.password_reset',
-        branchId: user.branchId,
-        details: { userId: user.id },
-      });
+      await this.audit.record(
+        em,
+        { ...user },
+        {
+          action: 'user.password_reset',
+          branchId: user.branchId,
+          details: { userId: user.id },
+        },
+      );
       return user.email;
     });
     await this.auth.clearLoginFailures(email);

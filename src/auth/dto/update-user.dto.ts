@@ -3,8 +3,7 @@ import { Trim } from '../../common/validators';
 import { ROLES, type Role, STAFF_LANGUAGES, type StaffLanguage } from '../staff-user.entity';
 
 /** Optional, but never null: what is left out stays as it is. */
-export const Omittable = () =>
-  ValidateIf((_: object, value: unknown) => value !== undefined);
+export const Omittable = () => ValidateIf((_: object, value: unknown) => value !== undefined);
 
 /** A person's name on one line: no control characters (NUL, CR, LF) or bidi overrides. */
 export const SINGLE_LINE = /^[^\p{Cc}\u202a-\u202e\u2066-\u2069]*$/u;

@@ -18,7 +18,10 @@ export function inReadersLanguage(form: PageForm, error: unknown, messages: Mess
         field,
         message: text
           ? form.t(text[0], text[1])
-          : error.errors.filter((e) => e.field === field).map((e) => e.message).join('; '),
+          : error.errors
+              .filter((e) => e.field === field)
+              .map((e) => e.message)
+              .join('; '),
       };
     }),
   );
