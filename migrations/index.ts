@@ -3,6 +3,7 @@ import { Courses1764115200000 } from './1764115200000-courses';
 import { Outbox1764201600000 } from './1764201600000-outbox';
 import { HttpSessions1764288000000 } from './1764288000000-http-sessions';
 import { LimitsAndLinks1764547200000 } from './1764547200000-limits-and-links';
+import { StaffAccounts1764633600000 } from './1764633600000-staff-accounts';
 
 /** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Outbox1764201600000,
   HttpSessions1764288000000,
   LimitsAndLinks1764547200000,
+  StaffAccounts1764633600000,
 ];

@@ -22,6 +22,7 @@ import { UnitOfWorkModule } from './database/unit-of-work';
 import { HealthController } from './health/health.controller';
 import { HomeVisitsModule } from './home-visits/home-visits.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { PasswordResetModule } from './password-reset/password-reset.module';
 import { ReadinessModule } from './readiness/readiness.module';
 import { SeedModule } from './seed/seed.module';
 import { VolunteersModule } from './volunteers/volunteers.module';
@@ -42,6 +43,7 @@ export class AppModule {
         RateLimitModule,
         AuditModule,
         AuthModule,
+        PasswordResetModule,
         BranchesModule,
         CurriculumModule,
         ReadinessModule,

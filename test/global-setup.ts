@@ -1,8 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../src/database/data-source';
+import { openDatabase } from '../src/database/data-source';
 import {
   EMBEDDED_TEMPLATE_ENV,
   serverUrl,
@@ -19,9 +18,7 @@ import {
  */
 export default async function globalSetup(): Promise<void> {
   const embedded = mkdtempSync(join(tmpdir(), 'klar-template-'));
-  const db = new DataSource(dataSourceOptions({ dataDir: embedded }));
-  await db.initialize(); // runs the migrations
-  await db.destroy();
+  await (await openDatabase({ dataDir: embedded })).destroy(); // runs the migrations
   process.env[EMBEDDED_TEMPLATE_ENV] = embedded;
 
   const base = serverUrl();
@@ -33,10 +30,7 @@ export default async function globalSetup(): Promise<void> {
     await c.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${template}`);
   });
-  const server = new DataSource(
-    dataSourceOptions({ databaseUrl: urlForDatabase(base, template), dataDir: '' }),
-  );
-  await server.initialize();
-  await server.destroy();
+  const db = await openDatabase({ databaseUrl: urlForDatabase(base, template), dataDir: '' });
+  await db.destroy();
   process.env[TEMPLATE_ENV] = template;
 }

@@ -48,6 +48,7 @@ export class AuthPagesController {
         session.regenerate((error?: Error) => (error ? reject(error) : resolve())),
       );
       form.req.session.userId = actor.id;
+      form.req.session.sessionEpoch = await this.auth.sessionEpochOf(actor.id);
       return next;
     });
   }

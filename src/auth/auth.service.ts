@@ -1,14 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, LessThan } from 'typeorm';
+import { DataSource, type EntityManager, LessThan } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/actor';
-import { UnauthorizedError } from '../common/errors';
+import { InvalidInputError, UnauthorizedError } from '../common/errors';
 import { hashToken, newToken } from '../common/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { AuthToken } from './auth-token.entity';
 import { LoginLimiter } from './login-limiter';
-import { decoyPasswordHash, verifyPassword } from './passwords';
+import { PasswordReset } from './password-reset.entity';
+import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords';
+import { endSessionsOf } from './session-store';
 import { StaffUser } from './staff-user.entity';
+
+/** The bearer token or page session a change is made from, which stays signed in. */
+export interface CurrentSignIn {
+  token?: string | null;
+  sessionId?: string | null;
+}
 
 const BAD_LOGIN = 'Email or password is wrong';
 
@@ -18,6 +27,7 @@ export class AuthService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly limiter: LoginLimiter,
+    private readonly audit: AuditService,
   ) {}
 
   /** Exchanges email and password for a bearer token; unknown email and wrong password look alike. */
@@ -46,7 +56,8 @@ export class AuthService {
       .where('lower(u.email) = lower(:email)', { email })
       .getOne();
     const ok = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
-    if (!user || !ok) {
+    // A deactivated user gets the answer a wrong password gets: no hint the account exists.
+    if (!user || !ok || !user.active) {
       await this.limiter.recordFailure(email, address);
       throw new UnauthorizedError(BAD_LOGIN);
     }
@@ -54,10 +65,86 @@ export class AuthService {
     return toActor(user);
   }
 
-  /** The actor a page session belongs to, or null when the user no longer exists. */
-  async actorById(userId: string): Promise<Actor | null> {
-    const user = await this.db.getRepository(StaffUser).findOneBy({ id: userId });
+  /**
+   * The actor a page session belongs to, or null when the user no longer exists, was
+   * deactivated, or ended their sessions (a password change) after this one signed in.
+   */
+  async actorForSession(userId: string, epoch: number): Promise<Actor | null> {
+    const user = await this.db
+      .getRepository(StaffUser)
+      .findOneBy({ id: userId, active: true, sessionEpoch: epoch });
     return user ? toActor(user) : null;
+  }
+
+  /** The epoch a new page session of this user signs in under. */
+  async sessionEpochOf(userId: string): Promise<number> {
+    const user = await this.db.getRepository(StaffUser).findOneByOrFail({ id: userId });
+    return user.sessionEpoch;
+  }
+
+  /** After a completed password reset the owner may sign in at once, from anywhere. */
+  async clearLoginFailures(email: string): Promise<void> {
+    await this.limiter.clearAccount(email.toLowerCase());
+  }
+
+  /** Ends one bearer token (signing out of an integration); it answers 401 from then on. */
+  async revokeToken(token: string): Promise<void> {
+    await this.db.getRepository(AuthToken).delete({ tokenHash: hashToken(token) });
+  }
+
+  /**
+   * Changes the signed-in user's password after checking the current one (rate limited
+   * like a login, so a stolen session cannot guess it), and ends every other token and
+   * session of theirs. Returns the session epoch the current page session continues under.
+   */
+  async changePassword(
+    actor: Actor,
+    passwords: { currentPassword: string; newPassword: string },
+    current: CurrentSignIn,
+    address: string,
+  ): Promise<number> {
+    await this.limiter.assertAllowed(actor.email, address);
+    const user = await this.db
+      .getRepository(StaffUser)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id: actor.id })
+      .getOneOrFail();
+    if (!(await verifyPassword(user.passwordHash, passwords.currentPassword))) {
+      await this.limiter.recordFailure(actor.email, address);
+      throw new InvalidInputError([
+        { field: 'currentPassword', message: 'currentPassword is not your current password' },
+      ]);
+    }
+    const passwordHash = await hashPassword(passwords.newPassword);
+    return this.db.transaction(async (em) => {
+      await em.update(StaffUser, { id: actor.id }, { passwordHash });
+      const epoch = await this.endAccess(em, actor.id, current);
+      await this.audit.record(em, actor, {
+        action: 'user.password_changed',
+        branchId: user.branchId,
+        details: { userId: user.id },
+      });
+      return epoch;
+    });
+  }
+
+  /**
+   * Ends a user's bearer tokens, page sessions and reset links, all but the sign-in the
+   * change is made from, in the caller's transaction; returns the new session epoch.
+   */
+  async endAccess(em: EntityManager, userId: string, keep: CurrentSignIn = {}): Promise<number> {
+    const [[raised]] = await em.query<[{ session_epoch: number }[], number]>(
+      'UPDATE staff_user SET session_epoch = session_epoch + 1 WHERE id = $1 RETURNING session_epoch',
+      [userId],
+    );
+    await em.query('DELETE FROM auth_token WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2', [
+      userId,
+      keep.token ? hashToken(keep.token) : null,
+    ]);
+    await endSessionsOf(em, userId, keep.sessionId ?? null);
+    await em.delete(PasswordReset, { userId });
+    return raised.session_epoch;
   }
 
   /** The actor behind a bearer token, or an UnauthorizedError. */
@@ -69,7 +156,9 @@ export class AuthService {
       .getRepository(StaffUser)
       .createQueryBuilder('u')
       .innerJoin(AuthToken, 't', 't.user_id = u.id')
-      .where('t.token_hash = :hash AND t.expires_at > now()', { hash: hashToken(token) })
+      .where('t.token_hash = :hash AND t.expires_at > now() AND u.active', {
+        hash: hashToken(token),
+      })
       .getOne();
     if (!row) {
       throw new UnauthorizedError();

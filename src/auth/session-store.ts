@@ -1,5 +1,5 @@
 import session, { type SessionData } from 'express-session';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 const DAY_MS = 24 * 3600_000;
 /**
@@ -85,4 +85,19 @@ function parse(value: SessionData | string): SessionData {
 function expiresAt(sess: SessionData): Date {
   const expires = sess.cookie?.expires;
   return expires ? new Date(expires) : new Date(Date.now() + DAY_MS);
+}
+
+/**
+ * Ends a staff member's page sessions (all but `keepSid`, the one making the change) in
+ * the caller's transaction. The user's raised session epoch ends any that come back.
+ */
+export async function endSessionsOf(
+  em: EntityManager,
+  userId: string,
+  keepSid: string | null,
+): Promise<void> {
+  await em.query(
+    `DELETE FROM http_session WHERE sess->>'userId' = $1 AND sid IS DISTINCT FROM $2`,
+    [userId, keepSid],
+  );
 }

@@ -3,6 +3,9 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 export const ROLES = ['admin', 'coordinator'] as const;
 export type Role = (typeof ROLES)[number];
 
+export const STAFF_LANGUAGES = ['da', 'en'] as const;
+export type StaffLanguage = (typeof STAFF_LANGUAGES)[number];
+
 @Entity()
 export class StaffUser {
   @PrimaryGeneratedColumn('uuid')
@@ -22,6 +25,21 @@ export class StaffUser {
 
   @Column('text', { select: false })
   passwordHash: string;
+
+  /** A deactivated user cannot sign in, and their tokens and sessions are gone. */
+  @Column('boolean')
+  active: boolean;
+
+  /** The language of the emails Klar sends them. */
+  @Column('text')
+  language: StaffLanguage;
+
+  /**
+   * Every page session carries the epoch it signed in under; raising it ends them all,
+   * including one that a request still in flight writes back after its row was deleted.
+   */
+  @Column('integer')
+  sessionEpoch: number;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -7,6 +7,13 @@ import { ForbiddenError, UnauthorizedError } from '../common/errors';
 import type { Role } from './staff-user.entity';
 import { AuthService } from './auth.service';
 
+declare module 'express-session' {
+  interface SessionData {
+    /** The user's session epoch when this session signed in (see StaffUser.sessionEpoch). */
+    sessionEpoch?: number;
+  }
+}
+
 /** The roles a route names (403 for any other); branch scope is the services'. */
 function requireRole(reflector: Reflector, context: ExecutionContext, actor: Actor): void {
   const roles = reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [
@@ -48,7 +55,9 @@ export class StaffPageGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const userId = request.session?.userId;
-    const actor = userId ? await this.auth.actorById(userId) : null;
+    const actor = userId
+      ? await this.auth.actorForSession(userId, request.session.sessionEpoch ?? 0)
+      : null;
     if (!actor) {
       throw new UnauthorizedError('Sign in to see this page');
     }

@@ -4,10 +4,11 @@ import { AuthModule } from '../auth/auth.module';
 import { BranchesApiController } from './branches.api.controller';
 import { BranchesPagesController } from './branches.pages.controller';
 import { BranchesService } from './branches.service';
+import { UsersPagesController } from './users.pages.controller';
 
 @Module({
   imports: [AuditModule, AuthModule],
-  controllers: [BranchesApiController, BranchesPagesController],
+  controllers: [BranchesApiController, BranchesPagesController, UsersPagesController],
   providers: [BranchesService],
   exports: [BranchesService],
 })

@@ -211,10 +211,18 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       'Invalid environment:\n  BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together',
     );
   }
+  const nodeEnv = (env.NODE_ENV as AppConfig['env']) ?? 'development';
+  // The demo has a published password and a fixed personal link: on a real install
+  // anyone could sign in as its administrator.
+  if (nodeEnv === 'production' && env.SEED_DEMO === true) {
+    throw new ConfigError(
+      'Invalid environment:\n  SEED_DEMO=true is not allowed with NODE_ENV=production: the demo data has a public password and a fixed personal link. Unset SEED_DEMO, or use another NODE_ENV for a demo.',
+    );
+  }
   const port = env.PORT ?? 3000;
   const databaseUrl = env.DATABASE_URL;
   return {
-    env: (env.NODE_ENV as AppConfig['env']) ?? 'development',
+    env: nodeEnv,
     port,
     databaseUrl,
     dataDir: env.DATA_DIR ?? './data',
@@ -226,8 +234,9 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       : undefined,
     attestationValidMonths: env.ATTESTATION_VALID_MONTHS ?? 24,
     tokenTtlHours: env.TOKEN_TTL_HOURS ?? 12,
-    // The embedded database is the demo database; a real server is seeded only on request.
-    seedDemo: env.SEED_DEMO ?? databaseUrl === undefined,
+    // The embedded database is the demo database, except in production; a real server
+    // is seeded only on request.
+    seedDemo: env.SEED_DEMO ?? (databaseUrl === undefined && nodeEnv !== 'production'),
     outbox: {
       worker: env.OUTBOX_WORKER ?? true,
       pollMs: env.OUTBOX_POLL_MS ?? 2000,

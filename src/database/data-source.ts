@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { type DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations';
 import { Attestation } from '../attestations/attestation.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { AuthToken } from '../auth/auth-token.entity';
+import { PasswordReset } from '../auth/password-reset.entity';
 import { StaffUser } from '../auth/staff-user.entity';
 import { Branch } from '../branches/branch.entity';
 import type { AppConfig } from '../config/env';
@@ -19,6 +20,7 @@ import { OutboxMessage } from '../notifications/outbox-message.entity';
 import { PortalToken } from '../volunteers/portal-token.entity';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { createEmbeddedDriver } from './embedded-driver';
+import { openDataSource } from './migrate';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 export const entities = [
@@ -39,6 +41,7 @@ export const entities = [
   Attendance,
   CalendarFeed,
   OutboxMessage,
+  PasswordReset,
 ];
 
 /** Where the embedded database keeps its files. */
@@ -47,7 +50,8 @@ export const embeddedDataDir = (dataDir: string) => join(dataDir, 'pgdata');
 /**
  * The one description of the database, for the app and the tests: a PostgreSQL server
  * when DATABASE_URL is set, else the embedded PostgreSQL (PGlite) in DATA_DIR. The same
- * migrations run on both, at start-up; the schema never comes from `synchronize`.
+ * migrations run on both, at start-up, by `openDataSource` (under a lock, so instances
+ * may start together); the schema never comes from `synchronize`.
  */
 export function dataSourceOptions(
   config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>,
@@ -57,7 +61,7 @@ export function dataSourceOptions(
     type: 'postgres' as const,
     entities,
     migrations,
-    migrationsRun: true,
+    migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
     namingStrategy: new SnakeNamingStrategy(),
@@ -74,6 +78,7 @@ export function dataSourceOptions(
   };
 }
 
-export function createDataSource(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>) {
-  return new DataSource(dataSourceOptions(config));
+/** The database connected and migrated, for scripts and tools outside the app. */
+export function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>) {
+  return openDataSource(dataSourceOptions(config));
 }

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { isServer } from './migrate';
 
 interface PgPool {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
@@ -18,8 +19,7 @@ export async function preparedQuery<T>(
   values: unknown[],
 ): Promise<T[]> {
   const pool = (db.driver as unknown as { master?: Partial<PgPool> }).master;
-  const onServer = 'url' in db.options && db.options.url !== undefined;
-  if (!onServer || typeof pool?.query !== 'function') {
+  if (!isServer(db) || typeof pool?.query !== 'function') {
     return db.query<T[]>(text, values);
   }
   db.logger.logQuery(text, values);

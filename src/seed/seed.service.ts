@@ -13,6 +13,7 @@ import { Actor } from '../common/auth/actor';
 import { TIME_ZONE } from '../common/dates';
 import { hashToken } from '../common/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/env';
+import { withStartUpLock } from '../database/migrate';
 import { HomeVisitsService } from '../home-visits/home-visits.service';
 import { PortalToken } from '../volunteers/portal-token.entity';
 import { Volunteer } from '../volunteers/volunteer.entity';
@@ -48,10 +49,33 @@ export class SeedService implements OnApplicationBootstrap {
     private readonly attendance: AttendanceService,
   ) {}
 
+  /** One instance at a time: each step looks before it writes. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.users.ensureBootstrapAdmin();
-    if (this.config.seedDemo) {
-      await this.seedDemoOnce();
+    await withStartUpLock(this.db, async () => {
+      await this.users.ensureBootstrapAdmin();
+      if (this.config.env === 'production') {
+        await this.retireDemoAccess();
+      } else if (this.config.seedDemo) {
+        await this.seedDemoOnce();
+      }
+    });
+  }
+
+  /**
+   * Production never seeds the demo (see loadConfig), but a database that once held it
+   * (a demo promoted to a real install) would keep its published password and link:
+   * both are taken away at every production start-up.
+   */
+  private async retireDemoAccess(): Promise<void> {
+    await this.db.query('DELETE FROM portal_token WHERE token_hash = $1', [
+      hashToken(DEMO_PORTAL_TOKEN),
+    ]);
+    for (const email of [DEMO_ADMIN, DEMO_COORDINATOR]) {
+      if (await this.users.retirePublicPassword(email, DEMO_PASSWORD)) {
+        this.logger.warn(
+          `The demo account ${email} had the public demo password; it now has none that anyone knows`,
+        );
+      }
     }
   }
 
