@@ -2,6 +2,7 @@ import request from 'supertest';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, type TestApp } from './app';
 import { applicationBody, createCourse, Factory, fullCourseSessions } from './factories';
 import { csrfIn, signedInAgent } from './pages';
+import { UnitOfWork } from '../src/database/unit-of-work';
 
 describe('input hardening', () => {
   let t: TestApp;
@@ -102,7 +103,8 @@ describe('input hardening', () => {
           consent: 'on',
         })
         .expect(400);
-      expect(res.text).toContain('firstName');
+      expect(res.text).toContain('Det sendte kunne ikke bruges');
+      expect(res.text).toContain('<code>firstName</code>: firstName must not contain a NUL');
       expect(await count('volunteer')).toBe(before);
 
       const login = await agent.get('/login').expect(200);
@@ -112,6 +114,28 @@ describe('input hardening', () => {
         .send({ _csrf: csrfIn(login.text), email: `${ADMIN_EMAIL}\u0000`, password: ADMIN_PASSWORD })
         .expect(400);
       expect(refused.text).toContain('email');
+    });
+
+    it('should refuse a line break in a name on the application page next to the field', async () => {
+      const agent = request.agent(t.http);
+      const form = await agent.get('/ansog').expect(200);
+      const before = await count('volunteer');
+      await agent
+        .post('/ansog')
+        .type('form')
+        .send({
+          ...applicationBody({ branchCode }),
+          _csrf: csrfIn(form.text),
+          lastName: 'Sørensen\r\nBcc: x@evil.example',
+          availability: 'weekday_evening',
+          languages: 'da',
+          consent: 'on',
+        })
+        .expect(303)
+        .expect('location', '/ansog#form');
+      const again = await agent.get('/ansog').expect(200);
+      expect(again.text).toMatch(/id="f-apply-lastName-error">lastName must be a single line/);
+      expect(await count('volunteer')).toBe(before);
     });
 
     it.each([
@@ -359,6 +383,56 @@ describe('input hardening', () => {
   });
 });
 
+describe('input hardening: retried transactions', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.db.query('CREATE TABLE retry_probe (attempt int NOT NULL)');
+  });
+  afterAll(() => t.close());
+
+  it.each([
+    ['a deadlock', '40P01'],
+    ['a serialization failure', '40001'],
+  ])('should run a use case again from the start after %s', async (_what, code) => {
+    await t.db.query('DELETE FROM retry_probe');
+    let attempts = 0;
+    const result = await t.app.get(UnitOfWork).run(async (em) => {
+      attempts += 1;
+      await em.query('INSERT INTO retry_probe (attempt) VALUES ($1)', [attempts]);
+      if (attempts < 3) {
+        await em.query(`DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '${code}'; END $$`);
+      }
+      return 'done';
+    });
+    expect(result).toBe('done');
+    // The failed attempts rolled back; only the third one's row is left.
+    expect(await t.db.query('SELECT attempt FROM retry_probe')).toEqual([{ attempt: 3 }]);
+  });
+
+  it('should give up after four attempts and pass the conflict on', async () => {
+    let attempts = 0;
+    await expect(
+      t.app.get(UnitOfWork).run(async (em) => {
+        attempts += 1;
+        await em.query(`DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40P01'; END $$`);
+      }),
+    ).rejects.toMatchObject({ driverError: expect.objectContaining({ code: '40P01' }) });
+    expect(attempts).toBe(4);
+  });
+
+  it('should not retry other errors', async () => {
+    let attempts = 0;
+    await expect(
+      t.app.get(UnitOfWork).run(async (em) => {
+        attempts += 1;
+        await em.query('SELECT 1/0');
+      }),
+    ).rejects.toThrow(/division by zero/);
+    expect(attempts).toBe(1);
+  });
+});
+
 describe('input hardening: database down', () => {
   it('should answer API requests and pages with 503 while the database is unreachable', async () => {
     const t = await createTestApp();
@@ -375,10 +449,10 @@ describe('input hardening: database down', () => {
         .expect(503);
       expect(login.body.statusCode).toBe(503);
       const page = await request(t.http).get('/ansog').expect(503);
-      expect(page.text).toMatch(/<html/i);
+      expect(page.text).toContain('Klar kan ikke nå sin database lige nu');
       // A signed-in page fails already at reading its session.
       const staffPage = await coordinator.get('/staff').expect(503);
-      expect(staffPage.text).toMatch(/<html/i);
+      expect(staffPage.text).toContain('Klar kan ikke nå sin database lige nu');
     } finally {
       await t.close();
     }
