@@ -1,11 +1,15 @@
 import { Logger } from '@nestjs/common';
-import { type NestExpressApplication } from '@nestjs/platform-express';
+import {
+  type NestExpressApplication,
+  type NestExpressBodyParserOptionsFor,
+} from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import hbs from 'hbs';
 import { join } from 'node:path';
 import { PROJECT_ROOT, VIEWS_DIR } from './common/paths';
 import { registerViewHelpers } from './common/pages/view-helpers';
 import { configureWeb } from './common/pages/web';
+import { refuseDeepJson, refuseNulBytes } from './common/request-input';
 import { securityHeaders, servesHttps } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { APP_CONFIG, type AppConfig } from './config/env';
@@ -26,13 +30,18 @@ export function configureApp(app: NestExpressApplication): void {
   }
   app.use(securityHeaders(config));
   app.useStaticAssets(join(PROJECT_ROOT, 'public'), { prefix: '/static/', maxAge: '1h' });
-  app.useBodyParser('json', { limit: '100kb' });
+  // Nest's types leave out body-parser's `verify` (it uses it for rawBody, which Klar
+  // does not turn on); the option reaches body-parser as it is.
+  const json: NestExpressBodyParserOptionsFor<'json'> = { limit: '100kb' };
+  app.useBodyParser('json', Object.assign(json, { verify: refuseDeepJson }));
   app.setBaseViewsDir(VIEWS_DIR);
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layouts/main' });
   hbs.registerPartials(join(VIEWS_DIR, 'partials'));
   registerViewHelpers(hbs);
   configureWeb(app);
+  // After every body parser (configureWeb adds the form parser), before any handler.
+  app.use(refuseNulBytes);
 
   const document = SwaggerModule.createDocument(
     app,

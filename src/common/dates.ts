@@ -16,18 +16,52 @@ export function todayInCopenhagen(now: Date = new Date()): string {
   return DateTime.fromJSDate(now).setZone(TIME_ZONE).toISODate()!;
 }
 
+/**
+ * The years a date or time in Klar can fall in. Nothing Klar records (an application,
+ * a visit, a certificate, a course) happened before 2000 or is planned after 2100; a
+ * year outside is a typing error (0000, 9999, 1900) and would only break date sums.
+ */
+export const PLAUSIBLE_YEARS = { from: 2000, to: 2100 } as const;
+
+/** Real time-zone offsets run from -12:00 to +14:00. */
+const MAX_OFFSET_MINUTES = { behind: 12 * 60, ahead: 14 * 60 };
+
 /** Accepts only `YYYY-MM-DD` that names a real day (not 2026-02-30). */
 export function isRealDate(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value).isValid;
 }
 
-/** An ISO 8601 timestamp that states its offset (or Z), so it names one instant. */
+/** A real day not before 2000; how late a day may be is each rule's (e.g. not in the future). */
+export function isPlausibleDate(value: string): boolean {
+  return !isRealDate(value) || Number(value.slice(0, 4)) >= PLAUSIBLE_YEARS.from;
+}
+
+/**
+ * An ISO 8601 timestamp that states a real offset (or Z), so it names one instant.
+ * `+25:00` or `+01:60` is no offset anywhere, though luxon would take it.
+ */
 export function parseInstant(value: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/.test(value)) {
+  const match =
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|([+-])(\d{2}):?(\d{2}))$/.exec(value);
+  if (!match) {
     return null;
+  }
+  const [, , , , sign, hours, minutes] = match;
+  if (sign !== undefined) {
+    const offset = Number(hours) * 60 + Number(minutes);
+    const limit = sign === '-' ? MAX_OFFSET_MINUTES.behind : MAX_OFFSET_MINUTES.ahead;
+    if (Number(minutes) >= 60 || offset > limit) {
+      return null;
+    }
   }
   const parsed = DateTime.fromISO(value, { setZone: true });
   return parsed.isValid ? parsed.toJSDate() : null;
+}
+
+/** An instant in the years Klar can plan for (see PLAUSIBLE_YEARS). */
+export function isPlausibleInstant(date: Date): boolean {
+  const year = DateTime.fromJSDate(date).setZone(TIME_ZONE).year;
+  return year >= PLAUSIBLE_YEARS.from && year <= PLAUSIBLE_YEARS.to;
 }
 
 /** "4. marts 2027 kl. 17.00" / "4 March 2027 at 17:00", for pages and emails. */

@@ -3,8 +3,11 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { isDatabaseUnavailable, isRetryableConflict } from '../database/database-errors';
 import { DomainError, FieldError, InvalidInputError, TooManyRequestsError } from './errors';
 import { RequestValidationError } from './validation';
+
+const RETRY_UNAVAILABLE_SECONDS = 5;
 
 const STATUS_OF_KIND: Record<DomainError['kind'], number> = {
   invalid: 400,
@@ -37,7 +40,10 @@ export class ErrorFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) {
+    if (body.statusCode === 503) {
+      // Expected while the database is away; one line, not a stack per request.
+      this.logger.warn(`${request.method} ${request.path}: ${body.message}`);
+    } else if (body.statusCode >= 500) {
       body.correlationId = randomUUID();
       this.logger.error(
         `${request.method} ${request.originalUrl} failed [${body.correlationId}]`,
@@ -46,6 +52,8 @@ export class ErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof TooManyRequestsError) {
       response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    } else if (body.statusCode === 503 && !response.headersSent) {
+      response.setHeader('Retry-After', String(RETRY_UNAVAILABLE_SECONDS));
     }
     if (response.headersSent) {
       return;
@@ -89,6 +97,13 @@ export class ErrorFilter implements ExceptionFilter {
       return exception.type === 'entity.parse.failed'
         ? make(400, 'The request body is not valid JSON')
         : make(exception.status, exception.message);
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return make(503, 'The database cannot be reached; please try again shortly');
+    }
+    if (isRetryableConflict(exception)) {
+      // UnitOfWork.run already retried; what still conflicts is a busy moment, not a bug.
+      return make(503, 'Too many changes at once; please try again');
     }
     // Safety nets: the database refused bad data that validation should have caught.
     if (exception instanceof QueryFailedError) {

@@ -125,6 +125,8 @@ class EnvSchema {
     },
   })
   TRUST_PROXY?: string;
+
+  @IsOptional()
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -20,10 +20,11 @@ export interface BookingResult {
 }
 
 /**
- * Seats and the waitlist. Every change locks the volunteer row and then the course row
- * (always in that order, so two changes never wait on each other in a cycle); with the
- * course locked, counting the booked seats and taking one is a single step, so a course
- * never has more booked volunteers than seats whatever arrives at once.
+ * Seats and the waitlist. Every change locks the course row and then the volunteer row,
+ * in the order of src/database/locks.ts (a cancellation promotes and writes for another
+ * volunteer while holding the course); with the course locked, counting the booked
+ * seats and taking one is a single step, so a course never has more booked volunteers
+ * than seats whatever arrives at once.
  */
 @Injectable()
 export class BookingsService implements OnModuleInit {
@@ -79,8 +80,10 @@ export class BookingsService implements OnModuleInit {
     volunteerId: string,
     events: PendingEvents,
   ): Promise<BookingResult> {
-    const volunteer = await this.lockVolunteer(em, booker, volunteerId);
+    // The application form books for a volunteer it has just inserted: a row no other
+    // transaction can see yet, so locking the course after it cannot close a cycle.
     const course = await this.lockCourse(em, booker, courseId);
+    const volunteer = await this.lockVolunteer(em, booker, volunteerId);
     if (volunteer.status !== 'active') {
       throw new InvalidTransitionError(
         `The application is ${volunteer.status}; no course can be booked`,
@@ -139,8 +142,8 @@ export class BookingsService implements OnModuleInit {
 
   async cancel(booker: Booker, courseId: string, volunteerId: string): Promise<void> {
     await this.uow.run(async (em, events) => {
-      await this.lockVolunteer(em, booker, volunteerId);
       const course = await this.lockCourse(em, booker, courseId);
+      await this.lockVolunteer(em, booker, volunteerId);
       const booking = await this.liveBooking(em, courseId, volunteerId);
       if (!booking) {
         throw new NotFoundError('Booking');
@@ -187,6 +190,8 @@ export class BookingsService implements OnModuleInit {
       order: { courseId: 'ASC' },
     });
     for (const booking of bookings) {
+      // Already held when the caller followed locks.ts (lockCoursesBookedBy); this only
+      // matters for a booking made in between, and UnitOfWork retries if that deadlocks.
       await em.findOne(Course, {
         where: { id: booking.courseId },
         lock: { mode: 'pessimistic_write' },

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
+import { lockCoursesBookedBy } from '../database/locks';
 import { Actor, branchScopeOf } from '../common/auth/actor';
 import { parseInstant } from '../common/dates';
 import { InvalidTransitionError, NotFoundError } from '../common/errors';
@@ -75,6 +76,10 @@ export class HomeVisitsService {
         .getOne();
       if (!found) {
         throw new NotFoundError('Home visit');
+      }
+      if (dto.outcome === 'declined') {
+        // A decline closes the application and cancels its bookings: courses first (locks.ts).
+        await lockCoursesBookedBy(em, found.volunteerId);
       }
       const volunteer = await this.volunteers.requireInScope(em, actor, found.volunteerId, true);
       const visit = await em.findOneOrFail(HomeVisit, {

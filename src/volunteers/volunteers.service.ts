@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Attestation } from '../attestations/attestation.entity';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
+import { lockCoursesBookedBy } from '../database/locks';
 import { Branch } from '../branches/branch.entity';
 import { Actor, branchScopeOf } from '../common/auth/actor';
 import { InvalidTransitionError, NotFoundError } from '../common/errors';
@@ -72,6 +73,8 @@ export class VolunteersService {
 
   async withdraw(actor: Actor, id: string) {
     return this.uow.run(async (em, events) => {
+      // Closing cancels the bookings: their courses come before the volunteer (locks.ts).
+      await lockCoursesBookedBy(em, id);
       const volunteer = await this.requireInScope(em, actor, id, true);
       if (volunteer.status !== 'active') {
         throw new InvalidTransitionError(

@@ -11,27 +11,31 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { NormaliseEmail, Trim } from '../../common/validators';
+import { NormaliseEmail, PlainName, SingleLine, Trim } from '../../common/validators';
 
 export class CreateApplicationDto {
   @Trim()
   @IsString()
   @Length(2, 40)
+  @SingleLine()
   branchCode: string;
 
   @Trim()
   @IsString()
   @Length(1, 100)
+  @PlainName()
   firstName: string;
 
   @Trim()
   @IsString()
   @Length(1, 100)
+  @PlainName()
   lastName: string;
 
   @NormaliseEmail()
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
+  @SingleLine()
   email: string;
 
   @Trim()
@@ -64,6 +68,7 @@ export class CreateApplicationDto {
   @ArrayMaxSize(20)
   @IsString({ each: true })
   @Length(1, 60, { each: true })
+  @SingleLine({ each: true })
   availability?: string[];
 
   @IsOptional()
@@ -71,6 +76,7 @@ export class CreateApplicationDto {
   @ArrayMaxSize(20)
   @IsString({ each: true })
   @Length(1, 60, { each: true })
+  @SingleLine({ each: true })
   languages?: string[];
 
   /** The consent to the processing of the applicant's data; must be true. */

@@ -1,5 +1,5 @@
 import { IsEmail, IsIn, IsString, Length, MaxLength, MinLength, ValidateIf } from 'class-validator';
-import { NormaliseEmail, Trim } from '../../common/validators';
+import { NormaliseEmail, PlainName, SingleLine, Trim } from '../../common/validators';
 import { MIN_PASSWORD_LENGTH } from '../passwords';
 import { ROLES, type Role } from '../staff-user.entity';
 
@@ -7,11 +7,13 @@ export class CreateUserDto {
   @NormaliseEmail()
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
+  @SingleLine()
   email: string;
 
   @Trim()
   @IsString()
   @Length(1, 120)
+  @PlainName()
   name: string;
 
   @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
@@ -21,6 +23,7 @@ export class CreateUserDto {
   @ValidateIf((dto: CreateUserDto) => dto.role === 'coordinator' || dto.branchCode !== undefined)
   @IsString({ message: 'branchCode is required for a coordinator' })
   @Length(2, 40)
+  @SingleLine()
   branchCode?: string;
 
   @IsString()

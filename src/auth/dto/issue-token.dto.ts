@@ -1,11 +1,12 @@
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { NormaliseEmail } from '../../common/validators';
+import { NormaliseEmail, SingleLine } from '../../common/validators';
 
 export class IssueTokenDto {
   @NormaliseEmail()
   @IsString()
   @MinLength(3)
   @MaxLength(254)
+  @SingleLine()
   email: string;
 
   @IsString()

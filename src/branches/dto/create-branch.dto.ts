@@ -1,5 +1,5 @@
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { Trim } from '../../common/validators';
+import { PlainName, Trim } from '../../common/validators';
 
 export class CreateBranchDto {
   /** Lower-case slug, e.g. `aarhus` or `nord-fyn`. */
@@ -14,6 +14,7 @@ export class CreateBranchDto {
   @Trim()
   @IsString()
   @Length(1, 120)
+  @PlainName()
   name: string;
 
   /** Danish postcodes the branch covers, used to suggest a branch from an applicant's postcode. */

@@ -10,7 +10,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsInstant, Trim } from '../../common/validators';
+import { IsInstant, PlainName, SingleLine, Trim } from '../../common/validators';
 
 export class SessionInputDto {
   /** e.g. `2027-03-04T17:00:00+01:00` */
@@ -23,6 +23,7 @@ export class SessionInputDto {
   @Trim()
   @IsString()
   @Length(1, 200)
+  @SingleLine()
   location: string;
 
   /** Curriculum topic codes, e.g. `frameworks`, `uncrc`. */
@@ -30,6 +31,7 @@ export class SessionInputDto {
   @ArrayMinSize(1, { message: 'topics must name at least one curriculum topic' })
   @ArrayMaxSize(20)
   @IsString({ each: true })
+  @SingleLine({ each: true })
   topics: string[];
 }
 
@@ -37,11 +39,13 @@ export class CreateCourseDto {
   @Trim()
   @IsString()
   @Length(2, 40)
+  @SingleLine()
   branchCode: string;
 
   @Trim()
   @IsString()
   @Length(1, 200)
+  @PlainName()
   title: string;
 
   @IsInt({ message: 'capacity must be a whole number' })

@@ -12,7 +12,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { Trim } from '../../common/validators';
+import { PlainName, Trim } from '../../common/validators';
 
 export class TopicInputDto {
   @IsString()
@@ -23,11 +23,13 @@ export class TopicInputDto {
   @Trim()
   @IsString()
   @Length(1, 200)
+  @PlainName()
   title: string;
 
   @Trim()
   @IsString()
   @Length(1, 200)
+  @PlainName()
   titleEn: string;
 
   @IsBoolean()

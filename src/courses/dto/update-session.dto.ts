@@ -1,5 +1,5 @@
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Length } from 'class-validator';
-import { IsInstant, Trim } from '../../common/validators';
+import { IsInstant, SingleLine, Trim } from '../../common/validators';
 
 /** Moves or changes a session; what is left out stays as it is. */
 export class UpdateSessionDto {
@@ -15,6 +15,7 @@ export class UpdateSessionDto {
   @Trim()
   @IsString()
   @Length(1, 200)
+  @SingleLine()
   location?: string;
 
   @IsOptional()
@@ -22,5 +23,6 @@ export class UpdateSessionDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
   @IsString({ each: true })
+  @SingleLine({ each: true })
   topics?: string[];
 }

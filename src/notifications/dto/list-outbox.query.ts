@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { PageOffset } from '../../common/validators';
 import { OUTBOX_STATUSES, type OutboxStatus } from '../outbox-message.entity';
 
 export class ListOutboxQuery {
@@ -14,9 +15,6 @@ export class ListOutboxQuery {
   @Max(500)
   limit: number = 50;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @PageOffset()
   offset: number = 0;
 }

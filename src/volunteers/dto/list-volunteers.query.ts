@@ -10,6 +10,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import { PageOffset, SingleLine } from '../../common/validators';
 import { STAGES, type Stage } from '../../readiness/readiness';
 
 export class ListVolunteersQuery {
@@ -17,6 +18,7 @@ export class ListVolunteersQuery {
   @IsOptional()
   @IsString()
   @Length(2, 40)
+  @SingleLine()
   branch?: string;
 
   @IsOptional()
@@ -27,6 +29,7 @@ export class ListVolunteersQuery {
   @IsOptional()
   @IsString()
   @Length(1, 100)
+  @SingleLine()
   q?: string;
 
   /** Postcodes starting with this, e.g. `80` for 8000-8099. */
@@ -48,10 +51,7 @@ export class ListVolunteersQuery {
   @Max(500)
   limit: number = 50;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'offset must be a whole number' })
-  @Min(0)
+  @PageOffset()
   offset: number = 0;
 }
 
@@ -64,10 +64,12 @@ export class MatchablePoolQuery {
   @IsOptional()
   @IsString()
   @Length(1, 60)
+  @SingleLine()
   availability?: string;
 
   @IsOptional()
   @IsString()
   @Length(1, 60)
+  @SingleLine()
   language?: string;
 }
