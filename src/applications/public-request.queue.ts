@@ -1,11 +1,12 @@
 import {
+  type BeforeApplicationShutdown,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { BackgroundRuns } from '../common/background-runs';
 import { UnitOfWork } from '../database/unit-of-work';
 import type { CreateApplicationDto } from './dto/create-application.dto';
 import { PublicRequestHandler } from './public-request.handler';
@@ -31,12 +32,12 @@ const MAX_ATTEMPTS = 5;
  * a new address take the same time to answer: the answer comes before the difference.
  */
 @Injectable()
-export class PublicRequestQueue implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PublicRequestQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PublicRequestQueue.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
-  private stopped = false;
+  private readonly runs = new BackgroundRuns();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -48,10 +49,10 @@ export class PublicRequestQueue implements OnApplicationBootstrap, OnApplication
     this.schedule(0);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
+  /** Before TypeORM closes the database (in onApplicationShutdown), never after. */
+  beforeApplicationShutdown(): Promise<void> {
     clearTimeout(this.timer);
-    await this.running;
+    return this.runs.stop();
   }
 
   async enqueue<K extends keyof PublicRequests>(kind: K, payload: PublicRequests[K]) {
@@ -65,7 +66,9 @@ export class PublicRequestQueue implements OnApplicationBootstrap, OnApplication
   /** Works through every stored request; resolves when none is left. Also used by tests. */
   drain(): Promise<void> {
     this.again = true;
-    this.running ??= this.work().finally(() => (this.running = undefined));
+    this.running ??= this.runs
+      .run(() => this.work())
+      .finally(() => (this.running = undefined));
     return this.running;
   }
 
@@ -76,7 +79,7 @@ export class PublicRequestQueue implements OnApplicationBootstrap, OnApplication
   }
 
   private schedule(delay: number) {
-    if (this.stopped) {
+    if (this.runs.stopped) {
       return;
     }
     this.timer = setTimeout(() => {
@@ -89,9 +92,9 @@ export class PublicRequestQueue implements OnApplicationBootstrap, OnApplication
   }
 
   private async work(): Promise<void> {
-    while (this.again && !this.stopped) {
+    while (this.again && !this.runs.stopped) {
       this.again = false;
-      while (!this.stopped && (await this.processOne())) {
+      while (!this.runs.stopped && (await this.processOne())) {
         // one request per transaction, until none is left
       }
     }

@@ -2,7 +2,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -45,7 +45,7 @@ const PRUNE_EVERY_MS = 10 * 60_000;
  * expiry as each instance's own epoch milliseconds.
  */
 @Injectable()
-export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RateLimiter implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RateLimiter.name);
   private timer?: NodeJS.Timeout;
 
@@ -60,7 +60,7 @@ export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdow
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  beforeApplicationShutdown(): void {
     clearInterval(this.timer);
   }
 
