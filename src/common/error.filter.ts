@@ -42,11 +42,11 @@ export class ErrorFilter implements ExceptionFilter {
     const body = this.toBody(exception);
     if (body.statusCode === 503) {
       // Expected while the database is away; one line, not a stack per request.
-      this.logger.warn(`${request.method} ${request.path}: ${body.message}`);
+      this.logger.warn(`${request.method} ${loggablePath(request.path)}: ${body.message}`);
     } else if (body.statusCode >= 500) {
       body.correlationId = randomUUID();
       this.logger.error(
-        `${request.method} ${request.originalUrl} failed [${body.correlationId}]`,
+        `${request.method} ${loggablePath(request.path)} failed [${body.correlationId}]`,
         exception instanceof Error ? exception.stack : String(exception),
       );
     }
@@ -65,9 +65,12 @@ export class ErrorFilter implements ExceptionFilter {
       response.redirect(303, `/login?next=${encodeURIComponent(request.originalUrl)}`);
     } else {
       response.status(body.statusCode);
+      const [titleDa, titleEn] = STATUS_TITLES[body.statusCode] ?? [body.error, body.error];
       response.render('error', {
         layout: 'layouts/main',
-        title: body.error,
+        title: titleDa,
+        titleDa,
+        titleEn,
         error: body,
         retryAfterMinutes:
           exception instanceof TooManyRequestsError
@@ -144,3 +147,35 @@ function isBodyParserError(
     (error as { status: number }).status < 500
   );
 }
+
+/** The error page's heading, Danish and English, by status. */
+const STATUS_TITLES: Record<number, [string, string]> = {
+  400: ['Oplysningerne kunne ikke bruges', 'What was sent could not be used'],
+  403: ['Ingen adgang', 'No access'],
+  404: ['Siden findes ikke', 'Page not found'],
+  409: ['Det kan ikke lade sig gøre lige nu', 'That is not possible right now'],
+  413: ['For stor', 'Too large'],
+  429: ['For mange forespørgsler', 'Too many requests'],
+  500: ['Der skete en fejl', 'Something went wrong'],
+  503: ['Klar kan ikke svare lige nu', 'Klar cannot answer right now'],
+};
+
+/**
+ * A request path fit for a log line: a personal link, calendar feed or reset link carries
+ * its secret token in the path, so any long token-like segment is blanked (ids, which are
+ * UUIDs, stay: they say which record without opening it).
+ */
+export function loggablePath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) =>
+      TOKEN_LIKE.test(segment) && /[0-9A-Z_]/.test(segment) && !UUID.test(segment)
+        ? ':token'
+        : segment,
+    )
+    .join('/');
+}
+
+/** Long enough for a secret, and not a word: route names are lower-case words and dashes. */
+const TOKEN_LIKE = /^[A-Za-z0-9_-]{20,}(\.ics)?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
