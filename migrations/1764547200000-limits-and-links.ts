@@ -31,10 +31,14 @@ export class LimitsAndLinks1764547200000 implements MigrationInterface {
         payload jsonb NOT NULL,
         attempts integer NOT NULL DEFAULT 0,
         created_at timestamptz NOT NULL DEFAULT now(),
+        -- a failed try waits before the next; after the last it is kept, not dropped
+        available_at timestamptz NOT NULL DEFAULT now(),
+        failed_at timestamptz,
+        last_error text,
         CONSTRAINT public_request_pkey PRIMARY KEY (id),
         CONSTRAINT public_request_kind_check CHECK (kind IN ('application', 'portal_link'))
       );
-      CREATE INDEX public_request_created_at_idx ON public_request (created_at);
+      CREATE INDEX public_request_due_idx ON public_request (available_at) WHERE failed_at IS NULL;
     `);
   }
 

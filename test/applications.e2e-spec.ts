@@ -125,4 +125,34 @@ describe('applications', () => {
     expect(page.text).not.toContain('<script>alert(1)</script>');
     expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
+  it('should keep an answered application that keeps failing, waiting longer each time, never dropping it', async () => {
+    // Answered 202 and then unworkable (here: no first name, which the form never lets through).
+    const payload = { ...applicationBody({ branchCode }), firstName: null };
+    const [{ id }] = await t.db.query<{ id: string }[]>(
+      `INSERT INTO public_request (kind, payload) VALUES ('application', $1) RETURNING id`,
+      [JSON.stringify(payload)],
+    );
+    const queue = t.app.get(PublicRequestQueue);
+    const state = async () =>
+      (
+        await t.db.query<{ attempts: number; waits: boolean; failed: boolean }[]>(
+          `SELECT attempts, available_at > now() AS waits, failed_at IS NOT NULL AS failed
+             FROM public_request WHERE id = $1`,
+          [id],
+        )
+      )[0];
+
+    await queue.drain();
+    // Tried at once a second time (a race with a concurrent application), then it waits.
+    expect(await state()).toEqual({ attempts: 2, waits: true, failed: false });
+
+    await t.db.query(`UPDATE public_request SET attempts = 7, available_at = now() WHERE id = $1`, [
+      id,
+    ]);
+    await queue.drain();
+    expect(await state()).toMatchObject({ attempts: 8, failed: true });
+    await queue.drain();
+    expect(await state()).toMatchObject({ attempts: 8, failed: true });
+    expect(await countWithEmail(String(payload.email))).toBe(0);
+  });
 });

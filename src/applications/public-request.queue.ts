@@ -22,8 +22,14 @@ export interface PublicRequests {
  */
 const POLL_MS = 30_000;
 
-/** A request that keeps failing is dropped after this many tries (and logged). */
-const MAX_ATTEMPTS = 5;
+/**
+ * A failed try is tried again at once (a race with a concurrent application), then after
+ * 30 s, twice as long each time (at most an hour); after this
+ * many the request is marked failed and kept, never dropped: its sender was told 202.
+ */
+const MAX_ATTEMPTS = 8;
+const RETRY_BASE_SECONDS = 30;
+const RETRY_MAX_SECONDS = 3600;
 
 /**
  * Public requests whose work depends on whether the address is known (an application,
@@ -66,9 +72,7 @@ export class PublicRequestQueue implements OnApplicationBootstrap, BeforeApplica
   /** Works through every stored request; resolves when none is left. Also used by tests. */
   drain(): Promise<void> {
     this.again = true;
-    this.running ??= this.runs
-      .run(() => this.work())
-      .finally(() => (this.running = undefined));
+    this.running ??= this.runs.run(() => this.work()).finally(() => (this.running = undefined));
     return this.running;
   }
 
@@ -111,7 +115,9 @@ export class PublicRequestQueue implements OnApplicationBootstrap, BeforeApplica
         >(
           `WITH claimed AS (
              DELETE FROM public_request WHERE id = (
-               SELECT id FROM public_request ORDER BY created_at, id
+               SELECT id FROM public_request
+                WHERE failed_at IS NULL AND available_at <= now()
+                ORDER BY created_at, id
                 FOR UPDATE SKIP LOCKED LIMIT 1)
              RETURNING id, kind, payload, attempts)
            SELECT * FROM claimed`,
@@ -132,20 +138,25 @@ export class PublicRequestQueue implements OnApplicationBootstrap, BeforeApplica
       if (!claimed) {
         throw error;
       }
-      // The delete rolled back with the work: count the try, and give up on a request
-      // that cannot succeed rather than retrying it forever. (A duplicate-email race
-      // lands here once and succeeds as a repeated application on the next try.)
+      // The delete rolled back with the work: count the try and let the request wait
+      // before the next (a duplicate-email race lands here once and succeeds as a
+      // repeated application on the next try). The log names the row, never the person.
       const attempts = claimed.attempts + 1;
-      if (attempts >= MAX_ATTEMPTS) {
-        await this.db.query(`DELETE FROM public_request WHERE id = $1`, [claimed.id]);
-        this.logger.error(`Dropped public request ${claimed.id} after ${attempts} tries`);
-      } else {
-        await this.db.query(`UPDATE public_request SET attempts = $2 WHERE id = $1`, [
-          claimed.id,
-          attempts,
-        ]);
-        this.logger.warn(`Public request ${claimed.id} failed (try ${attempts}): ${String(error)}`);
-      }
+      const failed = attempts >= MAX_ATTEMPTS;
+      const waitSeconds =
+        attempts === 1 ? 0 : Math.min(RETRY_BASE_SECONDS * 2 ** (attempts - 2), RETRY_MAX_SECONDS);
+      await this.db.query(
+        `UPDATE public_request
+            SET attempts = $2, last_error = $3,
+                available_at = now() + $4::int * interval '1 second',
+                failed_at = CASE WHEN $5::boolean THEN now() END
+          WHERE id = $1`,
+        [claimed.id, attempts, String(error).slice(0, 500), waitSeconds, failed],
+      );
+      const level = failed ? 'error' : 'warn';
+      this.logger[level](
+        `Public request ${claimed.id} failed (try ${attempts}${failed ? ', giving up' : ''}): ${String(error)}`,
+      );
       return true;
     }
   }
