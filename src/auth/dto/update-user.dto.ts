@@ -1,13 +1,9 @@
-import { IsBoolean, IsIn, IsString, Length, Matches, ValidateIf } from 'class-validator';
-import { Trim } from '../../common/validators';
+import { IsBoolean, IsIn, IsString, Length, ValidateIf } from 'class-validator';
+import { PlainName, SingleLine, Trim } from '../../common/validators';
 import { ROLES, type Role, STAFF_LANGUAGES, type StaffLanguage } from '../staff-user.entity';
 
 /** Optional, but never null: what is left out stays as it is. */
 export const Omittable = () => ValidateIf((_: object, value: unknown) => value !== undefined);
-
-/** A person's name on one line: no control characters (NUL, CR, LF) or bidi overrides. */
-export const SINGLE_LINE = /^[^\p{Cc}\u202a-\u202e\u2066-\u2069]*$/u;
-const SINGLE_LINE_MESSAGE = 'name must be one line of text without control characters';
 
 /** What a staff member may change about themselves. */
 export class UpdateOwnAccountDto {
@@ -15,7 +11,7 @@ export class UpdateOwnAccountDto {
   @Trim()
   @IsString()
   @Length(1, 120)
-  @Matches(SINGLE_LINE, { message: SINGLE_LINE_MESSAGE })
+  @PlainName()
   name?: string;
 
   @Omittable()
@@ -33,6 +29,7 @@ export class UpdateUserDto extends UpdateOwnAccountDto {
   @Omittable()
   @IsString()
   @Length(2, 40)
+  @SingleLine()
   branchCode?: string;
 
   @Omittable()
