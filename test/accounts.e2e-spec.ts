@@ -610,6 +610,22 @@ describe('staff accounts', () => {
       expect(queued).toHaveLength(3);
     });
 
+    it('should answer 429 with Retry-After once a client passed APPLY_LIMIT_PER_CLIENT reset requests in an hour', async () => {
+      const limited = await createTestApp({ env: { APPLY_LIMIT_PER_CLIENT: '2' } });
+      try {
+        const ask = (email: string) =>
+          request(limited.http).post('/api/v1/auth/password-reset').send({ email });
+        await ask('someone@example.org').expect(202);
+        await ask(ADMIN_EMAIL).expect(202);
+        const refused = await ask('anyone@example.org').expect(429);
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(3000);
+        // The refusal is the same for a known address: it says nothing about accounts.
+        await ask(ADMIN_EMAIL).expect(429);
+      } finally {
+        await limited.close();
+      }
+    });
+
     it('should answer 400 on email for something that is not an address', async () => {
       const res = await request(t.http)
         .post('/api/v1/auth/password-reset')

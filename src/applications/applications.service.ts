@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Branch } from '../branches/branch.entity';
-import { InvalidInputError, TooManyRequestsError } from '../common/errors';
+import { InvalidInputError } from '../common/errors';
 import { type LimitRule, RateLimiter } from '../common/rate-limit/rate-limiter';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { BookingsService } from '../courses/bookings.service';
@@ -45,7 +45,7 @@ export class ApplicationsService {
    * before the address is looked at, so a bad course is a 400 for everyone.
    */
   async apply(dto: CreateApplicationDto, client: string): Promise<void> {
-    await this.assertClientAllowed(this.perClient, client);
+    await this.limiter.consume(this.perClient, [client]);
     const branch = await this.db.getRepository(Branch).findOneBy({ code: dto.branchCode });
     if (!branch) {
       throw new InvalidInputError([{ field: 'branchCode', message: 'no branch has this code' }]);
@@ -61,17 +61,7 @@ export class ApplicationsService {
 
   /** "Send mig mit link igen": a fresh link to a known address; the same answer for any. */
   async requestLink(email: string, client: string): Promise<void> {
-    await this.assertClientAllowed(this.linksPerClient, client);
+    await this.limiter.consume(this.linksPerClient, [client]);
     await this.queue.enqueue('portal_link', { email });
-  }
-
-  private async assertClientAllowed(rule: LimitRule, client: string) {
-    const { allowed, retryAfterSeconds } = await this.limiter.hit(rule, [client]);
-    if (!allowed) {
-      throw new TooManyRequestsError(
-        `Too many requests from your address; try again in ${retryAfterSeconds} seconds`,
-        retryAfterSeconds,
-      );
-    }
   }
 }

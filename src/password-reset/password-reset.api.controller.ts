@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { RequestPasswordResetDto } from './dto/request-password-reset.dto';
 import { PasswordResetService } from './password-reset.service';
@@ -11,8 +11,8 @@ export class PasswordResetApiController {
   /** The same 202 whatever the address, so the answer never tells who has an account. */
   @Post('auth/password-reset')
   @HttpCode(202)
-  async request(@Body() dto: RequestPasswordResetDto) {
-    await this.resets.request(dto.email);
+  async request(@Body() dto: RequestPasswordResetDto, @Ip() client: string) {
+    await this.resets.request(dto.email, client);
     return {
       message:
         'If the address belongs to an active staff account, a link to set a new password is on its way',

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Param, Post, Redirect, Render, Res } from '@nestjs/common';
+import { Controller, Get, Header, Ip, Param, Post, Redirect, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { InvalidInputError, NotFoundError } from '../common/errors';
@@ -26,7 +26,7 @@ export class PasswordResetPagesController {
 
   @Post('glemt-adgangskode')
   @Redirect()
-  request(@Form() form: PageForm) {
+  request(@Form() form: PageForm, @Ip() client: string) {
     const done = form.t(
       `Hvis adressen hører til en aktiv konto, har vi sendt et link til at vælge en ny adgangskode. Linket virker i ${RESET_LINK_VALID_MINUTES} minutter.`,
       `If the address belongs to an active account, we have sent a link to choose a new password. The link works for ${RESET_LINK_VALID_MINUTES} minutes.`,
@@ -39,7 +39,7 @@ export class PasswordResetPagesController {
           });
         },
       );
-      await this.resets.request(dto.email);
+      await this.resets.request(dto.email, client);
       return '/login';
     });
   }

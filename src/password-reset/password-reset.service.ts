@@ -7,6 +7,7 @@ import { PasswordReset } from '../auth/password-reset.entity';
 import { hashPassword } from '../auth/passwords';
 import { StaffUser } from '../auth/staff-user.entity';
 import { NotFoundError } from '../common/errors';
+import { type LimitRule, RateLimiter } from '../common/rate-limit/rate-limiter';
 import { hashToken, newToken } from '../common/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { OutboxService } from '../notifications/outbox.service';
@@ -28,16 +29,27 @@ export const RESET_ROUTE = 'nulstil-adgangskode';
  */
 @Injectable()
 export class PasswordResetService {
+  private readonly perClient: LimitRule;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly outbox: OutboxService,
     private readonly auth: AuthService,
     private readonly audit: AuditService,
-  ) {}
+    private readonly limiter: RateLimiter,
+  ) {
+    // The public form's per-client limit, like applications and link requests: 429.
+    this.perClient = {
+      name: 'password-reset-client',
+      limit: config.applyLimitPerClient,
+      windowSeconds: 3600,
+    };
+  }
 
   /** Mails a link if the address is an active staff member's; the caller cannot tell. */
-  async request(email: string): Promise<void> {
+  async request(email: string, client: string): Promise<void> {
+    await this.limiter.consume(this.perClient, [client]);
     await this.db.transaction(async (em) => {
       // The user's row is locked so concurrent requests count each other's links.
       const user = await em

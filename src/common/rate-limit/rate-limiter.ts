@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { TooManyRequestsError } from '../errors';
 import { hashToken } from '../tokens';
 
 /** A limit: at most `limit` hits per `windowSeconds`; with `blockSeconds`, reaching it blocks that long. */
@@ -62,6 +63,17 @@ export class RateLimiter implements OnApplicationBootstrap, BeforeApplicationShu
 
   beforeApplicationShutdown(): void {
     clearInterval(this.timer);
+  }
+
+  /** Counts one hit of `subject`; beyond the limit, a 429 that says when to try again. */
+  async consume(rule: LimitRule, subject: string[]): Promise<void> {
+    const { allowed, retryAfterSeconds } = await this.hit(rule, subject);
+    if (!allowed) {
+      throw new TooManyRequestsError(
+        `Too many requests from your address; try again in ${retryAfterSeconds} seconds`,
+        retryAfterSeconds,
+      );
+    }
   }
 
   /** Counts one hit of `subject` and says whether it is within the limit. */
