@@ -39,7 +39,8 @@ const PRUNE_EVERY_MS = 10 * 60_000;
  * Fixed-window counters in PostgreSQL (table `rate_limit`), so every instance on the
  * database counts the same hits. One atomic INSERT … ON CONFLICT DO UPDATE … RETURNING
  * per hit, with the database's clock, so instances with skewed clocks still agree.
- * Subjects (addresses, emails) are stored only hashed.
+ * Subjects (addresses, emails) are stored as unkeyed digests: not in clear, yet guessable
+ * back for IPv4 addresses, so the table still counts as personal data.
  *
  * Not rate-limiter-flexible's RateLimiterPostgres: over TypeORM it queries
  * `driver.master`, a pg Pool the embedded database does not have, and it keeps
