@@ -12,6 +12,7 @@ import { PasswordReset } from './password-reset.entity';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { endSessionsOf } from './session-store';
 import { StaffUser } from './staff-user.entity';
+import { findWithPasswordHash } from './staff-users.repository';
 
 /** The bearer token or page session a change is made from, which stays signed in. */
 export interface CurrentSignIn {
@@ -49,12 +50,7 @@ export class AuthService {
    */
   async verifyPassword(email: string, password: string, address: string): Promise<Actor> {
     await this.limiter.assertAllowed(email, address);
-    const user = await this.db
-      .getRepository(StaffUser)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('lower(u.email) = lower(:email)', { email })
-      .getOne();
+    const user = await findWithPasswordHash(this.db, { email });
     const ok = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
     // A deactivated user gets the answer a wrong password gets: no hint the account exists.
     if (!user || !ok || !user.active) {
@@ -104,13 +100,8 @@ export class AuthService {
     address: string,
   ): Promise<number> {
     await this.limiter.assertAllowed(actor.email, address);
-    const user = await this.db
-      .getRepository(StaffUser)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.id = :id', { id: actor.id })
-      .getOneOrFail();
-    if (!(await verifyPassword(user.passwordHash, passwords.currentPassword))) {
+    const user = await findWithPasswordHash(this.db, { id: actor.id });
+    if (!user || !(await verifyPassword(user.passwordHash, passwords.currentPassword))) {
       await this.limiter.recordFailure(actor.email, address);
       throw new InvalidInputError([
         { field: 'currentPassword', message: 'currentPassword is not your current password' },

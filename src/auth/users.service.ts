@@ -12,6 +12,7 @@ import { CreateUserDto } from './dto/create-user.dto';
 import type { UpdateOwnAccountDto, UpdateUserDto } from './dto/update-user.dto';
 import { hashPassword, verifyPassword } from './passwords';
 import { StaffUser } from './staff-user.entity';
+import { findWithPasswordHash } from './staff-users.repository';
 
 /** A staff user as the API and the pages show them. */
 export interface UserView {
@@ -149,12 +150,7 @@ export class UsersService {
    * replaces it and the account's sessions end. Whether the account had it.
    */
   async retirePublicPassword(email: string, publicPassword: string): Promise<boolean> {
-    const user = await this.db
-      .getRepository(StaffUser)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('lower(u.email) = lower(:email)', { email })
-      .getOne();
+    const user = await findWithPasswordHash(this.db, { email });
     if (!user || !(await verifyPassword(user.passwordHash, publicPassword))) {
       return false;
     }

@@ -1,0 +1,18 @@
+import type { DataSource } from 'typeorm';
+import { StaffUser } from './staff-user.entity';
+
+/**
+ * The staff-user reads that need the password hash, which the entity leaves out of every
+ * other query (`select: false`), so it is fetched only where a password is checked.
+ */
+export function findWithPasswordHash(
+  db: DataSource,
+  by: { email: string } | { id: string },
+): Promise<StaffUser | null> {
+  const query = db.getRepository(StaffUser).createQueryBuilder('u').addSelect('u.passwordHash');
+  return (
+    'email' in by
+      ? query.where('lower(u.email) = lower(:email)', { email: by.email })
+      : query.where('u.id = :id', { id: by.id })
+  ).getOne();
+}
