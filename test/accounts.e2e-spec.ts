@@ -502,6 +502,28 @@ describe('staff accounts', () => {
       expect(refused.text).toContain('Vælg koordinatorens lokalafdeling.');
       expect(refused.text).toMatch(/id="f-user-branchCode-error"/);
     });
+
+    it('should refuse "Ingen" as the branch of a coordinator who stays one, keeping the branch', async () => {
+      const { id } = await coordinator();
+      const admin = await signedInAgent(t, ADMIN_EMAIL, ADMIN_PASSWORD);
+      const edit = await admin.get(`/staff/users/${id}`).expect(200);
+      await admin
+        .post(`/staff/users/${id}`)
+        .type('form')
+        .send({
+          _csrf: csrfIn(edit.text),
+          name: 'Karen',
+          role: 'coordinator',
+          branchCode: '',
+          language: 'da',
+          active: 'on',
+        })
+        .expect(303)
+        .expect('location', `/staff/users/${id}`);
+      const refused = await admin.get(`/staff/users/${id}`).expect(200);
+      expect(refused.text).toContain('Vælg koordinatorens lokalafdeling.');
+      expect(refused.text).not.toContain('Brugeren er gemt.');
+    });
   });
 
   describe('password reset', () => {

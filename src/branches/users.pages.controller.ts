@@ -50,6 +50,10 @@ export class UsersPagesController {
     const back = `/staff/users/${id}`;
     return form.submit({ name: 'user', back, done }, async () => {
       const { name, role, branchCode, language, active } = form.body;
+      // "Ingen" left for a coordinator would otherwise read as "unchanged" and save.
+      if (role === 'coordinator' && text(branchCode) === undefined) {
+        throw new InvalidInputError([{ field: 'branchCode', message: form.t(...NO_BRANCH) }]);
+      }
       const dto = await parseForm(UpdateUserDto, {
         name,
         role,
@@ -69,11 +73,14 @@ export class UsersPagesController {
         if (conflict) {
           throw new InvalidInputError([{ field: '', message: form.t(...conflict) }]);
         }
-        throw inReadersLanguage(form, error, {
-          branchCode: ['Vælg koordinatorens lokalafdeling.', "Choose the coordinator's branch."],
-        });
+        throw inReadersLanguage(form, error, { branchCode: NO_BRANCH });
       });
       return '/staff/users';
     });
   }
 }
+
+const NO_BRANCH: [string, string] = [
+  'Vælg koordinatorens lokalafdeling.',
+  "Choose the coordinator's branch.",
+];
