@@ -13,6 +13,7 @@ import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { endSessionsOf } from './session-store';
 import { StaffUser } from './staff-user.entity';
 import { findWithPasswordHash } from './staff-users.repository';
+import { inTransaction } from '../database/transaction';
 
 /** The bearer token or page session a change is made from, which stays signed in. */
 export interface CurrentSignIn {
@@ -36,7 +37,7 @@ export class AuthService {
     const user = await this.verifyPassword(email, password, address);
     const token = newToken();
     const expiresAt = new Date(Date.now() + this.config.tokenTtlHours * 3600_000);
-    await this.db.transaction(async (em) => {
+    await inTransaction(this.db, async (em) => {
       // Expired tokens are swept on login so the table does not grow without bound.
       await em.delete(AuthToken, { userId: user.id, expiresAt: LessThan(new Date()) });
       await em.insert(AuthToken, { userId: user.id, tokenHash: hashToken(token), expiresAt });
@@ -108,7 +109,7 @@ export class AuthService {
       ]);
     }
     const passwordHash = await hashPassword(passwords.newPassword);
-    return this.db.transaction(async (em) => {
+    return inTransaction(this.db, async (em) => {
       await em.update(StaffUser, { id: actor.id }, { passwordHash });
       const epoch = await this.endAccess(em, actor.id, current);
       await this.audit.record(em, actor, {

@@ -13,6 +13,7 @@ import type { UpdateOwnAccountDto, UpdateUserDto } from './dto/update-user.dto';
 import { hashPassword, verifyPassword } from './passwords';
 import { StaffUser } from './staff-user.entity';
 import { findWithPasswordHash } from './staff-users.repository';
+import { inTransaction } from '../database/transaction';
 
 /** A staff user as the API and the pages show them. */
 export interface UserView {
@@ -39,7 +40,7 @@ export class UsersService {
   async create(actor: Actor | null, dto: CreateUserDto) {
     // Hashing is slow on purpose; do it before the transaction holds any lock.
     const passwordHash = await hashPassword(dto.password);
-    return this.db.transaction(async (em) => {
+    return inTransaction(this.db, async (em) => {
       const user = await this.insert(em, dto, passwordHash);
       await this.audit.record(em, actor, {
         action: 'user.created',
@@ -70,7 +71,7 @@ export class UsersService {
    * transaction. Klar always keeps one active administrator.
    */
   async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<UserView> {
-    return this.db.transaction(async (em) => {
+    return inTransaction(this.db, async (em) => {
       // Every active administrator first, always in the same order: two administrators
       // demoting each other at once then take turns, and the second sees the first's change.
       const admins = await em.query<{ id: string }[]>(
@@ -128,7 +129,7 @@ export class UsersService {
 
   /** A staff member changes their own name or language. */
   async updateOwn(actor: Actor, dto: UpdateOwnAccountDto): Promise<UserView> {
-    return this.db.transaction(async (em) => {
+    return inTransaction(this.db, async (em) => {
       const changes = { name: dto.name, language: dto.language };
       const given = Object.fromEntries(
         Object.entries(changes).filter(([, value]) => value !== undefined),
@@ -155,7 +156,7 @@ export class UsersService {
       return false;
     }
     const passwordHash = await hashPassword(newToken());
-    await this.db.transaction(async (em) => {
+    await inTransaction(this.db, async (em) => {
       await em.update(StaffUser, { id: user.id }, { passwordHash });
       await this.auth.endAccess(em, user.id);
       await this.audit.record(em, null, {

@@ -6,6 +6,7 @@ import type { Actor } from '../common/auth/actor';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { Branch } from './branch.entity';
 import { CreateBranchDto } from './dto/create-branch.dto';
+import { inTransaction } from '../database/transaction';
 
 @Injectable()
 export class BranchesService {
@@ -19,7 +20,7 @@ export class BranchesService {
   }
 
   async create(actor: Actor, dto: CreateBranchDto): Promise<Branch> {
-    return this.db.transaction(async (em) => {
+    return inTransaction(this.db, async (em) => {
       if (await em.existsBy(Branch, { code: dto.code })) {
         throw new ConflictError(`Branch code ${dto.code} is taken`, 'branch_code_taken');
       }

@@ -28,10 +28,7 @@ export function refuseDeepJson(_req: IncomingMessage, _res: ServerResponse, body
  * fields that DTOs, forms and queries would otherwise each have to remember.
  */
 export function refuseNulBytes(req: Request, _res: Response, next: NextFunction): void {
-  const fields = [
-    ...fieldsWithNul(req.query),
-    ...fieldsWithNul(req.body as unknown),
-  ];
+  const fields = [...fieldsWithNul(req.query), ...fieldsWithNul(req.body as unknown)];
   if (fields.length === 0) {
     return next();
   }

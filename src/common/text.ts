@@ -34,7 +34,9 @@ export function fieldsWithNul(input: unknown): string[] {
       }
     } else if (typeof value === 'object' && value !== null) {
       for (const [key, child] of Object.entries(value)) {
-        const childPath = path ? `${path}.${key.replaceAll('\u0000', '')}` : key.replaceAll('\u0000', '');
+        const childPath = path
+          ? `${path}.${key.replaceAll('\u0000', '')}`
+          : key.replaceAll('\u0000', '');
         if (key.includes('\u0000')) {
           found.push(childPath);
         } else {

@@ -17,6 +17,7 @@ import { CoursesRepository } from './courses.repository';
 import { CurriculumService } from './curriculum.service';
 import type { CreateCourseDto } from './dto/create-course.dto';
 import type { UpdateSessionDto } from './dto/update-session.dto';
+import { inTransaction } from '../database/transaction';
 
 @Injectable()
 export class CoursesService {
@@ -36,7 +37,7 @@ export class CoursesService {
       endsAt: parseInstant(s.endsAt)!,
       topics: [...new Set(s.topics)],
     }));
-    return this.db.transaction(async (em) => {
+    return inTransaction(this.db, async (em) => {
       const branch = await em.findOneBy(Branch, { code: dto.branchCode });
       if (!branch) {
         throw new InvalidInputError([{ field: 'branchCode', message: 'no branch has this code' }]);

@@ -7,6 +7,7 @@ import { ConflictError, InvalidInputError } from '../common/errors';
 import { Curriculum } from './curriculum.entity';
 import type { UpdateCurriculumDto } from './dto/update-curriculum.dto';
 import { Topic } from './topic.entity';
+import { inTransaction } from '../database/transaction';
 
 export interface CurriculumSnapshot {
   requiredHours: number;
@@ -38,7 +39,7 @@ export class CurriculumService {
         { field: 'topics', message: `topic ${repeated[0]} appears twice` },
       ]);
     }
-    return this.db.transaction(async (em) => {
+    return inTransaction(this.db, async (em) => {
       await em.query('LOCK TABLE curriculum IN EXCLUSIVE MODE');
       const dropped = await em.find(Topic, { where: { code: Not(In(codes)) } });
       if (dropped.length > 0) {

@@ -6,8 +6,14 @@ const failed = (code: string, message = 'failed') =>
 
 describe('database errors', () => {
   it.each([
-    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })],
-    ['a server shutting down', failed('57P01', 'terminating connection due to administrator command')],
+    [
+      'a refused connection',
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    ],
+    [
+      'a server shutting down',
+      failed('57P01', 'terminating connection due to administrator command'),
+    ],
     ['a connection failure class 08', failed('08006')],
     ['a dropped connection', new Error('Connection terminated unexpectedly')],
     ['a closed DataSource', new TypeORMError('Driver not Connected')],

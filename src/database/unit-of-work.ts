@@ -3,14 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type DomainEvents, PendingEvents } from '../common/events';
-import { isRetryableConflict } from './database-errors';
-
-/** Four tries in all: a conflict that survives three fresh starts is reported as such. */
-const MAX_ATTEMPTS = 4;
-/** Grows with each attempt and is jittered, so the retried transactions fall apart. */
-const RETRY_DELAY_MS = 20;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { inTransaction } from './transaction';
 
 export type TransactionalHandler<K extends keyof DomainEvents> = (
   em: EntityManager,
@@ -40,28 +33,19 @@ export class UnitOfWork {
   }
 
   /**
-   * Runs the use case in one transaction; a deadlock or serialization failure rolls it
-   * back and runs it again, from the start, up to MAX_ATTEMPTS times (locks are taken
-   * in the order of locks.ts, so this is the exception, not the plan).
+   * Runs the use case in one transaction, again from the start after a deadlock or a
+   * serialization failure (inTransaction), with the events of the attempt that committed.
    */
   async run<T>(work: (em: EntityManager, events: PendingEvents) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      const events = new PendingEvents();
-      try {
-        const result = await this.db.transaction(async (em) => {
-          const value = await work(em, events);
-          await this.dispatchInTransaction(em, events);
-          return value;
-        });
-        events.emitTo(this.emitter);
-        return result;
-      } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(error)) {
-          throw error;
-        }
-        await sleep(RETRY_DELAY_MS * attempt * (0.5 + Math.random()));
-      }
-    }
+    let events = new PendingEvents();
+    const result = await inTransaction(this.db, async (em) => {
+      events = new PendingEvents();
+      const value = await work(em, events);
+      await this.dispatchInTransaction(em, events);
+      return value;
+    });
+    events.emitTo(this.emitter);
+    return result;
   }
 
   /** For work that opened its own transaction (`run` calls this itself). */

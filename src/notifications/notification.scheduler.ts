@@ -13,6 +13,7 @@ import { formatDateTime, TIME_ZONE } from '../common/dates';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import type { Locale } from '../volunteers/volunteer.entity';
 import { OutboxService } from './outbox.service';
+import { inTransaction } from '../database/transaction';
 
 const REMINDER_HOURS = 48;
 const EXPIRY_WARNING_DAYS = 60;
@@ -57,7 +58,7 @@ export class NotificationScheduler implements OnApplicationBootstrap, BeforeAppl
 
   /** A reminder to every volunteer with a seat, for sessions starting within 48 hours. */
   async queueSessionReminders(): Promise<number> {
-    return this.db.transaction(async (em) => {
+    return inTransaction(this.db, async (em) => {
       const due = await em.query<
         {
           sessionId: string;
@@ -109,7 +110,7 @@ export class NotificationScheduler implements OnApplicationBootstrap, BeforeAppl
    * active volunteer's newest clean certificate runs out within 60 days.
    */
   async queueExpiringCertificates(): Promise<number> {
-    return this.db.transaction(async (em) => {
+    return inTransaction(this.db, async (em) => {
       const expiring = await em.query<
         {
           attestationId: string;

@@ -11,6 +11,7 @@ import { type LimitRule, RateLimiter } from '../common/rate-limit/rate-limiter';
 import { hashToken, newToken } from '../common/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { OutboxService } from '../notifications/outbox.service';
+import { inTransaction } from '../database/transaction';
 
 export const RESET_LINK_VALID_MINUTES = 60;
 /**
@@ -50,7 +51,7 @@ export class PasswordResetService {
   /** Mails a link if the address is an active staff member's; the caller cannot tell. */
   async request(email: string, client: string): Promise<void> {
     await this.limiter.consume(this.perClient, [client]);
-    await this.db.transaction(async (em) => {
+    await inTransaction(this.db, async (em) => {
       // The user's row is locked so concurrent requests count each other's links.
       const user = await em
         .getRepository(StaffUser)
@@ -100,7 +101,7 @@ export class PasswordResetService {
   /** Sets the new password with the link, once; a used, expired or unknown link is a 404. */
   async complete(token: string, newPassword: string): Promise<void> {
     const passwordHash = await hashPassword(newPassword);
-    const email = await this.db.transaction(async (em) => {
+    const email = await inTransaction(this.db, async (em) => {
       const [used] = await em.query<[{ user_id: string }[], number]>(
         'DELETE FROM password_reset WHERE token_hash = $1 AND expires_at > now() RETURNING user_id',
         [hashToken(token)],

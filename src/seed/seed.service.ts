@@ -18,6 +18,7 @@ import { HomeVisitsService } from '../home-visits/home-visits.service';
 import { PortalToken } from '../volunteers/portal-token.entity';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteersService } from '../volunteers/volunteers.service';
+import { inTransaction } from '../database/transaction';
 
 export const DEMO_PASSWORD = 'klar-demo-2026';
 const DEMO_ADMIN = 'admin@klar.local';
@@ -204,7 +205,7 @@ export class SeedService implements OnApplicationBootstrap {
     daysAgo: number,
     portalToken?: string,
   ): Promise<Volunteer> {
-    return this.db.transaction(async (em) => {
+    return inTransaction(this.db, async (em) => {
       const appliedAt = new Date(Date.now() - daysAgo * DAY);
       const volunteer = await em.save(
         em.create(Volunteer, {

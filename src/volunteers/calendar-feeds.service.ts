@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { hashToken } from '../common/tokens';
 import { CalendarFeed } from './calendar-feed.entity';
 import { Volunteer } from './volunteer.entity';
+import { inTransaction } from '../database/transaction';
 
 /**
  * The volunteer's calendar feed link: read-only, separate from the personal link, and
@@ -39,7 +40,7 @@ export class CalendarFeedsService {
 
   /** Kills every feed link of the volunteer and returns the new one. */
   async renew(volunteerId: string, portalToken: string): Promise<string> {
-    const volunteer = await this.db.transaction(async (em) => {
+    const volunteer = await inTransaction(this.db, async (em) => {
       await em.increment(Volunteer, { id: volunteerId }, 'calendarVersion', 1);
       await em.delete(CalendarFeed, { volunteerId });
       return em.findOneByOrFail(Volunteer, { id: volunteerId });

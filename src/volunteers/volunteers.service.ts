@@ -15,6 +15,7 @@ import { ListVolunteersQuery, MatchablePoolQuery } from './dto/list-volunteers.q
 import { PortalLinks } from './portal-links';
 import { Volunteer } from './volunteer.entity';
 import { VolunteersRepository } from './volunteers.repository';
+import { inTransaction } from '../database/transaction';
 
 export type ClosingStep = (
   em: EntityManager,
@@ -65,7 +66,7 @@ export class VolunteersService {
   }
 
   async detail(actor: Actor, id: string) {
-    return this.db.transaction(async (em) => {
+    return inTransaction(this.db, async (em) => {
       const volunteer = await this.requireInScope(em, actor, id);
       return this.describe(em, volunteer);
     });
@@ -126,7 +127,7 @@ export class VolunteersService {
 
   /** What the volunteer sees of themselves on their personal page and at /api/v1/me. */
   async ownView(volunteerId: string) {
-    return this.db.transaction(async (em) => {
+    return inTransaction(this.db, async (em) => {
       const volunteer = await em.findOneByOrFail(Volunteer, { id: volunteerId });
       const readiness = await this.readiness.assess(em, volunteer);
       const branch = await em.findOneByOrFail(Branch, { id: volunteer.branchId });
