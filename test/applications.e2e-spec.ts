@@ -58,6 +58,7 @@ describe('applications', () => {
       .send(applicationBody({ branchCode }))
       .expect(202);
     expect(again.body).toEqual(fresh.body);
+    await t.app.get(PublicRequestQueue).drain();
     expect(await countWithEmail(first.email)).toBe(1);
 
     const reminder = await t.mail.waitFor(

@@ -281,7 +281,6 @@ describe('email', () => {
     const database = await createTestDatabase();
     const server = new SmtpCatcher();
     const smtpUrl = await server.start();
-    // 24 applicants from the test's one address: more than the default client limit.
     const env = { SMTP_URL: smtpUrl, OUTBOX_POLL_MS: '20' };
     const first = await createTestApp({ database, env });
     const second = await createTestApp({ database, env });
@@ -295,6 +294,10 @@ describe('email', () => {
             .expect(202),
         ),
       );
+      // The applications are answered before they are worked on: the outbox has all 24
+      // rows only once both instances' queues are through.
+      await Promise.all([first, second].map((app) => app.app.get(PublicRequestQueue).drain()));
+      expect(await outboxCount(first, 'true')).toBe(24);
       await until(
         async () => (await outboxCount(first, "status <> 'sent'")) === 0,
         'the outbox to empty',
