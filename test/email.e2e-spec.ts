@@ -20,6 +20,7 @@ import {
   Factory,
   fullCourseSessions,
 } from './factories';
+import { PATH_TEMPLATES } from './mail-markup';
 import { signedInAgent } from './pages';
 import { freePort, outboxIdOf, SmtpCatcher } from './smtp';
 
@@ -142,21 +143,7 @@ describe('email', () => {
       const rows = await t.db.query<{ id: string; template: string; recipient: string }[]>(
         `SELECT id, template, recipient FROM outbox_message ORDER BY created_at`,
       );
-      expect([...new Set(rows.map((r) => r.template))].sort()).toEqual([
-        'already-applied',
-        'application-received',
-        'attestation-expiring',
-        'booking-confirmed',
-        'home-visit-scheduled',
-        'matchable',
-        'new-application',
-        'no-longer-matchable',
-        'promoted',
-        'session-cancelled',
-        'session-changed',
-        'session-reminder',
-        'waitlisted',
-      ]);
+      expect([...new Set(rows.map((r) => r.template))].sort()).toEqual(PATH_TEMPLATES);
       for (const row of rows) {
         const delivered = t.mail.messages.filter((m) => outboxIdOf(m) === row.id);
         expect(delivered).toHaveLength(1);

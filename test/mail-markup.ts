@@ -49,3 +49,20 @@ export function addressesIn(text: string, values: string[]): string[] {
   }
   return [...rest.matchAll(/https?:\/\/[^\s)\]]+/g)].map((m) => m[0]);
 }
+
+/** Every kind of mail Klar sends today; the path scenarios of the email and mail tests cause each. */
+export const PATH_TEMPLATES = [
+  'already-applied',
+  'application-received',
+  'attestation-expiring',
+  'booking-confirmed',
+  'home-visit-scheduled',
+  'matchable',
+  'new-application',
+  'no-longer-matchable',
+  'promoted',
+  'session-cancelled',
+  'session-changed',
+  'session-reminder',
+  'waitlisted',
+];
