@@ -26,6 +26,7 @@ import { PasswordResetModule } from './password-reset/password-reset.module';
 import { ReadinessModule } from './readiness/readiness.module';
 import { SeedModule } from './seed/seed.module';
 import { VolunteersModule } from './volunteers/volunteers.module';
+import { PortalModule } from './portal/portal.module';
 import { WorkspaceModule } from './workspace/workspace.module';
 
 @Module({})
@@ -49,6 +50,7 @@ export class AppModule {
         ReadinessModule,
         NotificationsModule,
         VolunteersModule,
+        PortalModule,
         CoursesModule,
         CalendarModule,
         ApplicationsModule,

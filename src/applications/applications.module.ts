@@ -4,6 +4,7 @@ import { BranchesModule } from '../branches/branches.module';
 import { CoursesModule } from '../courses/courses.module';
 import { CurriculumModule } from '../courses/curriculum.module';
 import { VolunteersModule } from '../volunteers/volunteers.module';
+import { PortalLinksModule } from '../portal/portal-links';
 import { ApplicationsApiController } from './applications.api.controller';
 import { ApplicationsPagesController } from './applications.pages.controller';
 import { ApplicationsService } from './applications.service';
@@ -11,7 +12,7 @@ import { PublicRequestHandler } from './public-request.handler';
 import { PublicRequestQueue } from './public-request.queue';
 
 @Module({
-  imports: [AuditModule, BranchesModule, CoursesModule, CurriculumModule, VolunteersModule],
+  imports: [AuditModule, BranchesModule, CoursesModule, CurriculumModule, PortalLinksModule, VolunteersModule],
   controllers: [ApplicationsApiController, ApplicationsPagesController],
   providers: [ApplicationsService, PublicRequestHandler, PublicRequestQueue],
   exports: [PublicRequestQueue],

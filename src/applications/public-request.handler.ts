@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError } from '../common/errors';
 import type { PendingEvents } from '../common/events';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { BookingsService } from '../courses/bookings.service';
-import { PortalLinks } from '../volunteers/portal-links';
+import { PortalLinks } from '../portal/portal-links';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteersRepository } from '../volunteers/volunteers.repository';
 import type { CreateApplicationDto } from './dto/create-application.dto';

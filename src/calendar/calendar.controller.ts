@@ -1,42 +1,36 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { NotFoundError } from '../common/errors';
 import { UuidParam } from '../common/validation';
 import { CalendarService } from './calendar.service';
 
 /**
- * Calendar files. Express sets an ETag on every body it sends and answers a matching
- * If-None-Match with 304, so calendar clients that poll pay little for an unchanged feed.
+ * Calendar files of courses and sessions; the volunteer's own feed is the portal's
+ * (src/portal/calendar-feed.controller.ts).
  */
 @ApiTags('calendar')
 @Controller()
 export class CalendarController {
   constructor(private readonly calendars: CalendarService) {}
 
-  @Get('calendar/:token.ics')
-  @ApiProduces('text/calendar')
-  async feed(@Param('token') token: string, @Res() res: Response) {
-    if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) {
-      throw new NotFoundError('Calendar');
-    }
-    send(res, await this.calendars.volunteerFeed(token), 'klar.ics');
-  }
-
   @Get('api/v1/courses/:id/calendar.ics')
   @ApiProduces('text/calendar')
   async course(@UuidParam() courseId: string, @Res() res: Response) {
-    send(res, await this.calendars.course(courseId), 'kursus.ics');
+    sendCalendar(res, await this.calendars.course(courseId), 'kursus.ics');
   }
 
   @Get('api/v1/sessions/:id/calendar.ics')
   @ApiProduces('text/calendar')
   async session(@UuidParam() sessionId: string, @Res() res: Response) {
-    send(res, await this.calendars.session(sessionId), 'kursusgang.ics');
+    sendCalendar(res, await this.calendars.session(sessionId), 'kursusgang.ics');
   }
 }
 
-function send(res: Response, body: string, filename: string) {
+/**
+ * Express sets an ETag on every body it sends and answers a matching If-None-Match with
+ * 304, so calendar clients that poll pay little for an unchanged feed.
+ */
+export function sendCalendar(res: Response, body: string, filename: string) {
   res.type('text/calendar; charset=utf-8');
   res.setHeader('Content-Disposition', `inline; filename="${filename}"`);
   res.setHeader('Cache-Control', 'private, max-age=0, must-revalidate');

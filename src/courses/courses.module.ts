@@ -9,8 +9,6 @@ import { CoursesApiController, SessionsApiController } from './courses.api.contr
 import { CoursesRepository } from './courses.repository';
 import { CoursesService } from './courses.service';
 import { CurriculumModule } from './curriculum.module';
-import { MeApiController } from './me.api.controller';
-import { MePagesController } from './me.pages.controller';
 import { CoursesPagesController } from './courses.pages.controller';
 import { BranchesModule } from '../branches/branches.module';
 
@@ -26,8 +24,6 @@ import { BranchesModule } from '../branches/branches.module';
   controllers: [
     CoursesApiController,
     SessionsApiController,
-    MeApiController,
-    MePagesController,
     CoursesPagesController,
   ],
   providers: [CoursesService, CoursesRepository, BookingsService, AttendanceService],

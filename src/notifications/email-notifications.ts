@@ -7,7 +7,7 @@ import type { DomainEvents } from '../common/events';
 import { hashToken } from '../common/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { UnitOfWork } from '../database/unit-of-work';
-import { PortalLinks } from '../volunteers/portal-links';
+import { PortalLinks } from '../portal/portal-links';
 import type { Locale } from '../volunteers/volunteer.entity';
 import type { OutboxAttachment } from './outbox-message.entity';
 import { OutboxService } from './outbox.service';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { CalendarModule } from '../calendar/calendar.module';
-import { PortalLinksModule } from '../volunteers/portal-links';
+import { PortalLinksModule } from '../portal/portal-links';
 import { EmailNotifications } from './email-notifications';
 import { EmailTemplates } from './email-templates';
 import { MailerService } from './mailer.service';

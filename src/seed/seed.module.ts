@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { BranchesModule } from '../branches/branches.module';
 import { CoursesModule } from '../courses/courses.module';
 import { HomeVisitsModule } from '../home-visits/home-visits.module';
+import { PortalLinksModule } from '../portal/portal-links';
 import { VolunteersModule } from '../volunteers/volunteers.module';
 import { SeedService } from './seed.service';
 
@@ -14,6 +15,7 @@ import { SeedService } from './seed.service';
     CoursesModule,
     HomeVisitsModule,
     AttestationsModule,
+    PortalLinksModule,
     VolunteersModule,
   ],
   providers: [SeedService],

@@ -15,7 +15,8 @@ import { hashToken } from '../common/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { withStartUpLock } from '../database/migrate';
 import { HomeVisitsService } from '../home-visits/home-visits.service';
-import { PortalToken } from '../volunteers/portal-token.entity';
+import { CalendarFeedsService } from '../portal/calendar-feeds.service';
+import { PortalToken } from '../portal/portal-token.entity';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import { inTransaction } from '../database/transaction';
@@ -48,6 +49,7 @@ export class SeedService implements OnApplicationBootstrap {
     private readonly courses: CoursesService,
     private readonly bookings: BookingsService,
     private readonly attendance: AttendanceService,
+    private readonly calendarFeeds: CalendarFeedsService,
   ) {}
 
   /** One instance at a time: each step looks before it writes. */
@@ -233,6 +235,7 @@ export class SeedService implements OnApplicationBootstrap {
           volunteerId: volunteer.id,
           tokenHash: hashToken(portalToken),
         });
+        await this.calendarFeeds.open(em, volunteer.id, portalToken);
       }
       return volunteer;
     });

@@ -2,24 +2,15 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { ReadinessModule } from '../readiness/readiness.module';
-import { CalendarFeedsService } from './calendar-feeds.service';
-import { PortalGuard } from './portal.guard';
-import { PortalLinksModule } from './portal-links';
 import { VolunteersApiController } from './volunteers.api.controller';
 import { VolunteersPagesController } from './volunteers.pages.controller';
 import { VolunteersRepository } from './volunteers.repository';
 import { VolunteersService } from './volunteers.service';
 
 @Module({
-  imports: [AuditModule, AuthModule, ReadinessModule, PortalLinksModule],
+  imports: [AuditModule, AuthModule, ReadinessModule],
   controllers: [VolunteersApiController, VolunteersPagesController],
-  providers: [VolunteersService, VolunteersRepository, PortalGuard, CalendarFeedsService],
-  exports: [
-    VolunteersService,
-    VolunteersRepository,
-    PortalGuard,
-    CalendarFeedsService,
-    PortalLinksModule,
-  ],
+  providers: [VolunteersService, VolunteersRepository],
+  exports: [VolunteersService, VolunteersRepository],
 })
 export class VolunteersModule {}

@@ -12,7 +12,6 @@ import { PendingEvents } from '../common/events';
 import { HomeVisit } from '../home-visits/home-visit.entity';
 import { ReadinessService } from '../readiness/readiness.service';
 import { ListVolunteersQuery, MatchablePoolQuery } from './dto/list-volunteers.query';
-import { PortalLinks } from './portal-links';
 import { Volunteer } from './volunteer.entity';
 import { VolunteersRepository } from './volunteers.repository';
 import { inTransaction } from '../database/transaction';
@@ -33,7 +32,6 @@ export class VolunteersService {
     private readonly readiness: ReadinessService,
     private readonly audit: AuditService,
     private readonly uow: UnitOfWork,
-    private readonly portalLinks: PortalLinks,
   ) {}
 
   /**
@@ -117,12 +115,6 @@ export class VolunteersService {
       await step(em, volunteer, events);
     }
     await this.readiness.refresh(em, volunteer, events, now);
-  }
-
-  /** The volunteer behind a live personal link, or null. */
-  async findByPortalToken(token: string): Promise<Volunteer | null> {
-    const id = await this.portalLinks.volunteerIdFor(token);
-    return id ? this.db.getRepository(Volunteer).findOneBy({ id }) : null;
   }
 
   /** What the volunteer sees of themselves on their personal page and at /api/v1/me. */

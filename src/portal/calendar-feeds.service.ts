@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { hashToken } from '../common/tokens';
 import { CalendarFeed } from './calendar-feed.entity';
-import { Volunteer } from './volunteer.entity';
+import { Volunteer } from '../volunteers/volunteer.entity';
 import { inTransaction } from '../database/transaction';
 
 /**
@@ -13,29 +13,45 @@ import { inTransaction } from '../database/transaction';
  * link does not reveal the personal one) and the volunteer's calendar version: the
  * volunteer's page can always show it again, while the database holds only its hash.
  * Renewing raises the version, which retires every older feed link at once.
+ *
+ * A feed link is made live where its personal link is made (minting, renewing), never
+ * when a page or /api/v1/me is read: a GET creates nothing.
  */
 @Injectable()
 export class CalendarFeedsService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** The feed path for the volunteer reached through `portalToken`, made live if new. */
-  async pathFor(
-    volunteer: Pick<Volunteer, 'id' | 'calendarVersion'>,
-    portalToken: string,
-  ): Promise<string> {
-    const token = deriveFeedToken(portalToken, volunteer.calendarVersion);
-    await this.db
+  /** Makes the feed link of `portalToken` live, inside the transaction that minted it. */
+  async open(em: EntityManager, volunteerId: string, portalToken: string): Promise<void> {
+    const volunteer = await em.findOneByOrFail(Volunteer, { id: volunteerId });
+    await em
       .createQueryBuilder()
       .insert()
       .into(CalendarFeed)
       .values({
-        tokenHash: hashToken(token),
-        volunteerId: volunteer.id,
+        tokenHash: hashToken(deriveFeedToken(portalToken, volunteer.calendarVersion)),
+        volunteerId,
         version: volunteer.calendarVersion,
       })
       .orIgnore()
       .execute();
-    return `/calendar/${token}.ics`;
+  }
+
+  /**
+   * The feed path that belongs to `portalToken`, or null when it is not live: the link
+   * predates feeds being made at minting, or another link of the volunteer renewed the
+   * feed since (the page then offers to make one).
+   */
+  async pathFor(
+    volunteer: Pick<Volunteer, 'id' | 'calendarVersion'>,
+    portalToken: string,
+  ): Promise<string | null> {
+    const token = deriveFeedToken(portalToken, volunteer.calendarVersion);
+    const live = await this.db.getRepository(CalendarFeed).existsBy({
+      tokenHash: hashToken(token),
+      volunteerId: volunteer.id,
+    });
+    return live ? feedPath(token) : null;
   }
 
   /** Kills every feed link of the volunteer and returns the new one. */
@@ -43,11 +59,14 @@ export class CalendarFeedsService {
     const volunteer = await inTransaction(this.db, async (em) => {
       await em.increment(Volunteer, { id: volunteerId }, 'calendarVersion', 1);
       await em.delete(CalendarFeed, { volunteerId });
+      await this.open(em, volunteerId, portalToken);
       return em.findOneByOrFail(Volunteer, { id: volunteerId });
     });
-    return this.pathFor(volunteer, portalToken);
+    return feedPath(deriveFeedToken(portalToken, volunteer.calendarVersion));
   }
 }
+
+const feedPath = (token: string) => `/calendar/${token}.ics`;
 
 export function deriveFeedToken(portalToken: string, version: number): string {
   return createHmac('sha256', portalToken)

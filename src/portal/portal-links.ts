@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { hashToken, newToken } from '../common/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/env';
+import { CalendarFeedsService } from './calendar-feeds.service';
 
 /** Live personal links a volunteer may hold; a new one retires the least recently used. */
 export const MAX_LIVE_LINKS = 5;
@@ -26,6 +27,7 @@ export class PortalLinks {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly calendarFeeds: CalendarFeedsService,
   ) {}
 
   /** A new link for the volunteer, inside the caller's transaction; returns the token. */
@@ -56,6 +58,7 @@ export class PortalLinks {
           LIMIT greatest(0, (SELECT count(*) FROM portal_token WHERE volunteer_id = $1) - $4::int))`,
       [volunteerId, id, RECENT_USE_DAYS, MAX_LIVE_LINKS],
     );
+    await this.calendarFeeds.open(em, volunteerId, token);
     return token;
   }
 
@@ -78,5 +81,9 @@ export class PortalLinks {
   }
 }
 
-@Module({ providers: [PortalLinks], exports: [PortalLinks] })
+/** The links alone, for the modules that mail them; the portal's pages are PortalModule. */
+@Module({
+  providers: [PortalLinks, CalendarFeedsService],
+  exports: [PortalLinks, CalendarFeedsService],
+})
 export class PortalLinksModule {}

@@ -5,15 +5,16 @@ import { NotFoundError } from '../common/errors';
 import { Form, type PageForm, parseForm } from '../common/pages/forms';
 import { langOf } from '../common/pages/web';
 import { APP_CONFIG, type AppConfig } from '../config/env';
-import { CalendarFeedsService } from '../volunteers/calendar-feeds.service';
-import { portalSteps } from '../volunteers/portal-steps';
+import { CalendarFeedsService } from './calendar-feeds.service';
+import { PortalAccess } from './portal-access';
+import { portalSteps } from './portal-steps';
 import type { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteersService } from '../volunteers/volunteers.service';
-import { BookingsService } from './bookings.service';
-import { toCourseView } from './course.view';
-import { CoursesService } from './courses.service';
-import { CurriculumService } from './curriculum.service';
-import { OwnBookingDto } from './dto/booking.dto';
+import { BookingsService } from '../courses/bookings.service';
+import { toCourseView } from '../courses/course.view';
+import { CoursesService } from '../courses/courses.service';
+import { CurriculumService } from '../courses/curriculum.service';
+import { OwnBookingDto } from '../courses/dto/booking.dto';
 
 /** The volunteer's personal page behind the private link; the same rules as /api/v1/me. */
 @ApiExcludeController()
@@ -25,6 +26,7 @@ export class MePagesController {
     private readonly courses: CoursesService,
     private readonly curriculum: CurriculumService,
     private readonly calendarFeeds: CalendarFeedsService,
+    private readonly access: PortalAccess,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -42,7 +44,7 @@ export class MePagesController {
     const described = await this.courses.describe(own.map((b) => b.courseId));
     const open = await this.courses.listOpen(branch.code);
     const calendarPath = await this.calendarFeeds.pathFor(volunteer, token);
-    const calendarUrl = `${this.config.publicUrl}${calendarPath}`;
+    const calendarUrl = calendarPath && `${this.config.publicUrl}${calendarPath}`;
     return {
       title: lang === 'en' ? 'Your page' : 'Din side',
       token,
@@ -62,7 +64,7 @@ export class MePagesController {
         .filter((c) => !own.some((b) => b.courseId === c.summary.id))
         .map((c) => toCourseView(c.summary, c.sessions)),
       calendarUrl,
-      webcalUrl: calendarUrl.replace(/^https?:/, 'webcal:'),
+      webcalUrl: calendarUrl?.replace(/^https?:/, 'webcal:'),
     };
   }
 
@@ -119,7 +121,7 @@ export class MePagesController {
   }
 
   private async volunteerFor(token: string): Promise<Volunteer> {
-    const volunteer = token.length <= 200 ? await this.volunteers.findByPortalToken(token) : null;
+    const volunteer = token.length <= 200 ? await this.access.volunteerFor(token) : null;
     if (!volunteer) {
       throw new NotFoundError('Personal page');
     }

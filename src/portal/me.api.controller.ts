@@ -4,11 +4,11 @@ import { CurrentPortalToken, CurrentVolunteerId } from '../common/auth/decorator
 import { UuidParam } from '../common/validation';
 import { deriveStage } from '../readiness/readiness';
 import { toReadinessView } from '../readiness/readiness.view';
-import { CalendarFeedsService } from '../volunteers/calendar-feeds.service';
-import { PortalGuard } from '../volunteers/portal.guard';
+import { CalendarFeedsService } from './calendar-feeds.service';
+import { PortalGuard } from './portal.guard';
 import { VolunteersService } from '../volunteers/volunteers.service';
-import { BookingsService } from './bookings.service';
-import { OwnBookingDto } from './dto/booking.dto';
+import { BookingsService } from '../courses/bookings.service';
+import { OwnBookingDto } from '../courses/dto/booking.dto';
 
 /** The volunteer's own routes; the bearer token is the token of their personal link. */
 @ApiTags('me')
