@@ -365,7 +365,7 @@ describe('courses', () => {
         [volunteer.id],
       );
       const { ReadinessService } = await import('../src/readiness/readiness.service');
-      expect(await t.app.get(ReadinessService).refreshLapsed()).toBe(1);
+      expect(await t.app.get(ReadinessService).refreshLapsed()).toMatchObject({ moved: 1 });
       const lapsed = await staff(request(t.http).get(`/api/v1/volunteers/${volunteer.id}`)).expect(
         200,
       );
@@ -375,7 +375,11 @@ describe('courses', () => {
       });
       expect(events).toContainEqual({
         name: 'volunteer.no_longer_matchable',
-        payload: { volunteerId: volunteer.id, matchableSince: expect.any(Date) },
+        payload: {
+          volunteerId: volunteer.id,
+          matchableSince: expect.any(Date),
+          reasons: ['attestation_expired'],
+        },
       });
     });
 

@@ -134,7 +134,7 @@ describe('email', () => {
         `UPDATE attestation SET received_on = received_on - interval '2 months' WHERE volunteer_id = $1`,
         [cille.id],
       );
-      expect(await t.app.get(ReadinessService).refreshLapsed()).toBe(1);
+      expect(await t.app.get(ReadinessService).refreshLapsed()).toMatchObject({ moved: 1 });
 
       await until(
         async () => (await outboxCount(t, "status <> 'sent'")) === 0,

@@ -55,7 +55,7 @@ describe(WorkspaceRepository.name, () => {
       [branchCode],
     );
 
-    await expect(sut.funnel(branchId, 24)).resolves.toEqual({
+    await expect(sut.funnel(branchId)).resolves.toEqual({
       applied: 3,
       visitScheduled: 1,
       approved: 1,
@@ -63,7 +63,7 @@ describe(WorkspaceRepository.name, () => {
       courseCompleted: 0,
       matchable: 0,
     });
-    const attention = await sut.attention(branchId, 24);
+    const attention = await sut.attention(branchId);
     expect(attention.waitingForVisit.map((p) => p.firstName)).toEqual(['Waiting']);
     expect(attention.certificatesExpiring).toEqual([
       expect.objectContaining({
@@ -107,7 +107,7 @@ describe(WorkspaceRepository.name, () => {
       'SELECT id FROM branch WHERE code = $1',
       [branchCode],
     );
-    const funnel = await sut.funnel(branchId, 24);
+    const funnel = await sut.funnel(branchId);
     expect(funnel.courseCompleted).toBe(1);
   });
 });

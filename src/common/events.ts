@@ -1,10 +1,25 @@
 import type { EventEmitter2 } from '@nestjs/event-emitter';
 
+export type LapseReason =
+  | 'application_closed'
+  | 'home_visit'
+  | 'attestation_missing'
+  | 'attestation_expired'
+  | 'attestation_has_entries'
+  | 'course';
+
 /** What happened, for whoever reacts after the change committed (the mail issue's outbox). */
 export interface DomainEvents {
   'volunteer.became_matchable': { volunteerId: string; matchableSince: Date };
-  /** `matchableSince` is when the mark that just ended was given. */
-  'volunteer.no_longer_matchable': { volunteerId: string; matchableSince: Date };
+  /**
+   * `matchableSince` is when the mark that just ended was given; `reasons` are the
+   * requirements that went from met to unmet, or that the application was closed.
+   */
+  'volunteer.no_longer_matchable': {
+    volunteerId: string;
+    matchableSince: Date;
+    reasons: LapseReason[];
+  };
   /** The portal token travels in-process only, for the email that carries the link. */
   'application.received': { volunteerId: string; portalToken: string };
   'application.repeated': { volunteerId: string; portalToken: string };

@@ -1,35 +1,35 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, Not, In } from 'typeorm';
+import { type EntityManager, Not, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/actor';
 import { ConflictError, InvalidInputError } from '../common/errors';
+import { UnitOfWork } from '../database/unit-of-work';
+import { ReadinessService } from '../readiness/readiness.service';
 import { Curriculum } from './curriculum.entity';
+import { CurriculumRepository, type CurriculumSnapshot } from './curriculum.repository';
 import type { UpdateCurriculumDto } from './dto/update-curriculum.dto';
 import { Topic } from './topic.entity';
-import { inTransaction } from '../database/transaction';
 
-export interface CurriculumSnapshot {
-  requiredHours: number;
-  topics: Topic[];
-}
+export type { CurriculumSnapshot } from './curriculum.repository';
 
 @Injectable()
 export class CurriculumService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly curriculum: CurriculumRepository,
+    private readonly readiness: ReadinessService,
+    private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
   ) {}
 
-  async get(em: EntityManager = this.db.manager): Promise<CurriculumSnapshot> {
-    const settings = await em.findOneByOrFail(Curriculum, { id: true });
-    const topics = await em.find(Topic, { order: { position: 'ASC' } });
-    return { requiredHours: settings.requiredHours, topics };
+  get(em?: EntityManager): Promise<CurriculumSnapshot> {
+    return this.curriculum.get(em);
   }
 
   /**
    * Replaces the curriculum: the hours and the topic list in its order. A topic that
    * sessions already cover cannot be dropped (their attendance would lose its meaning).
+   * Everyone the course rule can move is re-derived in the same transaction, so no list
+   * shows the new curriculum with the old marks.
    */
   async replace(actor: Actor, dto: UpdateCurriculumDto): Promise<CurriculumSnapshot> {
     const codes = dto.topics.map((t) => t.code);
@@ -39,7 +39,7 @@ export class CurriculumService {
         { field: 'topics', message: `topic ${repeated[0]} appears twice` },
       ]);
     }
-    return inTransaction(this.db, async (em) => {
+    return this.uow.run(async (em, events) => {
       await em.query('LOCK TABLE curriculum IN EXCLUSIVE MODE');
       const dropped = await em.find(Topic, { where: { code: Not(In(codes)) } });
       if (dropped.length > 0) {
@@ -72,6 +72,7 @@ export class CurriculumService {
         branchId: null,
         details: { requiredHours: dto.requiredHours, topics: codes.join(',') },
       });
+      await this.readiness.rederiveAfterRuleChange(em, events);
       return this.get(em);
     });
   }

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { CalendarService } from '../calendar/calendar.service';
 import { renderCalendar } from '../calendar/ics';
 import { formatDateTime } from '../common/dates';
-import type { DomainEvents } from '../common/events';
+import type { DomainEvents, LapseReason } from '../common/events';
 import { hashToken } from '../common/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -22,6 +22,29 @@ interface Person {
   branchId: string;
   branchName: string;
 }
+
+/** Why the mark ended, one sentence a reason, in the recipient's language. */
+const LAPSE_REASONS: Record<Locale, Record<LapseReason, string>> = {
+  da: {
+    application_closed: 'ansøgningen er afsluttet.',
+    home_visit: 'hjemmebesøget er ikke længere godkendt.',
+    attestation_missing: 'der er ingen børneattest.',
+    attestation_expired: 'børneattesten er udløbet og skal fornyes.',
+    attestation_has_entries: 'den nyeste børneattest har anmærkninger.',
+    course: 'kurset er ikke længere gennemført.',
+  },
+  en: {
+    application_closed: 'the application has been closed.',
+    home_visit: 'the home visit is no longer approved.',
+    attestation_missing: 'there is no child protection certificate.',
+    attestation_expired: 'the child protection certificate has expired and must be renewed.',
+    attestation_has_entries: 'the newest child protection certificate has entries.',
+    course: 'the course is no longer complete.',
+  },
+};
+
+const lapseReason = (reasons: LapseReason[], locale: Locale) =>
+  reasons.map((r) => LAPSE_REASONS[locale][r]).join(' ');
 
 interface Coordinator {
   id: string;
@@ -58,10 +81,10 @@ export class EmailNotifications implements OnModuleInit {
     on('session.changed', (em, p) => this.sessionChanged(em, p, 'changed'));
     on('session.cancelled', (em, p) => this.sessionChanged(em, p, 'cancelled'));
     on('volunteer.became_matchable', (em, p) =>
-      this.matchable(em, p.volunteerId, p.matchableSince, 'matchable'),
+      this.matchable(em, p.volunteerId, p.matchableSince, 'matchable', []),
     );
     on('volunteer.no_longer_matchable', (em, p) =>
-      this.matchable(em, p.volunteerId, p.matchableSince, 'no-longer-matchable'),
+      this.matchable(em, p.volunteerId, p.matchableSince, 'no-longer-matchable', p.reasons),
     );
   }
 
@@ -233,16 +256,16 @@ export class EmailNotifications implements OnModuleInit {
     volunteerId: string,
     since: Date,
     template: 'matchable' | 'no-longer-matchable',
+    reasons: LapseReason[],
   ) {
     const person = await this.person(em, volunteerId);
     const volunteerName = `${person.firstName} ${person.lastName}`;
     const key = `${template}:${volunteerId}:${since.toISOString()}`;
-    const reason = await this.lapseReason(em, volunteerId);
     await this.toVolunteer(em, person, `${key}:volunteer`, template, {
       recipientName: person.firstName,
       volunteerName,
       forVolunteer: true,
-      reason,
+      reason: lapseReason(reasons, person.locale),
     });
     for (const coordinator of await this.coordinators(em, person.branchId)) {
       await this.outbox.enqueue(em, {
@@ -254,22 +277,11 @@ export class EmailNotifications implements OnModuleInit {
           recipientName: coordinator.name,
           volunteerName,
           forVolunteer: false,
-          reason,
+          reason: lapseReason(reasons, 'da'),
           volunteerUrl: this.staffVolunteerUrl(volunteerId),
         },
       });
     }
-  }
-
-  /** Why a volunteer lost the mark, in plain words (time alone ends only the certificate). */
-  private async lapseReason(em: EntityManager, volunteerId: string): Promise<string> {
-    const [row] = await em.query<{ status: string }[]>(
-      'SELECT status FROM volunteer WHERE id = $1',
-      [volunteerId],
-    );
-    return row?.status === 'active'
-      ? 'børneattesten er udløbet og skal fornyes.'
-      : 'ansøgningen er afsluttet.';
   }
 
   private async toVolunteer(

@@ -1,6 +1,5 @@
 import {
   type BeforeApplicationShutdown,
-  Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
@@ -10,7 +9,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BackgroundRuns } from '../common/background-runs';
 import { formatDateTime, TIME_ZONE } from '../common/dates';
-import { APP_CONFIG, type AppConfig } from '../config/env';
 import type { Locale } from '../volunteers/volunteer.entity';
 import { OutboxService } from './outbox.service';
 import { inTransaction } from '../database/transaction';
@@ -33,7 +31,6 @@ export class NotificationScheduler implements OnApplicationBootstrap, BeforeAppl
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -122,17 +119,14 @@ export class NotificationScheduler implements OnApplicationBootstrap, BeforeAppl
           branchId: string;
         }[]
       >(
-        `SELECT a.id AS "attestationId",
-                to_char((a.received_on + make_interval(months => $1))::date - 1, 'YYYY-MM-DD') AS "validUntil",
+        `SELECT c.attestation_id AS "attestationId", to_char(c.valid_until, 'YYYY-MM-DD') AS "validUntil",
                 v.first_name || ' ' || v.last_name AS "volunteerName", v.first_name AS "firstName",
                 v.email, v.locale, v.branch_id AS "branchId"
            FROM volunteer v
-           JOIN LATERAL (SELECT * FROM attestation a WHERE a.volunteer_id = v.id
-                          ORDER BY a.received_on DESC, a.created_at DESC LIMIT 1) a ON true
-          WHERE v.status = 'active' AND a.result = 'clean'
-            AND (a.received_on + make_interval(months => $1))::date - 1
-                BETWEEN (now() AT TIME ZONE $3)::date AND (now() AT TIME ZONE $3)::date + $2::int`,
-        [this.config.attestationValidMonths, EXPIRY_WARNING_DAYS, TIME_ZONE],
+           JOIN volunteer_certificate c ON c.volunteer_id = v.id
+          WHERE v.status = 'active' AND c.result = 'clean'
+            AND c.valid_until BETWEEN copenhagen_today() AND copenhagen_today() + $1::int`,
+        [EXPIRY_WARNING_DAYS],
       );
       for (const item of expiring) {
         const recipients = [

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { CurriculumModule } from '../courses/curriculum.module';
+import { CurriculumRepositoryModule } from '../courses/curriculum.repository';
 import { ReadinessScheduler } from './readiness.scheduler';
 import { ReadinessService } from './readiness.service';
 
 @Module({
-  imports: [CurriculumModule],
+  imports: [CurriculumRepositoryModule],
   providers: [ReadinessService, ReadinessScheduler],
   exports: [ReadinessService],
 })

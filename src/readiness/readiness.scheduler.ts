@@ -10,9 +10,12 @@ import { TIME_ZONE } from '../common/dates';
 import { ReadinessService } from './readiness.service';
 
 /**
- * Certificates expire without anyone writing anything, so readiness is re-derived every
- * night and once at start-up (which also catches up after downtime). Running it on
- * several instances at once is harmless: each volunteer is re-derived under a row lock.
+ * Lists read "matchable today" in SQL, so nothing waits for this job to be right; it
+ * stores the stage of volunteers whose certificate ran out and sends their mails, just
+ * after midnight in Copenhagen (the day the certificate is no longer valid) and at
+ * start-up (catching up after downtime). At start-up it first re-derives everyone a
+ * changed rule setting moves. Several instances at once are harmless: each volunteer is
+ * re-derived under a row lock, and the settings row is locked while compared.
  */
 @Injectable()
 export class ReadinessScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -22,6 +25,14 @@ export class ReadinessScheduler implements OnApplicationBootstrap, BeforeApplica
   constructor(private readonly readiness: ReadinessService) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.runs.run(() => this.readiness.deriveIfRulesChanged());
+    } catch (error) {
+      this.logger.error(
+        `Re-deriving readiness for changed rules failed: ${String(error)}`,
+        error instanceof Error ? error.stack : undefined,
+      );
+    }
     await this.refresh();
   }
 
@@ -29,12 +40,15 @@ export class ReadinessScheduler implements OnApplicationBootstrap, BeforeApplica
     return this.runs.stop();
   }
 
-  @Cron('0 15 3 * * *', { name: 'readiness-refresh', timeZone: TIME_ZONE })
+  @Cron('0 1 0 * * *', { name: 'readiness-refresh', timeZone: TIME_ZONE })
   async refresh(): Promise<void> {
     try {
       await this.runs.run(() => this.readiness.refreshLapsed());
     } catch (error) {
-      this.logger.error(`Nightly readiness refresh failed: ${String(error)}`);
+      this.logger.error(
+        `Nightly readiness refresh failed: ${String(error)}`,
+        error instanceof Error ? error.stack : undefined,
+      );
     }
   }
 }

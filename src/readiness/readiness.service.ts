@@ -3,13 +3,39 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Attestation } from '../attestations/attestation.entity';
 import { todayInCopenhagen } from '../common/dates';
-import { PendingEvents } from '../common/events';
+import { type LapseReason, PendingEvents } from '../common/events';
 import { APP_CONFIG, type AppConfig } from '../config/env';
-import { CurriculumService } from '../courses/curriculum.service';
+import { CurriculumRepository } from '../courses/curriculum.repository';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomeVisit } from '../home-visits/home-visit.entity';
 import { Volunteer } from '../volunteers/volunteer.entity';
-import { assessReadiness, deriveStage, Readiness, ReadinessRecords, Stage } from './readiness';
+import {
+  assessReadiness,
+  deriveStage,
+  Readiness,
+  ReadinessRecords,
+  Requirement,
+  Stage,
+} from './readiness';
+
+/** What a nightly run did: volunteers due, how many lost the mark, how many failed. */
+export interface LapsedRun {
+  due: number;
+  moved: number;
+  failed: number;
+}
+
+/**
+ * Only an approved visit opens the way to matchable, so a rule about the certificate or
+ * the course can move only these stages (between approved and matchable).
+ */
+const STAGES_A_RULE_CAN_MOVE: Stage[] = ['approved', 'matchable'];
+
+function lapseReasonOf(requirement: Requirement): LapseReason {
+  return requirement.key === 'attestation'
+    ? `attestation_${requirement.detail.state as 'missing' | 'expired' | 'has_entries'}`
+    : requirement.key;
+}
 
 export interface ReadinessChange {
   readiness: Readiness;
@@ -30,7 +56,7 @@ export class ReadinessService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly curriculum: CurriculumService,
+    private readonly curriculum: CurriculumRepository,
     private readonly uow: UnitOfWork,
   ) {}
 
@@ -53,10 +79,17 @@ export class ReadinessService {
     const previousSince = volunteer.matchableSince;
     const wasMatchable = previousSince !== null;
     const matchableSince = readiness.matchable ? (volunteer.matchableSince ?? now) : null;
-    if (stage !== volunteer.stage || matchableSince !== volunteer.matchableSince) {
-      await em.update(Volunteer, { id: volunteer.id }, { stage, matchableSince });
+    const certificate = readiness.requirements.find((r) => r.key === 'attestation');
+    const matchableUntil = readiness.matchable ? (certificate?.detail.validUntil ?? null) : null;
+    if (
+      stage !== volunteer.stage ||
+      matchableSince !== volunteer.matchableSince ||
+      matchableUntil !== volunteer.matchableUntil
+    ) {
+      await em.update(Volunteer, { id: volunteer.id }, { stage, matchableSince, matchableUntil });
       volunteer.stage = stage;
       volunteer.matchableSince = matchableSince;
+      volunteer.matchableUntil = matchableUntil;
     }
     const change = {
       readiness,
@@ -72,38 +105,117 @@ export class ReadinessService {
       });
     }
     if (change.stoppedBeingMatchable) {
+      // All were met while matchable, so what is unmet now is what went from met to unmet.
+      const reasons: LapseReason[] =
+        volunteer.status !== 'active'
+          ? ['application_closed']
+          : readiness.requirements.filter((r) => !r.met).map(lapseReasonOf);
       events.add('volunteer.no_longer_matchable', {
         volunteerId: volunteer.id,
         matchableSince: previousSince!,
+        reasons,
       });
     }
     return change;
   }
 
   /**
-   * Time alone can end readiness (a certificate expires without anyone writing), so the
-   * stored stage of matchable volunteers is re-derived regularly. Returns how many moved.
+   * After a rule changed (the curriculum, the certificate's validity), re-derives every
+   * active volunteer the rule can move, in the caller's transaction so lists and pages
+   * never see the new rule with the old marks. Volunteers are locked in id order
+   * (locks.ts). Returns how many changed stage.
    */
-  async refreshLapsed(now = new Date()): Promise<number> {
-    const ids: { id: string }[] = await this.db.query(
-      `SELECT id FROM volunteer WHERE stage = 'matchable'`,
-    );
+  async rederiveAfterRuleChange(
+    em: EntityManager,
+    events: PendingEvents,
+    now = new Date(),
+  ): Promise<number> {
+    const volunteers = await em
+      .createQueryBuilder(Volunteer, 'v')
+      .where(`v.status = 'active' AND v.stage IN (:...stages)`, { stages: STAGES_A_RULE_CAN_MOVE })
+      .orderBy('v.id')
+      .setLock('pessimistic_write')
+      .getMany();
     let moved = 0;
-    for (const { id } of ids) {
-      await this.uow.run(async (em, events) => {
-        const volunteer = await em.findOne(Volunteer, {
-          where: { id },
-          lock: { mode: 'pessimistic_write' },
-        });
-        if (volunteer && (await this.refresh(em, volunteer, events, now)).stoppedBeingMatchable) {
-          moved += 1;
-        }
-      });
-    }
-    if (moved > 0) {
-      this.logger.log(`${moved} volunteer(s) are no longer matchable`);
+    for (const volunteer of volunteers) {
+      const before = volunteer.stage;
+      if ((await this.refresh(em, volunteer, events, now)).stage !== before) {
+        moved += 1;
+      }
     }
     return moved;
+  }
+
+  /**
+   * The stored stages were derived with the settings in rule_settings; when the app
+   * starts with others (ATTESTATION_VALID_MONTHS), store them and re-derive, in one
+   * transaction. Unchanged settings cost one row read. Returns whether they changed.
+   */
+  async deriveIfRulesChanged(): Promise<boolean> {
+    const months = this.config.attestationValidMonths;
+    const moved = await this.uow.run(async (em, events) => {
+      const [stored] = await em.query<{ attestation_valid_months: number }[]>(
+        'SELECT attestation_valid_months FROM rule_settings FOR UPDATE',
+      );
+      if (stored?.attestation_valid_months === months) {
+        return null;
+      }
+      await em.query(
+        `INSERT INTO rule_settings (id, attestation_valid_months) VALUES (true, $1)
+         ON CONFLICT (id) DO UPDATE SET attestation_valid_months = excluded.attestation_valid_months`,
+        [months],
+      );
+      return this.rederiveAfterRuleChange(em, events);
+    });
+    if (moved !== null) {
+      this.logger.log(
+        `Certificates now valid for ${months} months: re-derived readiness, ${moved} volunteer(s) changed stage`,
+      );
+    }
+    return moved !== null;
+  }
+
+  /**
+   * Time alone ends the mark (a certificate runs out). Lists already read it through
+   * volunteer_stage_today(); this stores the new stage and sends the mails, for every
+   * volunteer whose mark ran out (or whose newest certificate, by the SQL rule, no longer
+   * holds: a stored mark never outlives its certificate), each in its own transaction so
+   * one failure stops no one else.
+   */
+  async refreshLapsed(now = new Date()): Promise<LapsedRun> {
+    const due = await this.db.query<{ id: string }[]>(
+      `SELECT v.id FROM volunteer v
+        WHERE v.status = 'active' AND v.stage = 'matchable'
+          AND (volunteer_stage_today(v.stage, v.matchable_until) <> 'matchable'
+               OR NOT EXISTS (SELECT 1 FROM volunteer_certificate c
+                               WHERE c.volunteer_id = v.id AND c.valid))
+        ORDER BY v.id`,
+    );
+    const run: LapsedRun = { due: due.length, moved: 0, failed: 0 };
+    for (const { id } of due) {
+      try {
+        const lost = await this.uow.run(async (em, events) => {
+          const volunteer = await em.findOne(Volunteer, {
+            where: { id },
+            lock: { mode: 'pessimistic_write' },
+          });
+          return volunteer !== null && (await this.refresh(em, volunteer, events, now)).stoppedBeingMatchable;
+        });
+        run.moved += lost ? 1 : 0;
+      } catch (error) {
+        run.failed += 1;
+        this.logger.error(
+          `Readiness refresh of volunteer ${id} failed: ${String(error)}`,
+          error instanceof Error ? error.stack : undefined,
+        );
+      }
+    }
+    if (run.due > 0) {
+      this.logger.log(
+        `Lapsed readiness: ${run.due} due, ${run.moved} no longer matchable, ${run.failed} failed`,
+      );
+    }
+    return run;
   }
 
   /**

@@ -200,7 +200,15 @@ describe(deriveStage.name, () => {
 });
 
 describe(attestationValidUntil.name, () => {
-  it('should clamp to the end of a shorter month', () => {
-    expect(attestationValidUntil('2026-08-31', 6)).toBe('2027-02-27');
+  it('should end the day before the same day N months on', () => {
+    expect(attestationValidUntil('2026-01-10', 24)).toBe('2028-01-09');
+    expect(attestationValidUntil('2026-03-01', 1)).toBe('2026-03-31');
+  });
+
+  it('should end on the last day of a month that has no such day (end of month)', () => {
+    expect(attestationValidUntil('2026-08-31', 6)).toBe('2027-02-28');
+    expect(attestationValidUntil('2027-08-31', 6)).toBe('2028-02-29');
+    expect(attestationValidUntil('2024-02-29', 12)).toBe('2025-02-28');
+    expect(attestationValidUntil('2026-03-31', 1)).toBe('2026-04-30');
   });
 });

@@ -114,12 +114,18 @@ export function assessHomeVisit(visits: ReadinessRecords['homeVisits']): HomeVis
   };
 }
 
-/** The last day a certificate received on `receivedOn` is valid, after `months` months. */
+/**
+ * The last day a certificate received on `receivedOn` is valid, after `months` months:
+ * the same day that many months on, minus a day; where that month has no such day, its
+ * last day (31 Aug + 6 months: 28 Feb). SQL has the same rule as
+ * `attestation_valid_until` (migrations/1764720000000-readiness-rules.ts).
+ */
 export function attestationValidUntil(receivedOn: string, months: number): string {
-  return DateTime.fromISO(receivedOn, { zone: 'utc' })
-    .plus({ months })
-    .minus({ days: 1 })
-    .toISODate()!;
+  const received = DateTime.fromISO(receivedOn, { zone: 'utc' });
+  const sameDayLater = received.plus({ months });
+  // Luxon clamps to the month's end, so a smaller day means the day does not exist.
+  const validUntil = sameDayLater.day < received.day ? sameDayLater : sameDayLater.minus({ days: 1 });
+  return validUntil.toISODate()!;
 }
 
 /** The newest certificate decides: a renewal replaces an expired one. */

@@ -66,6 +66,13 @@ export class Volunteer {
   @Column('timestamptz', { nullable: true })
   matchableSince: Date | null;
 
+  /**
+   * While matchable, the last day the certificate holds (`YYYY-MM-DD`): lists read the
+   * stage through volunteer_stage_today(), which ends the mark after it without a job.
+   */
+  @Column('date', { nullable: true })
+  matchableUntil: string | null;
+
   /** Renewing the calendar link raises this, which retires every older feed token. */
   @Column('integer', { default: 0 })
   calendarVersion: number;

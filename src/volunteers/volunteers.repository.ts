@@ -27,6 +27,15 @@ export interface VolunteerListRow {
   matchable: boolean;
 }
 
+/**
+ * The stage as of today (migrations/1764720000000-readiness-rules.ts): the stored stage,
+ * except that a mark whose certificate ran out reads as approved from that midnight.
+ */
+const STAGE_TODAY = `volunteer_stage_today(v.stage, v.matchable_until)`;
+const MATCHABLE_TODAY = `coalesce(volunteer_matchable_today(v.stage, v.matchable_until), false)`;
+/** The stored stages that can read as $3 today, so a stage filter can use the stage index. */
+const STORED_STAGES_OF = `CASE WHEN $3 = 'approved' THEN ARRAY['approved', 'matchable'] ELSE ARRAY[$3] END`;
+
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 @Injectable()
@@ -35,14 +44,17 @@ export class VolunteersRepository {
 
   /**
    * One query for the page and its total, whatever the page size: stage and matchable
-   * are stored on the row by readiness, so nothing is computed per row.
+   * are stored on the row by readiness with the day the mark ends, so nothing is
+   * computed per row but a comparison with today.
    */
   async list(filter: VolunteerListFilter): Promise<{ items: VolunteerListRow[]; total: number }> {
     const where = `
       ($1::uuid IS NULL OR v.branch_id = $1)
       AND ($2::text IS NULL OR b.code = $2)
-      AND ($3::text IS NULL OR v.stage = $3)
-      AND ($4::boolean IS NULL OR (v.stage = 'matchable') = $4)
+      AND ($3::text IS NULL OR (v.stage = ANY(${STORED_STAGES_OF}) AND ${STAGE_TODAY} = $3))
+      AND ($4::boolean IS NULL
+           OR ($4 AND volunteer_matchable_today(v.stage, v.matchable_until))
+           OR (NOT $4 AND NOT ${MATCHABLE_TODAY}))
       AND ($5::text IS NULL
            OR v.first_name || ' ' || v.last_name ILIKE $5
            OR v.email ILIKE $5)
@@ -57,7 +69,7 @@ export class VolunteersRepository {
     ];
     const rows: (VolunteerListRow & { total: string })[] = await this.db.query(
       `SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName", v.email,
-              b.code AS "branchCode", v.stage, v.stage = 'matchable' AS matchable,
+              b.code AS "branchCode", ${STAGE_TODAY} AS stage, ${MATCHABLE_TODAY} AS matchable,
               count(*) OVER () AS total
          FROM volunteer v
          JOIN branch b ON b.id = v.branch_id
@@ -103,7 +115,7 @@ export class VolunteersRepository {
               v.availability, v.languages, v.matchable_since AS "matchableSince",
               b.name AS "branchName"
          FROM volunteer v JOIN branch b ON b.id = v.branch_id
-        WHERE v.stage = 'matchable'
+        WHERE volunteer_matchable_today(v.stage, v.matchable_until)
           AND ($1::uuid IS NULL OR v.branch_id = $1)
           AND ($2::text IS NULL OR v.postcode LIKE $2)
           AND ($3::text IS NULL OR $3 = ANY(v.availability))

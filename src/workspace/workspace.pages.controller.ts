@@ -46,9 +46,8 @@ export class WorkspacePagesController {
   @Render('workspace/dashboard')
   async dashboard(@CurrentActor() actor: Actor, @Req() req: Request) {
     const scope = branchScopeOf(actor);
-    const months = this.config.attestationValidMonths;
-    const funnel = await this.workspace.funnel(scope, months);
-    const attention = await this.workspace.attention(scope, months);
+    const funnel = await this.workspace.funnel(scope);
+    const attention = await this.workspace.attention(scope);
     const lang = langOf(req);
     const most = Math.max(funnel.applied, 1);
     return {

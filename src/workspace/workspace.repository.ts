@@ -33,22 +33,17 @@ export interface Attention {
   coursesWithSeats: AttentionCourse[];
 }
 
-/** Today in Copenhagen, in SQL: certificate validity counts in calendar days there. */
-const TODAY = `(now() AT TIME ZONE 'Europe/Copenhagen')::date`;
-
 /** The newest certificate of each active volunteer in scope ($1: branch or null for all). */
 const LATEST_CERTIFICATE = `
-  SELECT DISTINCT ON (a.volunteer_id) a.volunteer_id, a.result, a.received_on,
-         (a.received_on + make_interval(months => $2::int) - interval '1 day')::date AS valid_until
-    FROM attestation a
-    JOIN volunteer v ON v.id = a.volunteer_id
-   WHERE v.status = 'active' AND ($1::uuid IS NULL OR v.branch_id = $1)
-   ORDER BY a.volunteer_id, a.received_on DESC, a.created_at DESC`;
+  SELECT c.* FROM volunteer_certificate c
+    JOIN volunteer v ON v.id = c.volunteer_id
+   WHERE v.status = 'active' AND ($1::uuid IS NULL OR v.branch_id = $1)`;
 
 /**
  * The coordinator's dashboard figures, each one query over the branch scope: the
- * pipeline of active volunteers and what needs attention. The same rules as readiness
- * (src/readiness/readiness.ts), in SQL so a branch of any size is one round trip each.
+ * pipeline of active volunteers and what needs attention. The rules are readiness's own
+ * SQL half (the views and functions of migrations/1764720000000-readiness-rules.ts), so a
+ * branch of any size is one round trip each.
  */
 @Injectable()
 export class WorkspaceRepository {
@@ -58,42 +53,24 @@ export class WorkspaceRepository {
    * Active volunteers who have reached each requirement, counted on its own (a
    * certificate may come before the course or after it); `matchable` has all of them.
    */
-  async funnel(branchId: string | null, validMonths: number): Promise<Funnel> {
+  async funnel(branchId: string | null): Promise<Funnel> {
     const [row] = await this.db.query<Record<keyof Funnel, string>[]>(
       `WITH v AS (
-         SELECT id, stage FROM volunteer
+         SELECT id, stage, matchable_until FROM volunteer
           WHERE status = 'active' AND ($1::uuid IS NULL OR branch_id = $1)
        ),
-       latest AS (${LATEST_CERTIFICATE}),
-       attended AS (
-         SELECT DISTINCT a.volunteer_id, s.id AS session_id,
-                extract(epoch FROM s.ends_at - s.starts_at) / 3600 AS hours
-           FROM attendance a
-           JOIN course_session s ON s.id = a.session_id AND s.cancelled_at IS NULL
-          WHERE a.present AND a.volunteer_id IN (SELECT id FROM v)
-       ),
-       completed AS (
-         SELECT x.volunteer_id
-           FROM attended x
-          GROUP BY x.volunteer_id
-         HAVING sum(x.hours) >= (SELECT required_hours FROM curriculum)
-            AND NOT EXISTS (
-              SELECT 1 FROM topic tp
-               WHERE tp.mandatory AND NOT EXISTS (
-                 SELECT 1 FROM attended y
-                   JOIN course_session_topic t ON t.session_id = y.session_id
-                  WHERE y.volunteer_id = x.volunteer_id AND t.topic_code = tp.code))
-       )
+       latest AS (${LATEST_CERTIFICATE})
        SELECT (SELECT count(*) FROM v) AS applied,
               (SELECT count(*) FROM v WHERE EXISTS
                  (SELECT 1 FROM home_visit h WHERE h.volunteer_id = v.id)) AS "visitScheduled",
               (SELECT count(*) FROM v WHERE EXISTS
                  (SELECT 1 FROM home_visit h WHERE h.volunteer_id = v.id AND h.outcome = 'approved')) AS approved,
-              (SELECT count(*) FROM latest
-                WHERE result = 'clean' AND valid_until >= ${TODAY}) AS "certificateValid",
-              (SELECT count(*) FROM completed) AS "courseCompleted",
-              (SELECT count(*) FROM v WHERE stage = 'matchable') AS matchable`,
-      [branchId, validMonths],
+              (SELECT count(*) FROM latest WHERE valid) AS "certificateValid",
+              (SELECT count(*) FROM v JOIN volunteer_course_progress p ON p.volunteer_id = v.id
+                WHERE p.completed) AS "courseCompleted",
+              (SELECT count(*) FROM v
+                WHERE volunteer_matchable_today(v.stage, v.matchable_until)) AS matchable`,
+      [branchId],
     );
     return {
       applied: Number(row.applied),
@@ -105,7 +82,7 @@ export class WorkspaceRepository {
     };
   }
 
-  async attention(branchId: string | null, validMonths: number): Promise<Attention> {
+  async attention(branchId: string | null): Promise<Attention> {
     const waitingForVisit = await this.db.query<AttentionPerson[]>(
       `SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName",
               to_char(v.created_at AT TIME ZONE 'Europe/Copenhagen', 'YYYY-MM-DD') AS day
@@ -125,12 +102,12 @@ export class WorkspaceRepository {
            FROM latest l JOIN volunteer v ON v.id = l.volunteer_id
           WHERE ${
             where === 'expiring'
-              ? `l.result = 'clean' AND l.valid_until BETWEEN ${TODAY} AND ${TODAY} + 60`
+              ? `l.result = 'clean' AND l.valid_until BETWEEN copenhagen_today() AND copenhagen_today() + 60`
               : `l.result = 'has_entries'`
           }
           ORDER BY day
           LIMIT 50`,
-        [branchId, validMonths],
+        [branchId],
       );
     const coursesWithSeats = await this.db.query<(AttentionCourse & { seatsLeft: string })[]>(
       `SELECT c.id, c.title, f.starts_at AS "startsAt",

@@ -1,0 +1,28 @@
+import { Injectable, Module } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Curriculum } from './curriculum.entity';
+import { Topic } from './topic.entity';
+
+export interface CurriculumSnapshot {
+  requiredHours: number;
+  topics: Topic[];
+}
+
+/**
+ * Reads the curriculum. Readiness needs it to judge the course and the curriculum change
+ * needs readiness to re-derive everyone, so reading lives here, below both.
+ */
+@Injectable()
+export class CurriculumRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async get(em: EntityManager = this.db.manager): Promise<CurriculumSnapshot> {
+    const settings = await em.findOneByOrFail(Curriculum, { id: true });
+    const topics = await em.find(Topic, { order: { position: 'ASC' } });
+    return { requiredHours: settings.requiredHours, topics };
+  }
+}
+
+@Module({ providers: [CurriculumRepository], exports: [CurriculumRepository] })
+export class CurriculumRepositoryModule {}
