@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { BranchesModule } from '../branches/branches.module';
 import { CoursesModule } from '../courses/courses.module';
 import { CurriculumModule } from '../courses/curriculum.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { VolunteersModule } from '../volunteers/volunteers.module';
 import { ApplicationsApiController } from './applications.api.controller';
 import { ApplicationsPagesController } from './applications.pages.controller';
@@ -11,7 +12,14 @@ import { PublicRequestHandler } from './public-request.handler';
 import { PublicRequestQueue } from './public-request.queue';
 
 @Module({
-  imports: [AuditModule, BranchesModule, CoursesModule, CurriculumModule, VolunteersModule],
+  imports: [
+    AuditModule,
+    BranchesModule,
+    CoursesModule,
+    CurriculumModule,
+    NotificationsModule,
+    VolunteersModule,
+  ],
   controllers: [ApplicationsApiController, ApplicationsPagesController],
   providers: [ApplicationsService, PublicRequestHandler, PublicRequestQueue],
   exports: [PublicRequestQueue],

@@ -31,7 +31,7 @@ export class AttestationsService {
     if (problems.length > 0) {
       throw new InvalidInputError(problems);
     }
-    return this.uow.run(async (em, events) => {
+    return this.uow.run(async (em) => {
       const volunteer = await this.volunteers.requireInScope(em, actor, volunteerId, true);
       if (volunteer.status !== 'active') {
         throw new InvalidTransitionError(
@@ -48,7 +48,7 @@ export class AttestationsService {
           verifiedBy: actor.id,
         }),
       );
-      await this.readiness.refresh(em, volunteer, events);
+      await this.readiness.refresh(em, volunteer);
       await this.audit.record(em, actor, {
         action: 'attestation.recorded',
         branchId: volunteer.branchId,

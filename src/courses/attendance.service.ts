@@ -46,7 +46,7 @@ export class AttendanceService {
     if (duplicates.length > 0) {
       throw new InvalidInputError(duplicates);
     }
-    return this.uow.run(async (em, events) => {
+    return this.uow.run(async (em) => {
       const { session, course } = await this.courses.requireSessionInScope(
         em,
         actor,
@@ -107,7 +107,7 @@ export class AttendanceService {
         .orUpdate(['present', 'recorded_by', 'recorded_at'], ['session_id', 'volunteer_id'])
         .execute();
       for (const volunteer of volunteers) {
-        await this.readiness.refresh(em, volunteer, events, now);
+        await this.readiness.refresh(em, volunteer, now);
         const record = dto.records.find((r) => r.volunteerId === volunteer.id)!;
         await this.audit.record(em, actor, {
           action: 'attendance.recorded',

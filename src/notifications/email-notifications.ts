@@ -1,16 +1,46 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CalendarService } from '../calendar/calendar.service';
 import { renderCalendar } from '../calendar/ics';
 import { formatDateTime } from '../common/dates';
-import type { DomainEvents } from '../common/events';
 import { hashToken } from '../common/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/env';
-import { UnitOfWork } from '../database/unit-of-work';
 import { PortalLinks } from '../volunteers/portal-links';
 import type { Locale } from '../volunteers/volunteer.entity';
 import type { OutboxAttachment } from './outbox-message.entity';
 import { OutboxService } from './outbox.service';
+
+/** The portal token travels in-process only, for the email that carries the link. */
+export interface PortalLinkMail {
+  volunteerId: string;
+  portalToken: string;
+}
+
+export interface BookingMade {
+  bookingId: string;
+  courseId: string;
+  volunteerId: string;
+  status: 'booked' | 'waitlisted';
+}
+
+/** A waitlisted volunteer who took a freed seat. */
+export interface BookingPromoted {
+  bookingId: string;
+  courseId: string;
+  volunteerId: string;
+}
+
+export interface SessionChange {
+  sessionId: string;
+  courseId: string;
+  sequence: number;
+}
+
+/** `matchableSince` of a lost mark is when the mark that just ended was given. */
+export interface MatchableChange {
+  volunteerId: string;
+  matchableSince: Date;
+}
 
 interface Person {
   id: string;
@@ -30,42 +60,21 @@ interface Coordinator {
 }
 
 /**
- * Turns domain events into queued emails, inside the transaction that raised them: the
- * mail is committed with the change or not at all. Each key names one reason, so an
- * event handled twice still queues one mail.
+ * Which change sends which mail. Each service calls the method for its change inside the
+ * change's transaction, so the queued mail (outbox) commits with the change or not at
+ * all. Each key names one reason, so a change handled twice still queues one mail.
  */
 @Injectable()
-export class EmailNotifications implements OnModuleInit {
+export class EmailNotifications {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly uow: UnitOfWork,
     private readonly outbox: OutboxService,
     private readonly calendars: CalendarService,
     private readonly portalLinks: PortalLinks,
   ) {}
 
-  onModuleInit(): void {
-    const on = <K extends keyof DomainEvents>(
-      name: K,
-      handler: (em: EntityManager, p: DomainEvents[K]) => Promise<void>,
-    ) => this.uow.onEventInTransaction(name, handler);
-    on('application.received', (em, p) => this.applicationReceived(em, p));
-    on('application.repeated', (em, p) => this.applicationRepeated(em, p));
-    on('portal_link.requested', (em, p) => this.portalLinkRequested(em, p));
-    on('home_visit.scheduled', (em, p) => this.homeVisitScheduled(em, p));
-    on('booking.created', (em, p) => this.bookingCreated(em, p));
-    on('booking.promoted', (em, p) => this.bookingPromoted(em, p));
-    on('session.changed', (em, p) => this.sessionChanged(em, p, 'changed'));
-    on('session.cancelled', (em, p) => this.sessionChanged(em, p, 'cancelled'));
-    on('volunteer.became_matchable', (em, p) =>
-      this.matchable(em, p.volunteerId, p.matchableSince, 'matchable'),
-    );
-    on('volunteer.no_longer_matchable', (em, p) =>
-      this.matchable(em, p.volunteerId, p.matchableSince, 'no-longer-matchable'),
-    );
-  }
-
-  private async applicationReceived(em: EntityManager, p: DomainEvents['application.received']) {
+  /** The applicant's welcome with their link, and a notice to each coordinator of the branch. */
+  async applicationReceived(em: EntityManager, p: PortalLinkMail) {
     const person = await this.person(em, p.volunteerId);
     await this.toVolunteer(
       em,
@@ -93,7 +102,8 @@ export class EmailNotifications implements OnModuleInit {
     }
   }
 
-  private async applicationRepeated(em: EntityManager, p: DomainEvents['application.repeated']) {
+  /** Someone applied again with an address that has an application in progress. */
+  async applicationRepeated(em: EntityManager, p: PortalLinkMail) {
     const person = await this.person(em, p.volunteerId);
     await this.toVolunteer(
       em,
@@ -106,14 +116,15 @@ export class EmailNotifications implements OnModuleInit {
     );
   }
 
-  private async portalLinkRequested(em: EntityManager, p: DomainEvents['portal_link.requested']) {
+  /** "Send mig mit link igen": a fresh personal link. */
+  async portalLinkRequested(em: EntityManager, p: PortalLinkMail) {
     const person = await this.person(em, p.volunteerId);
     await this.toVolunteer(em, person, `portal-link:${hashToken(p.portalToken)}`, 'portal-link', {
       portalUrl: this.portalUrl(p.portalToken),
     });
   }
 
-  private async homeVisitScheduled(em: EntityManager, p: DomainEvents['home_visit.scheduled']) {
+  async homeVisitScheduled(em: EntityManager, p: { homeVisitId: string; volunteerId: string }) {
     const person = await this.person(em, p.volunteerId);
     const [visit] = await em.query<{ scheduled_at: Date; created_at: Date }[]>(
       'SELECT scheduled_at, created_at FROM home_visit WHERE id = $1',
@@ -151,7 +162,8 @@ export class EmailNotifications implements OnModuleInit {
     );
   }
 
-  private async bookingCreated(em: EntityManager, p: DomainEvents['booking.created']) {
+  /** A seat (with the course's calendar file) or a waitlist place. */
+  async bookingMade(em: EntityManager, p: BookingMade) {
     const person = await this.person(em, p.volunteerId);
     const course = await this.calendars.attachmentFor(em, { courseId: p.courseId });
     const courseTitle = course.entries[0]?.title ?? '';
@@ -181,7 +193,7 @@ export class EmailNotifications implements OnModuleInit {
     );
   }
 
-  private async bookingPromoted(em: EntityManager, p: DomainEvents['booking.promoted']) {
+  async bookingPromoted(em: EntityManager, p: BookingPromoted) {
     const person = await this.person(em, p.volunteerId);
     const course = await this.calendars.attachmentFor(em, { courseId: p.courseId });
     await this.toVolunteer(
@@ -198,10 +210,26 @@ export class EmailNotifications implements OnModuleInit {
     );
   }
 
+  sessionChanged(em: EntityManager, p: SessionChange) {
+    return this.toEveryoneBooked(em, p, 'changed');
+  }
+
+  sessionCancelled(em: EntityManager, p: SessionChange) {
+    return this.toEveryoneBooked(em, p, 'cancelled');
+  }
+
+  becameMatchable(em: EntityManager, p: MatchableChange) {
+    return this.matchable(em, p.volunteerId, p.matchableSince, 'matchable');
+  }
+
+  noLongerMatchable(em: EntityManager, p: MatchableChange) {
+    return this.matchable(em, p.volunteerId, p.matchableSince, 'no-longer-matchable');
+  }
+
   /** Everyone holding a seat on the course hears of a changed or cancelled session. */
-  private async sessionChanged(
+  private async toEveryoneBooked(
     em: EntityManager,
-    p: DomainEvents['session.changed'],
+    p: SessionChange,
     change: 'changed' | 'cancelled',
   ) {
     const session = await this.calendars.attachmentFor(em, { sessionId: p.sessionId });

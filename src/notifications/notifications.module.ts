@@ -22,6 +22,6 @@ import { OutboxWorker } from './outbox.worker';
     EmailNotifications,
     NotificationScheduler,
   ],
-  exports: [OutboxService, OutboxWorker, NotificationScheduler],
+  exports: [EmailNotifications, OutboxService, OutboxWorker, NotificationScheduler],
 })
 export class NotificationsModule {}

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CurriculumModule } from '../courses/curriculum.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { ReadinessScheduler } from './readiness.scheduler';
 import { ReadinessService } from './readiness.service';
 
 @Module({
-  imports: [CurriculumModule],
+  imports: [CurriculumModule, NotificationsModule],
   providers: [ReadinessService, ReadinessScheduler],
   exports: [ReadinessService],
 })

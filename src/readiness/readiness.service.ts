@@ -3,11 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Attestation } from '../attestations/attestation.entity';
 import { todayInCopenhagen } from '../common/dates';
-import { PendingEvents } from '../common/events';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { CurriculumService } from '../courses/curriculum.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomeVisit } from '../home-visits/home-visit.entity';
+import { EmailNotifications } from '../notifications/email-notifications';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { assessReadiness, deriveStage, Readiness, ReadinessRecords, Stage } from './readiness';
 
@@ -32,6 +32,7 @@ export class ReadinessService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly curriculum: CurriculumService,
     private readonly uow: UnitOfWork,
+    private readonly mail: EmailNotifications,
   ) {}
 
   async assess(em: EntityManager, volunteer: Volunteer, now = new Date()): Promise<Readiness> {
@@ -40,12 +41,12 @@ export class ReadinessService {
 
   /**
    * Re-derives readiness after a change and stores stage and matchableSince when they
-   * moved. Call it inside the change's transaction with the volunteer row locked.
+   * moved; gaining or losing the matchable mark mails the volunteer and the branch's
+   * coordinators. Call it inside the change's transaction with the volunteer row locked.
    */
   async refresh(
     em: EntityManager,
     volunteer: Volunteer,
-    events: PendingEvents,
     now = new Date(),
   ): Promise<ReadinessChange> {
     const readiness = await this.assess(em, volunteer, now);
@@ -66,13 +67,13 @@ export class ReadinessService {
       stoppedBeingMatchable: wasMatchable && !readiness.matchable,
     };
     if (change.becameMatchable) {
-      events.add('volunteer.became_matchable', {
+      await this.mail.becameMatchable(em, {
         volunteerId: volunteer.id,
         matchableSince: matchableSince!,
       });
     }
     if (change.stoppedBeingMatchable) {
-      events.add('volunteer.no_longer_matchable', {
+      await this.mail.noLongerMatchable(em, {
         volunteerId: volunteer.id,
         matchableSince: previousSince!,
       });
@@ -90,12 +91,12 @@ export class ReadinessService {
     );
     let moved = 0;
     for (const { id } of ids) {
-      await this.uow.run(async (em, events) => {
+      await this.uow.run(async (em) => {
         const volunteer = await em.findOne(Volunteer, {
           where: { id },
           lock: { mode: 'pessimistic_write' },
         });
-        if (volunteer && (await this.refresh(em, volunteer, events, now)).stoppedBeingMatchable) {
+        if (volunteer && (await this.refresh(em, volunteer, now)).stoppedBeingMatchable) {
           moved += 1;
         }
       });

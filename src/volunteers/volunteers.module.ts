@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
+import { BookingsRepositoryModule } from '../courses/bookings.repository';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { ReadinessModule } from '../readiness/readiness.module';
 import { CalendarFeedsService } from './calendar-feeds.service';
 import { PortalGuard } from './portal.guard';
@@ -11,7 +13,14 @@ import { VolunteersRepository } from './volunteers.repository';
 import { VolunteersService } from './volunteers.service';
 
 @Module({
-  imports: [AuditModule, AuthModule, ReadinessModule, PortalLinksModule],
+  imports: [
+    AuditModule,
+    AuthModule,
+    BookingsRepositoryModule,
+    NotificationsModule,
+    ReadinessModule,
+    PortalLinksModule,
+  ],
   controllers: [VolunteersApiController, VolunteersPagesController],
   providers: [VolunteersService, VolunteersRepository, PortalGuard, CalendarFeedsService],
   exports: [
