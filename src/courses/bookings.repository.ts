@@ -54,6 +54,19 @@ export class BookingsRepository {
     return rows.map((r) => r.volunteer_id);
   }
 
+  /**
+   * Which of these volunteers hold a seat on some course of the branch: who may attend
+   * a session of it (a missed session is made up in another course without booking it).
+   */
+  async seatedInBranch(em: EntityManager, volunteerIds: string[], branchId: string) {
+    const rows = await em.query<{ volunteer_id: string }[]>(
+      `SELECT DISTINCT k.volunteer_id FROM booking k JOIN course c ON c.id = k.course_id
+        WHERE k.volunteer_id = ANY($1) AND k.status = 'booked' AND c.branch_id = $2`,
+      [volunteerIds, branchId],
+    );
+    return rows.map((r) => r.volunteer_id);
+  }
+
   /** The volunteer's live bookings, for their page and /api/v1/me. */
   ownBookings(volunteerId: string) {
     return this.db.query<

@@ -1,13 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { coordinatorsOf } from '../auth/staff-users.repository';
 import { CalendarService } from '../calendar/calendar.service';
 import { renderCalendar } from '../calendar/ics';
 import { formatDateTime } from '../common/dates';
+import { BookingsRepository } from '../courses/bookings.repository';
 import { hashToken } from '../common/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { PortalLinks } from '../volunteers/portal-links';
 import type { Locale } from '../volunteers/volunteer.entity';
 import type { OutboxAttachment } from './outbox-message.entity';
+import { NotificationsRepository, type Recipient } from './notifications.repository';
 import { OutboxService } from './outbox.service';
 
 /** The portal token travels in-process only, for the email that carries the link. */
@@ -42,23 +45,6 @@ export interface MatchableChange {
   matchableSince: Date;
 }
 
-interface Person {
-  id: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  locale: Locale;
-  postcode: string;
-  branchId: string;
-  branchName: string;
-}
-
-interface Coordinator {
-  id: string;
-  name: string;
-  email: string;
-}
-
 /**
  * Which change sends which mail. Each service calls the method for its change inside the
  * change's transaction, so the queued mail (outbox) commits with the change or not at
@@ -71,6 +57,8 @@ export class EmailNotifications {
     private readonly outbox: OutboxService,
     private readonly calendars: CalendarService,
     private readonly portalLinks: PortalLinks,
+    private readonly notifications: NotificationsRepository,
+    private readonly bookings: BookingsRepository,
   ) {}
 
   /** The applicant's welcome with their link, and a notice to each coordinator of the branch. */
@@ -85,7 +73,7 @@ export class EmailNotifications {
         portalUrl: this.portalUrl(p.portalToken),
       },
     );
-    for (const coordinator of await this.coordinators(em, person.branchId)) {
+    for (const coordinator of await coordinatorsOf(em, person.branchId)) {
       await this.outbox.enqueue(em, {
         key: `new-application:${person.id}:${coordinator.id}`,
         to: coordinator.email,
@@ -126,10 +114,7 @@ export class EmailNotifications {
 
   async homeVisitScheduled(em: EntityManager, p: { homeVisitId: string; volunteerId: string }) {
     const person = await this.person(em, p.volunteerId);
-    const [visit] = await em.query<{ scheduled_at: Date; created_at: Date }[]>(
-      'SELECT scheduled_at, created_at FROM home_visit WHERE id = $1',
-      [p.homeVisitId],
-    );
+    const visit = await this.notifications.homeVisitTimes(em, p.homeVisitId);
     // The visit takes about an hour and a half; the coordinator comes to the volunteer's home.
     const ics = renderCalendar(
       'Hjemmebesøg',
@@ -137,14 +122,14 @@ export class EmailNotifications {
         {
           uid: `home-visit-${p.homeVisitId}`,
           title: `Hjemmebesøg fra ${person.branchName}`,
-          startsAt: visit.scheduled_at,
-          endsAt: new Date(visit.scheduled_at.getTime() + 90 * 60_000),
+          startsAt: visit.scheduledAt,
+          endsAt: new Date(visit.scheduledAt.getTime() + 90 * 60_000),
           location: `Hjemme hos dig (${person.postcode})`,
           description:
             'Koordinatorens hjemmebesøg: om rollen som familieven, tavshedspligt og grænser.',
           sequence: 0,
           cancelled: false,
-          changedAt: visit.created_at,
+          changedAt: visit.createdAt,
         },
       ],
       { url: `${this.config.publicUrl}/v` },
@@ -155,7 +140,7 @@ export class EmailNotifications {
       `home-visit-scheduled:${p.homeVisitId}`,
       'home-visit-scheduled',
       {
-        when: formatDateTime(visit.scheduled_at, person.locale),
+        when: formatDateTime(visit.scheduledAt, person.locale),
         portalUrl: await this.freshPortalUrl(em, person.id),
       },
       [calendarFile('hjemmebesoeg.ics', ics, 'publish')],
@@ -168,10 +153,7 @@ export class EmailNotifications {
     const course = await this.calendars.attachmentFor(em, { courseId: p.courseId });
     const courseTitle = course.entries[0]?.title ?? '';
     if (p.status === 'waitlisted') {
-      const [{ position }] = await em.query<{ position: number }[]>(
-        'SELECT waitlist_position AS position FROM booking WHERE id = $1',
-        [p.bookingId],
-      );
+      const position = await this.bookings.waitlistPosition(em, p.bookingId);
       await this.toVolunteer(em, person, `waitlisted:${p.bookingId}`, 'waitlisted', {
         courseTitle,
         position,
@@ -235,12 +217,8 @@ export class EmailNotifications {
     const session = await this.calendars.attachmentFor(em, { sessionId: p.sessionId });
     const [entry] = session.entries;
     const method = change === 'cancelled' ? 'cancel' : 'publish';
-    const booked = await em.query<{ volunteer_id: string }[]>(
-      `SELECT volunteer_id FROM booking WHERE course_id = $1 AND status = 'booked' ORDER BY volunteer_id`,
-      [p.courseId],
-    );
-    for (const { volunteer_id } of booked) {
-      const person = await this.person(em, volunteer_id);
+    for (const volunteerId of await this.bookings.bookedVolunteerIds(em, p.courseId)) {
+      const person = await this.person(em, volunteerId);
       await this.toVolunteer(
         em,
         person,
@@ -272,7 +250,7 @@ export class EmailNotifications {
       forVolunteer: true,
       reason,
     });
-    for (const coordinator of await this.coordinators(em, person.branchId)) {
+    for (const coordinator of await coordinatorsOf(em, person.branchId)) {
       await this.outbox.enqueue(em, {
         key: `${key}:${coordinator.id}`,
         to: coordinator.email,
@@ -302,7 +280,7 @@ export class EmailNotifications {
 
   private async toVolunteer(
     em: EntityManager,
-    person: Person,
+    person: Recipient,
     key: string,
     template: string,
     data: Record<string, unknown>,
@@ -318,22 +296,8 @@ export class EmailNotifications {
     });
   }
 
-  private async person(em: EntityManager, volunteerId: string): Promise<Person> {
-    const [row] = await em.query<Person[]>(
-      `SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName", v.email, v.locale, v.postcode,
-              v.branch_id AS "branchId", b.name AS "branchName"
-         FROM volunteer v JOIN branch b ON b.id = v.branch_id
-        WHERE v.id = $1`,
-      [volunteerId],
-    );
-    return row;
-  }
-
-  private coordinators(em: EntityManager, branchId: string): Promise<Coordinator[]> {
-    return em.query<Coordinator[]>(
-      `SELECT id, name, email FROM staff_user WHERE role = 'coordinator' AND branch_id = $1 ORDER BY created_at`,
-      [branchId],
-    );
+  private person(em: EntityManager, volunteerId: string): Promise<Recipient> {
+    return this.notifications.recipient(em, volunteerId);
   }
 
   private sessionLines(entries: { startsAt: Date; location: string }[], locale: Locale) {
@@ -345,7 +309,7 @@ export class EmailNotifications {
   }
 
   /**
-   * Personal links are stored only as hashes, so a later email cannot repeat the first
+   * Recipiental links are stored only as hashes, so a later email cannot repeat the first
    * one; it carries a new link to the same page (see PortalLinks for how many live).
    */
   private async freshPortalUrl(em: EntityManager, volunteerId: string) {

@@ -9,6 +9,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { HomeVisit } from '../home-visits/home-visit.entity';
 import { EmailNotifications } from '../notifications/email-notifications';
 import { Volunteer } from '../volunteers/volunteer.entity';
+import { ReadinessRepository } from './readiness.repository';
 import { assessReadiness, deriveStage, Readiness, ReadinessRecords, Stage } from './readiness';
 
 export interface ReadinessChange {
@@ -33,6 +34,7 @@ export class ReadinessService {
     private readonly curriculum: CurriculumService,
     private readonly uow: UnitOfWork,
     private readonly mail: EmailNotifications,
+    private readonly records: ReadinessRepository,
   ) {}
 
   async assess(em: EntityManager, volunteer: Volunteer, now = new Date()): Promise<Readiness> {
@@ -107,24 +109,6 @@ export class ReadinessService {
     return moved;
   }
 
-  /**
-   * The sessions a volunteer attended, in any course of the branch (a missed session may
-   * be made up in another course), with their hours and topics: one query.
-   */
-  private async attendedSessions(em: EntityManager, volunteerId: string) {
-    const rows = await em.query<{ hours: string; topics: string[] }[]>(
-      `SELECT extract(epoch FROM s.ends_at - s.starts_at) / 3600 AS hours,
-              coalesce(array_agg(t.topic_code) FILTER (WHERE t.topic_code IS NOT NULL), '{}') AS topics
-         FROM attendance a
-         JOIN course_session s ON s.id = a.session_id AND s.cancelled_at IS NULL
-         LEFT JOIN course_session_topic t ON t.session_id = s.id
-        WHERE a.volunteer_id = $1 AND a.present
-        GROUP BY s.id`,
-      [volunteerId],
-    );
-    return rows.map((r) => ({ hours: Number(r.hours), topics: r.topics }));
-  }
-
   private async loadRecords(
     em: EntityManager,
     volunteer: Volunteer,
@@ -138,7 +122,7 @@ export class ReadinessService {
       status: volunteer.status,
       homeVisits,
       attestations,
-      attendedSessions: await this.attendedSessions(em, volunteer.id),
+      attendedSessions: await this.records.attendedSessions(em, volunteer.id),
       curriculum: {
         requiredHours: curriculum.requiredHours,
         mandatoryTopics: curriculum.topics.filter((t) => t.mandatory).map((t) => t.code),

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Attestation } from '../attestations/attestation.entity';
 import { AuditService } from '../audit/audit.service';
+import { coordinatorsOf } from '../auth/staff-users.repository';
 import { UnitOfWork } from '../database/unit-of-work';
 import { lockCoursesBookedBy } from '../database/locks';
 import { Branch } from '../branches/branch.entity';
@@ -121,9 +122,8 @@ export class VolunteersService {
       const volunteer = await em.findOneByOrFail(Volunteer, { id: volunteerId });
       const readiness = await this.readiness.assess(em, volunteer);
       const branch = await em.findOneByOrFail(Branch, { id: volunteer.branchId });
-      const coordinators = await em.query<{ name: string; email: string }[]>(
-        `SELECT name, email FROM staff_user WHERE role = 'coordinator' AND branch_id = $1 ORDER BY created_at`,
-        [volunteer.branchId],
+      const coordinators = (await coordinatorsOf(em, volunteer.branchId)).map(
+        ({ name, email }) => ({ name, email }),
       );
       return { volunteer, readiness, branch, coordinators };
     });
