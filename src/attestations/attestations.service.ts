@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import type { Actor } from '../common/auth/actor';
@@ -14,7 +12,6 @@ import { RecordAttestationDto } from './dto/record-attestation.dto';
 @Injectable()
 export class AttestationsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly volunteers: VolunteersService,
     private readonly readiness: ReadinessService,
     private readonly audit: AuditService,

@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { lockCoursesBookedBy } from '../database/locks';
@@ -18,7 +16,6 @@ import { HomeVisit } from './home-visit.entity';
 @Injectable()
 export class HomeVisitsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly volunteers: VolunteersService,
     private readonly readiness: ReadinessService,
     private readonly audit: AuditService,
