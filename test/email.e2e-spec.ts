@@ -23,6 +23,7 @@ import {
 import { PATH_TEMPLATES } from './mail-markup';
 import { signedInAgent } from './pages';
 import { freePort, outboxIdOf, SmtpCatcher } from './smtp';
+import { copenhagenWallTime, instantFromToday } from './dates';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -71,8 +72,9 @@ describe('email', () => {
       const bo = await factory.apply({ branchCode, firstName: 'Bo' });
 
       // Home visit with its calendar file.
+      const visitAt = instantFromToday(100);
       const visit = await staff(request(t.http).post(`/api/v1/volunteers/${anna.id}/home-visits`))
-        .send({ scheduledAt: '2027-03-04T17:00:00+01:00' })
+        .send({ scheduledAt: visitAt })
         .expect(201);
 
       // A one-seat course starting tomorrow: confirmed, waitlisted, promoted, changed, cancelled, reminded.
@@ -105,7 +107,7 @@ describe('email', () => {
       const cilleVisit = await staff(
         request(t.http).post(`/api/v1/volunteers/${cille.id}/home-visits`),
       )
-        .send({ scheduledAt: '2026-09-01T10:00:00+02:00' })
+        .send({ scheduledAt: instantFromToday(-85, 10) })
         .expect(201);
       await staff(request(t.http).post(`/api/v1/home-visits/${cilleVisit.body.id}/outcome`))
         .send({ outcome: 'approved' })
@@ -192,7 +194,7 @@ describe('email', () => {
         DateTime.fromJSDate(visitEvent.start)
           .setZone('Europe/Copenhagen')
           .toFormat('yyyy-MM-dd HH:mm'),
-      ).toBe('2027-03-04 17:00');
+      ).toBe(copenhagenWallTime(visitAt));
       expect(visitEvent.uid).toBe(`home-visit-${visit.body.id}@klar`);
       const confirmed = byTemplate('booking-confirmed', anna.email);
       expect(confirmed.attachments[0].content.toString().split('BEGIN:VEVENT')).toHaveLength(5);
