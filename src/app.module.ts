@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { DataSourceOptions } from 'typeorm';
 import { ApplicationsModule } from './applications/applications.module';
@@ -39,7 +38,6 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(database),
         ScheduleModule.forRoot(),
-        EventEmitterModule.forRoot(),
         UnitOfWorkModule,
         RateLimitModule,
         AuditModule,

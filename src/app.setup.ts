@@ -6,6 +6,8 @@ import {
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import hbs from 'hbs';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { DataSourceSessionStore } from './auth/session-store';
 import { PROJECT_ROOT, VIEWS_DIR } from './common/paths';
 import { registerViewHelpers } from './common/pages/view-helpers';
 import { configureWeb } from './common/pages/web';
@@ -39,7 +41,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.set('view options', { layout: 'layouts/main' });
   hbs.registerPartials(join(VIEWS_DIR, 'partials'));
   registerViewHelpers(hbs);
-  configureWeb(app);
+  configureWeb(app, new DataSourceSessionStore(app.get(DataSource)));
   // After every body parser (configureWeb adds the form parser), before any handler.
   app.use(refuseNulBytes);
 

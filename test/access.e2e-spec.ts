@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { ADMIN_EMAIL, createTestApp, type TestApp } from './app';
 import { COORDINATOR_PASSWORD, Factory } from './factories';
+import { dateFromToday, instantFromToday } from './dates';
 
 describe('who may do what', () => {
   let t: TestApp;
@@ -21,7 +22,7 @@ describe('who may do what', () => {
     const visit = await request(t.http)
       .post(`/api/v1/volunteers/${volunteerId}/home-visits`)
       .auth(own.token, { type: 'bearer' })
-      .send({ scheduledAt: '2027-01-05T10:00:00+01:00' })
+      .send({ scheduledAt: instantFromToday(40, 10) })
       .expect(201);
     visitId = visit.body.id;
   });
@@ -76,7 +77,7 @@ describe('who may do what', () => {
     await as(
       request(t.http)
         .post(`/api/v1/volunteers/${volunteerId}/home-visits`)
-        .send({ scheduledAt: '2027-01-06T10:00:00Z' }),
+        .send({ scheduledAt: instantFromToday(41, 11) }),
     ).expect(404);
     await as(
       request(t.http).post(`/api/v1/home-visits/${visitId}/outcome`).send({ outcome: 'approved' }),
@@ -84,7 +85,7 @@ describe('who may do what', () => {
     await as(
       request(t.http)
         .post(`/api/v1/volunteers/${volunteerId}/attestations`)
-        .send({ receivedOn: '2026-01-02', result: 'clean' }),
+        .send({ receivedOn: dateFromToday(-30), result: 'clean' }),
     ).expect(404);
     await as(request(t.http).post(`/api/v1/volunteers/${volunteerId}/withdraw`)).expect(404);
 

@@ -4,13 +4,24 @@ import request from 'supertest';
 import { createTestApp, type TestApp } from './app';
 import { createCourse, Factory, type SessionPlan } from './factories';
 
-/** 17:00 Copenhagen in the weeks before and after each daylight-saving change of 2027. */
-const AROUND_DST = [
-  '2027-03-25T17:00:00+01:00', // Thursday before summer time (28 March)
-  '2027-04-01T17:00:00+02:00', // Thursday after
-  '2027-10-28T17:00:00+02:00', // Thursday before winter time (31 October)
-  '2027-11-04T17:00:00+01:00', // Thursday after
-];
+/**
+ * 17:00 Copenhagen on the Thursdays before and after each daylight-saving change of next
+ * year (clocks change on the last Sunday of March and of October): always ahead of today.
+ */
+const DST_YEAR = DateTime.now().year + 1;
+const lastSunday = (month: number) => {
+  const last = DateTime.fromObject(
+    { year: DST_YEAR, month, day: 1, hour: 17 },
+    { zone: 'Europe/Copenhagen' },
+  ).endOf('month');
+  return last
+    .minus({ days: last.weekday % 7 })
+    .set({ hour: 17, minute: 0, second: 0, millisecond: 0 });
+};
+const AROUND_DST = [3, 10].flatMap((month) => [
+  lastSunday(month).minus({ days: 3 }).toISO()!, // Thursday before
+  lastSunday(month).plus({ days: 4 }).toISO()!, // Thursday after
+]);
 const TOPICS = [['frameworks', 'relations'], ['boundaries'], ['uncrc'], ['child_safety']];
 
 const sessionsAroundDst = (): SessionPlan[] =>
@@ -59,7 +70,9 @@ describe('calendars', () => {
     expect(res.headers['content-type']).toMatch(/^text\/calendar/);
     expect(res.text).toContain('BEGIN:VTIMEZONE');
     expect(res.text).toContain('TZID:Europe/Copenhagen');
-    expect(res.text).toContain('DTSTART;TZID=Europe/Copenhagen:20270325T170000');
+    expect(res.text).toContain(
+      `DTSTART;TZID=Europe/Copenhagen:${DateTime.fromISO(AROUND_DST[0], { setZone: true }).toFormat("yyyyMMdd'T'HHmmss")}`,
+    );
 
     const events = eventsOf(res.text);
     expect(events).toHaveLength(4);

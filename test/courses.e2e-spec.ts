@@ -1,27 +1,35 @@
-import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DateTime } from 'luxon';
 import request from 'supertest';
 import { createTestApp, type TestApp } from './app';
 import { createCourse, Factory, fullCourseSessions } from './factories';
+
+const copenhagenDaysAgo = (days: number) =>
+  DateTime.now().setZone('Europe/Copenhagen').minus({ days }).toISODate()!;
 
 describe('courses', () => {
   let t: TestApp;
   let factory: Factory;
   let branchCode: string;
   let token: string;
-  const events: { name: string; payload: unknown }[] = [];
 
   beforeAll(async () => {
     t = await createTestApp();
     factory = new Factory(t);
     branchCode = await factory.branch();
     token = (await factory.coordinator(branchCode)).token;
-    t.app.get(EventEmitter2).onAny((name, payload) => events.push({ name: String(name), payload }));
   });
   afterAll(() => t.close());
 
   const staff = (req: request.Test) => req.auth(token, { type: 'bearer' });
   const book = (courseId: string, volunteerId: string) =>
     staff(request(t.http).post(`/api/v1/courses/${courseId}/bookings`).send({ volunteerId }));
+  /** The mails queued for an address, oldest first. */
+  const queuedTo = (email: string) =>
+    t.db.query<{ template: string; key: string }[]>(
+      'SELECT template, dedupe_key AS key FROM outbox_message WHERE recipient = $1 ORDER BY created_at, id',
+      [email],
+    );
+  const mailsTo = async (email: string) => (await queuedTo(email)).map((m) => m.template);
   const participants = async (courseId: string) =>
     (await staff(request(t.http).get(`/api/v1/courses/${courseId}/participants`)).expect(200))
       .body as {
@@ -147,10 +155,12 @@ describe('courses', () => {
         expect.objectContaining({ volunteerId: people[2].id, status: 'booked', position: null }),
         expect.objectContaining({ volunteerId: people[3].id, status: 'waitlisted', position: 1 }),
       ]);
-      expect(events).toContainEqual({
-        name: 'booking.promoted',
-        payload: expect.objectContaining({ courseId: course.id, volunteerId: people[2].id }),
-      });
+      expect(await mailsTo(people[2].email)).toEqual([
+        'application-received',
+        'waitlisted',
+        'promoted',
+      ]);
+      expect(await mailsTo(people[3].email)).not.toContain('promoted');
       await staff(
         request(t.http).delete(`/api/v1/courses/${course.id}/bookings/${people[0].id}`),
       ).expect(404);
@@ -231,6 +241,13 @@ describe('courses', () => {
       expect(await participants(course.id)).toEqual([
         expect.objectContaining({ volunteerId: second.id, status: 'booked' }),
       ]);
+      // Closing the application cancels the booking in the same transaction, and the
+      // volunteer who moved up is told.
+      expect(await mailsTo(second.email)).toEqual([
+        'application-received',
+        'waitlisted',
+        'promoted',
+      ]);
       const refused = await book(course.id, first.id).expect(409);
       expect(refused.body.message).toBe('The application is withdrawn; no course can be booked');
     });
@@ -302,13 +319,13 @@ describe('courses', () => {
       const visit = await staff(
         request(t.http).post(`/api/v1/volunteers/${volunteer.id}/home-visits`),
       )
-        .send({ scheduledAt: '2026-10-01T10:00:00+02:00' })
+        .send({ scheduledAt: DateTime.now().minus({ days: 55 }).toISO() })
         .expect(201);
       await staff(request(t.http).post(`/api/v1/home-visits/${visit.body.id}/outcome`))
         .send({ outcome: 'approved' })
         .expect(200);
       await staff(request(t.http).post(`/api/v1/volunteers/${volunteer.id}/attestations`))
-        .send({ receivedOn: '2026-10-15', result: 'clean' })
+        .send({ receivedOn: copenhagenDaysAgo(41), result: 'clean' })
         .expect(201);
 
       const take = (sessionId: string, present: boolean) =>
@@ -334,7 +351,7 @@ describe('courses', () => {
         met: false,
         detail: { hoursAttended: 15, hoursRequired: 20, missingTopics: ['child_safety'] },
       });
-      expect(events.some((e) => e.name === 'volunteer.became_matchable')).toBe(false);
+      expect(await mailsTo(volunteer.email)).not.toContain('matchable');
 
       await staff(request(t.http).put(`/api/v1/sessions/${second.sessions[3].id}/attendance`))
         .send({ records: [{ volunteerId: volunteer.id, present: true }] })
@@ -350,10 +367,7 @@ describe('courses', () => {
         hoursRequired: 20,
         missingTopics: [],
       });
-      expect(events).toContainEqual({
-        name: 'volunteer.became_matchable',
-        payload: expect.objectContaining({ volunteerId: volunteer.id }),
-      });
+      expect(await mailsTo(volunteer.email)).toContain('matchable');
       const list = await staff(
         request(t.http).get('/api/v1/volunteers').query({ matchable: 'true' }),
       ).expect(200);
@@ -373,14 +387,13 @@ describe('courses', () => {
         stage: 'approved',
         readiness: { matchable: false, matchableSince: null },
       });
-      expect(events).toContainEqual({
-        name: 'volunteer.no_longer_matchable',
-        payload: {
-          volunteerId: volunteer.id,
-          matchableSince: expect.any(Date),
-          reasons: ['attestation_expired'],
-        },
-      });
+      expect(await mailsTo(volunteer.email)).toContain('no-longer-matchable');
+      const [lapseMail] = await t.db.query<{ text_body: string }[]>(
+        `SELECT text_body FROM outbox_message
+          WHERE template = 'no-longer-matchable' AND recipient = $1`,
+        [volunteer.email],
+      );
+      expect(lapseMail.text_body).toContain('børneattesten er udløbet');
     });
 
     it('should refuse attendance for a volunteer with no booking in the branch, and a duplicate record', async () => {
@@ -414,16 +427,20 @@ describe('courses', () => {
 
   describe('changing sessions and the curriculum', () => {
     it('should raise the sequence and announce a changed or cancelled session', async () => {
-      const course = await createCourse(t, token, { branchCode });
+      const course = await createCourse(t, token, { branchCode, capacity: 1 });
       const sessionId = course.sessions[1].id;
+      const [seated, waiting] = await Promise.all([1, 2].map(() => factory.apply({ branchCode })));
+      await book(course.id, seated.id).expect(201);
+      await book(course.id, waiting.id).expect(201);
+      const sessionMailKeys = async (email: string) =>
+        (await queuedTo(email)).map((m) => m.key).filter((key) => key.startsWith('session-'));
       const moved = await staff(request(t.http).put(`/api/v1/sessions/${sessionId}`))
         .send({ location: 'Kulturhuset, sal 2' })
         .expect(200);
       expect(moved.body.location).toBe('Kulturhuset, sal 2');
-      expect(events).toContainEqual({
-        name: 'session.changed',
-        payload: { sessionId, courseId: course.id, sequence: 1 },
-      });
+      expect(await sessionMailKeys(seated.email)).toEqual([
+        `session-changed:${sessionId}:1:${seated.id}`,
+      ]);
       const overlap = await staff(request(t.http).put(`/api/v1/sessions/${sessionId}`))
         .send({
           startsAt: course.sessions[0].startsAt,
@@ -432,10 +449,12 @@ describe('courses', () => {
         .expect(400);
       expect(overlap.body.errors[0].field).toBe('startsAt');
       await staff(request(t.http).post(`/api/v1/sessions/${sessionId}/cancel`)).expect(200);
-      expect(events).toContainEqual({
-        name: 'session.cancelled',
-        payload: { sessionId, courseId: course.id, sequence: 2 },
-      });
+      expect(await sessionMailKeys(seated.email)).toEqual([
+        `session-changed:${sessionId}:1:${seated.id}`,
+        `session-cancelled:${sessionId}:2:${seated.id}`,
+      ]);
+      // A waitlist place is no seat: its holder hears of the course only once promoted.
+      expect(await sessionMailKeys(waiting.email)).toEqual([]);
       await staff(request(t.http).post(`/api/v1/sessions/${sessionId}/cancel`)).expect(409);
     });
 

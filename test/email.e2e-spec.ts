@@ -23,6 +23,7 @@ import {
 import { PATH_TEMPLATES } from './mail-markup';
 import { signedInAgent } from './pages';
 import { freePort, outboxIdOf, SmtpCatcher } from './smtp';
+import { copenhagenWallTime, instantFromToday } from './dates';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -50,14 +51,15 @@ describe('email', () => {
   describe('templates', () => {
     let t: TestApp;
     let factory: Factory;
+    let path: Awaited<ReturnType<typeof walkThePath>>;
 
-    beforeAll(async () => {
-      t = await createTestApp();
-      factory = new Factory(t);
-    });
-    afterAll(() => t.close());
-
-    it('should send every kind of mail once, with a text and an HTML part and links to PUBLIC_URL', async () => {
+    /**
+     * Walks a branch through everything that mails, once for all the template tests:
+     * applications, a visit, a one-seat course (confirmed, waitlisted, promoted, changed,
+     * cancelled, reminded), and a volunteer who becomes matchable on a certificate close
+     * to expiry, is warned, then loses the mark. Returns the queued rows once all are sent.
+     */
+    async function walkThePath() {
       const branchCode = await factory.branch();
       const coordinator = await factory.coordinator(branchCode);
       const staff = (req: request.Test) => req.auth(coordinator.token, { type: 'bearer' });
@@ -71,8 +73,9 @@ describe('email', () => {
       const bo = await factory.apply({ branchCode, firstName: 'Bo' });
 
       // Home visit with its calendar file.
+      const visitAt = instantFromToday(100);
       const visit = await staff(request(t.http).post(`/api/v1/volunteers/${anna.id}/home-visits`))
-        .send({ scheduledAt: '2027-03-04T17:00:00+01:00' })
+        .send({ scheduledAt: visitAt })
         .expect(201);
 
       // A one-seat course starting tomorrow: confirmed, waitlisted, promoted, changed, cancelled, reminded.
@@ -105,7 +108,7 @@ describe('email', () => {
       const cilleVisit = await staff(
         request(t.http).post(`/api/v1/volunteers/${cille.id}/home-visits`),
       )
-        .send({ scheduledAt: '2026-09-01T10:00:00+02:00' })
+        .send({ scheduledAt: instantFromToday(-85, 10) })
         .expect(201);
       await staff(request(t.http).post(`/api/v1/home-visits/${cilleVisit.body.id}/outcome`))
         .send({ outcome: 'approved' })
@@ -143,47 +146,74 @@ describe('email', () => {
       const rows = await t.db.query<{ id: string; template: string; recipient: string }[]>(
         `SELECT id, template, recipient FROM outbox_message ORDER BY created_at`,
       );
-      expect([...new Set(rows.map((r) => r.template))].sort()).toEqual(PATH_TEMPLATES);
-      for (const row of rows) {
-        const delivered = t.mail.messages.filter((m) => outboxIdOf(m) === row.id);
-        expect(delivered).toHaveLength(1);
-        const [mail] = delivered;
-        expect(mail.text?.trim().length).toBeGreaterThan(20);
-        expect(mail.html).toEqual(expect.stringContaining('<p>'));
-        for (const link of [...(mail.text ?? '').matchAll(/https?:\/\/[^\s)\]]+/g)].map(
-          (m) => m[0],
-        )) {
-          expect(link.startsWith('http://klar.test/')).toBe(true);
-        }
-      }
-      const byTemplate = (template: string, to: string) => {
-        const row = rows.find((r) => r.template === template && r.recipient === to)!;
-        return t.mail.messages.find((m) => outboxIdOf(m) === row.id)!;
-      };
+      return { coordinator, anna, bo, cille, course, visit, visitAt, rows };
+    }
 
-      // The coordinator hears of new applications and of matchable volunteers.
-      expect(byTemplate('new-application', coordinator.email).subject).toBe(
+    beforeAll(async () => {
+      t = await createTestApp();
+      factory = new Factory(t);
+      path = await walkThePath();
+    });
+    afterAll(() => t.close());
+
+    /** The one delivered mail of this template to this address. */
+    const mailOf = (template: string, to: string) => {
+      const row = path.rows.find((r) => r.template === template && r.recipient === to)!;
+      return t.mail.messages.find((m) => outboxIdOf(m) === row.id)!;
+    };
+
+    it('should send every kind of mail on the path', () => {
+      expect([...new Set(path.rows.map((r) => r.template))].sort()).toEqual(PATH_TEMPLATES);
+    });
+
+    it.each(PATH_TEMPLATES)(
+      'should deliver each %s once, with a text and an HTML part and links to PUBLIC_URL',
+      (template) => {
+        const rows = path.rows.filter((r) => r.template === template);
+        expect(rows.length).toBeGreaterThan(0);
+        for (const row of rows) {
+          const delivered = t.mail.messages.filter((m) => outboxIdOf(m) === row.id);
+          expect(delivered).toHaveLength(1);
+          const [mail] = delivered;
+          expect(mail.text?.trim().length).toBeGreaterThan(20);
+          expect(mail.html).toEqual(expect.stringContaining('<p>'));
+          for (const link of [...(mail.text ?? '').matchAll(/https?:\/\/[^\s)\]]+/g)].map(
+            (m) => m[0],
+          )) {
+            expect(link.startsWith('http://klar.test/')).toBe(true);
+          }
+        }
+      },
+    );
+
+    it('should name the applicant to the coordinator (new-application)', () => {
+      expect(mailOf('new-application', path.coordinator.email).subject).toBe(
         `Ny ansøgning: Anna Sørensen`,
       );
-      expect(byTemplate('matchable', coordinator.email).text).toContain('Cille Sørensen');
-      expect(byTemplate('no-longer-matchable', cille.email).text).toContain(
+    });
+
+    it('should name the volunteer to the coordinator (matchable)', () => {
+      expect(mailOf('matchable', path.coordinator.email).text).toContain('Cille Sørensen');
+    });
+
+    it('should tell the volunteer why (no-longer-matchable)', () => {
+      expect(mailOf('no-longer-matchable', path.cille.email).text).toContain(
         'børneattesten er udløbet',
       );
+    });
 
-      // English for the English applicant; the repeated application links to the same page.
-      expect(byTemplate('already-applied', anna.email).subject).toBe(
-        'Your link to your personal page',
-      );
-      const repeatLink = byTemplate('already-applied', anna.email).text!.match(
-        /http:\/\/klar\.test\/v\/([\w-]+)/,
-      )![1];
+    it('should be in English for the English applicant and link to the same page (already-applied)', async () => {
+      const mail = mailOf('already-applied', path.anna.email);
+      expect(mail.subject).toBe('Your link to your personal page');
+      const repeatLink = mail.text!.match(/http:\/\/klar\.test\/v\/([\w-]+)/)![1];
       expect(
         (await request(t.http).get('/api/v1/me').auth(repeatLink, { type: 'bearer' }).expect(200))
           .body.id,
-      ).toBe(anna.id);
+      ).toBe(path.anna.id);
+    });
 
-      // Calendar attachments: the visit at its local time, the course, and a cancellation.
-      const visitIcs = byTemplate('home-visit-scheduled', anna.email).attachments[0];
+    it('should carry the visit as a calendar file at its local time (home-visit-scheduled)', () => {
+      const visitIcs = mailOf('home-visit-scheduled', path.anna.email).attachments[0];
       expect(visitIcs.contentType).toBe('text/calendar');
       const [visitEvent] = Object.values(ical.sync.parseICS(visitIcs.content.toString())).filter(
         (c): c is VEvent => c?.type === 'VEVENT',
@@ -192,17 +222,30 @@ describe('email', () => {
         DateTime.fromJSDate(visitEvent.start)
           .setZone('Europe/Copenhagen')
           .toFormat('yyyy-MM-dd HH:mm'),
-      ).toBe('2027-03-04 17:00');
-      expect(visitEvent.uid).toBe(`home-visit-${visit.body.id}@klar`);
-      const confirmed = byTemplate('booking-confirmed', anna.email);
-      expect(confirmed.attachments[0].content.toString().split('BEGIN:VEVENT')).toHaveLength(5);
-      const cancelled = byTemplate('session-cancelled', bo.email).attachments[0].content.toString();
-      expect(cancelled).toContain('METHOD:CANCEL');
-      expect(cancelled).toContain(`UID:${course.sessions[3].id}@klar`);
-      expect(byTemplate('waitlisted', bo.email).text).toContain('på ventelisten som nummer 1.');
+      ).toBe(copenhagenWallTime(path.visitAt));
+      expect(visitEvent.uid).toBe(`home-visit-${path.visit.body.id}@klar`);
+    });
 
-      // Escaped in HTML: what people type never becomes markup.
-      expect(byTemplate('application-received', bo.email).html).not.toContain('<script');
+    it('should carry every session of the course (booking-confirmed)', () => {
+      const confirmed = mailOf('booking-confirmed', path.anna.email);
+      expect(confirmed.attachments[0].content.toString().split('BEGIN:VEVENT')).toHaveLength(5);
+    });
+
+    it('should carry a calendar cancellation of the session (session-cancelled)', () => {
+      const cancelled = mailOf(
+        'session-cancelled',
+        path.bo.email,
+      ).attachments[0].content.toString();
+      expect(cancelled).toContain('METHOD:CANCEL');
+      expect(cancelled).toContain(`UID:${path.course.sessions[3].id}@klar`);
+    });
+
+    it('should give the place on the waitlist (waitlisted)', () => {
+      expect(mailOf('waitlisted', path.bo.email).text).toContain('på ventelisten som nummer 1.');
+    });
+
+    it('should never let what people type become markup (application-received)', () => {
+      expect(mailOf('application-received', path.bo.email).html).not.toContain('<script');
     });
 
     it('should escape a name with HTML in the HTML part and keep it verbatim in the text part', async () => {

@@ -4,6 +4,7 @@ import { applicationBody, createCourse, Factory, fullCourseSessions } from './fa
 import { csrfIn, signedInAgent } from './pages';
 import { PublicRequestQueue } from '../src/applications/public-request.queue';
 import { UnitOfWork } from '../src/database/unit-of-work';
+import { dateFromToday } from './dates';
 
 describe('input hardening', () => {
   let t: TestApp;
@@ -398,7 +399,7 @@ describe('input hardening', () => {
       const res = await staff(
         request(t.http)
           .post(`/api/v1/volunteers/${volunteerId}/attestations`)
-          .send({ requestedOn: '1900-05-01', receivedOn: '2026-01-05', result: 'clean' }),
+          .send({ requestedOn: '1900-05-01', receivedOn: dateFromToday(-30), result: 'clean' }),
       ).expect(400);
       expect(fieldsOf(res)).toEqual(['requestedOn']);
     });

@@ -23,6 +23,7 @@ import {
   targetsOf,
 } from './mail-markup';
 import { outboxIdOf } from './smtp';
+import { instantFromToday } from './dates';
 
 /** The fields of Klar that people name things in, and that mails quote. */
 interface Names {
@@ -87,7 +88,7 @@ async function sendEveryKindOfMail(t: TestApp, factory: Factory, names: Names) {
     .expect(202);
   const bo = await factory.apply(person);
   await staff(request(t.http).post(`/api/v1/volunteers/${anna.id}/home-visits`))
-    .send({ scheduledAt: '2027-03-04T17:00:00+01:00' })
+    .send({ scheduledAt: instantFromToday(100) })
     .expect(201);
 
   // One seat from tomorrow: Anna booked, Bo waiting, then moved up; a session moved, one cancelled.
@@ -120,7 +121,7 @@ async function sendEveryKindOfMail(t: TestApp, factory: Factory, names: Names) {
   // Cille becomes ready on a certificate close to expiry, is warned, then loses the mark.
   const cille = await factory.apply(person);
   const visit = await staff(request(t.http).post(`/api/v1/volunteers/${cille.id}/home-visits`))
-    .send({ scheduledAt: '2026-09-01T10:00:00+02:00' })
+    .send({ scheduledAt: instantFromToday(-85, 10) })
     .expect(201);
   await staff(request(t.http).post(`/api/v1/home-visits/${visit.body.id}/outcome`))
     .send({ outcome: 'approved' })
@@ -337,7 +338,7 @@ describe('mail that anyone can shape', () => {
         const visit = await staff(
           request(t.http).post(`/api/v1/volunteers/${volunteer.id}/home-visits`),
         )
-          .send({ scheduledAt: '2027-03-04T17:00:00+01:00' })
+          .send({ scheduledAt: instantFromToday(100) })
           .expect(201);
         const visitMail = await t.mail.waitFor(volunteer.email, (m) =>
           m.attachments.some((a) => a.filename === 'hjemmebesoeg.ics'),

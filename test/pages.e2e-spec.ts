@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createTestApp, type TestApp } from './app';
 import { COORDINATOR_PASSWORD, createCourse, Factory, fullCourseSessions } from './factories';
 import { csrfIn, signedInAgent } from './pages';
+import { dateFromToday } from './dates';
 
 describe('web pages', () => {
   let t: TestApp;
@@ -85,7 +86,7 @@ describe('web pages', () => {
     await agent
       .post(`/staff/volunteers/${id}/attestations`)
       .type('form')
-      .send({ _csrf: csrfIn(form.text), receivedOn: '2026-01-05', result: 'clean' })
+      .send({ _csrf: csrfIn(form.text), receivedOn: dateFromToday(-30), result: 'clean' })
       .expect(404);
   });
 

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { DateTime } from 'luxon';
 import { createTestApp, type TestApp } from './app';
 import { Factory } from './factories';
+import { dateFromToday, instantFromToday } from './dates';
 
 describe('the volunteer path', () => {
   let t: TestApp;
@@ -39,7 +40,7 @@ describe('the volunteer path', () => {
       false,
     ]);
 
-    const scheduledAt = '2027-03-04T17:00:00+01:00';
+    const scheduledAt = instantFromToday(100);
     const visit = await asCoordinator(
       request(t.http).post(`/api/v1/volunteers/${applicant.id}/home-visits`).send({ scheduledAt }),
     ).expect(201);
@@ -58,7 +59,7 @@ describe('the volunteer path', () => {
     const certificate = await asCoordinator(
       request(t.http)
         .post(`/api/v1/volunteers/${applicant.id}/attestations`)
-        .send({ requestedOn: '2026-01-02', receivedOn, result: 'clean' }),
+        .send({ requestedOn: dateFromToday(-30), receivedOn, result: 'clean' }),
     ).expect(201);
     const validUntil = DateTime.fromISO(receivedOn)
       .plus({ months: 24 })
@@ -104,7 +105,7 @@ describe('the volunteer path', () => {
     const visit = await asCoordinator(
       request(t.http)
         .post(`/api/v1/volunteers/${applicant.id}/home-visits`)
-        .send({ scheduledAt: '2027-01-10T10:00:00Z' }),
+        .send({ scheduledAt: instantFromToday(45, 11) }),
     ).expect(201);
     await asCoordinator(
       request(t.http)
@@ -143,12 +144,12 @@ describe('the volunteer path', () => {
     await asCoordinator(
       request(t.http)
         .post(`/api/v1/volunteers/${applicant.id}/home-visits`)
-        .send({ scheduledAt: '2027-01-10T10:00:00Z' }),
+        .send({ scheduledAt: instantFromToday(45, 11) }),
     ).expect(409);
     await asCoordinator(
       request(t.http)
         .post(`/api/v1/volunteers/${applicant.id}/attestations`)
-        .send({ receivedOn: '2026-01-10', result: 'clean' }),
+        .send({ receivedOn: dateFromToday(-30), result: 'clean' }),
     ).expect(409);
   });
 
@@ -158,7 +159,7 @@ describe('the volunteer path', () => {
       asCoordinator(
         request(t.http)
           .post(`/api/v1/volunteers/${applicant.id}/home-visits`)
-          .send({ scheduledAt: '2027-02-01T09:30:00+01:00' }),
+          .send({ scheduledAt: instantFromToday(60, 9, 30) }),
       );
     const visit = await schedule().expect(201);
     const pending = await schedule().expect(409);
@@ -187,7 +188,7 @@ describe('the volunteer path', () => {
     await asCoordinator(
       request(t.http)
         .post(`/api/v1/volunteers/${applicant.id}/attestations`)
-        .send({ receivedOn: '2026-10-01', result: 'has_entries' }),
+        .send({ receivedOn: dateFromToday(-30), result: 'has_entries' }),
     ).expect(201);
     const detail = await asCoordinator(
       request(t.http).get(`/api/v1/volunteers/${applicant.id}`),

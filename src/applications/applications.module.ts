@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { BranchesModule } from '../branches/branches.module';
 import { CoursesModule } from '../courses/courses.module';
 import { CurriculumModule } from '../courses/curriculum.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { VolunteersModule } from '../volunteers/volunteers.module';
 import { PortalLinksModule } from '../portal/portal-links';
 import { ApplicationsApiController } from './applications.api.controller';
@@ -12,7 +13,15 @@ import { PublicRequestHandler } from './public-request.handler';
 import { PublicRequestQueue } from './public-request.queue';
 
 @Module({
-  imports: [AuditModule, BranchesModule, CoursesModule, CurriculumModule, PortalLinksModule, VolunteersModule],
+  imports: [
+    AuditModule,
+    BranchesModule,
+    CoursesModule,
+    CurriculumModule,
+    NotificationsModule,
+    PortalLinksModule,
+    VolunteersModule,
+  ],
   controllers: [ApplicationsApiController, ApplicationsPagesController],
   providers: [ApplicationsService, PublicRequestHandler, PublicRequestQueue],
   exports: [PublicRequestQueue],

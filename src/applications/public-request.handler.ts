@@ -3,9 +3,9 @@ import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Branch } from '../branches/branch.entity';
 import { ConflictError, NotFoundError } from '../common/errors';
-import type { PendingEvents } from '../common/events';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { BookingsService } from '../courses/bookings.service';
+import { EmailNotifications } from '../notifications/email-notifications';
 import { PortalLinks } from '../portal/portal-links';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteersRepository } from '../volunteers/volunteers.repository';
@@ -26,16 +26,17 @@ export class PublicRequestHandler {
     private readonly bookings: BookingsService,
     private readonly portalLinks: PortalLinks,
     private readonly limiter: RateLimiter,
+    private readonly mail: EmailNotifications,
   ) {}
 
   /**
    * A new application, or for a person with one in progress their link again, at most
    * once an hour per address (the answer was the same 202 either way).
    */
-  async application(em: EntityManager, dto: CreateApplicationDto, events: PendingEvents) {
+  async application(em: EntityManager, dto: CreateApplicationDto) {
     const existing = await this.volunteers.findActiveByEmail(em, dto.email);
     if (existing) {
-      await this.resendLink(em, existing.id, dto.email, 'application.repeated', events);
+      await this.resendLink(em, existing.id, dto.email, 'application-repeated');
       return;
     }
     const branch = await em.findOneBy(Branch, { code: dto.branchCode });
@@ -70,18 +71,18 @@ export class PublicRequestHandler {
       branchId: branch.id,
       volunteerId: volunteer.id,
     });
-    // Raised before the booking, so the welcome mail is queued ahead of the booking's.
-    events.add('application.received', { volunteerId: volunteer.id, portalToken });
+    // Queued before the booking, so the welcome mail goes ahead of the booking's.
+    await this.mail.applicationReceived(em, { volunteerId: volunteer.id, portalToken });
     if (dto.courseId !== undefined) {
-      await this.bookChosenCourse(em, dto.courseId, volunteer.id, events);
+      await this.bookChosenCourse(em, dto.courseId, volunteer.id);
     }
   }
 
   /** "Send mig mit link igen": a fresh link to a known address, silently limited. */
-  async portalLink(em: EntityManager, email: string, events: PendingEvents) {
+  async portalLink(em: EntityManager, email: string) {
     const existing = await this.volunteers.findActiveByEmail(em, email);
     if (existing) {
-      await this.resendLink(em, existing.id, email, 'portal_link.requested', events);
+      await this.resendLink(em, existing.id, email, 'link-requested');
     }
   }
 
@@ -89,30 +90,28 @@ export class PublicRequestHandler {
     em: EntityManager,
     volunteerId: string,
     email: string,
-    event: 'application.repeated' | 'portal_link.requested',
-    events: PendingEvents,
+    why: 'application-repeated' | 'link-requested',
   ) {
     const { allowed } = await this.limiter.hit(RESEND_PER_ADDRESS, [email], em);
     if (!allowed) {
       return;
     }
     const portalToken = await this.portalLinks.mint(em, volunteerId);
-    events.add(event, { volunteerId, portalToken });
+    if (why === 'application-repeated') {
+      await this.mail.applicationRepeated(em, { volunteerId, portalToken });
+    } else {
+      await this.mail.portalLinkRequested(em, { volunteerId, portalToken });
+    }
   }
 
   /**
    * The course was open when the request was taken; one that started or was cancelled
    * in the moment since is skipped rather than losing the application.
    */
-  private async bookChosenCourse(
-    em: EntityManager,
-    courseId: string,
-    volunteerId: string,
-    events: PendingEvents,
-  ) {
+  private async bookChosenCourse(em: EntityManager, courseId: string, volunteerId: string) {
     try {
       await em.query('SAVEPOINT chosen_course');
-      await this.bookings.bookIn(em, { kind: 'volunteer' }, courseId, volunteerId, events);
+      await this.bookings.bookIn(em, { kind: 'volunteer' }, courseId, volunteerId);
       await em.query('RELEASE SAVEPOINT chosen_course');
     } catch (error) {
       if (!(error instanceof NotFoundError || error instanceof ConflictError)) {

@@ -108,7 +108,7 @@ export class PublicRequestQueue implements OnApplicationBootstrap, BeforeApplica
   private async processOne(): Promise<boolean> {
     let claimed: { id: string; attempts: number } | undefined;
     try {
-      return await this.uow.run(async (em, events) => {
+      return await this.uow.run(async (em) => {
         // Wrapped in a SELECT: both drivers then hand back the rows themselves.
         const [row] = await em.query<
           { id: string; kind: keyof PublicRequests; payload: unknown; attempts: number }[]
@@ -127,10 +127,10 @@ export class PublicRequestQueue implements OnApplicationBootstrap, BeforeApplica
         }
         claimed = row;
         if (row.kind === 'application') {
-          await this.handler.application(em, row.payload as CreateApplicationDto, events);
+          await this.handler.application(em, row.payload as CreateApplicationDto);
         } else {
           const { email } = row.payload as PublicRequests['portal_link'];
-          await this.handler.portalLink(em, email, events);
+          await this.handler.portalLink(em, email);
         }
         return true;
       });

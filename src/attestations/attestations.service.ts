@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import type { Actor } from '../common/auth/actor';
@@ -14,7 +12,6 @@ import { RecordAttestationDto } from './dto/record-attestation.dto';
 @Injectable()
 export class AttestationsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly volunteers: VolunteersService,
     private readonly readiness: ReadinessService,
     private readonly audit: AuditService,
@@ -31,7 +28,7 @@ export class AttestationsService {
     if (problems.length > 0) {
       throw new InvalidInputError(problems);
     }
-    return this.uow.run(async (em, events) => {
+    return this.uow.run(async (em) => {
       const volunteer = await this.volunteers.requireInScope(em, actor, volunteerId, true);
       if (volunteer.status !== 'active') {
         throw new InvalidTransitionError(
@@ -48,7 +45,7 @@ export class AttestationsService {
           verifiedBy: actor.id,
         }),
       );
-      await this.readiness.refresh(em, volunteer, events);
+      await this.readiness.refresh(em, volunteer);
       await this.audit.record(em, actor, {
         action: 'attestation.recorded',
         branchId: volunteer.branchId,

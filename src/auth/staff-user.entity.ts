@@ -1,7 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { Role } from '../common/auth/actor';
 
-export const ROLES = ['admin', 'coordinator'] as const;
-export type Role = (typeof ROLES)[number];
+// Roles are what an Actor carries, so common/ defines them; auth re-exports them.
+export { ROLES, type Role } from '../common/auth/actor';
 
 export const STAFF_LANGUAGES = ['da', 'en'] as const;
 export type StaffLanguage = (typeof STAFF_LANGUAGES)[number];

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { StaffUser } from './staff-user.entity';
 
 /**
@@ -15,4 +15,26 @@ export function findWithPasswordHash(
       ? query.where('lower(u.email) = lower(:email)', { email: by.email })
       : query.where('u.id = :id', { id: by.id })
   ).getOne();
+}
+
+export interface BranchCoordinator {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/**
+ * The coordinators of a branch, oldest account first: who is told of its applications
+ * and volunteers, and whom a volunteer sees as their contact.
+ */
+export function coordinatorsOf(
+  db: DataSource | EntityManager,
+  branchId: string,
+): Promise<BranchCoordinator[]> {
+  return db.query<BranchCoordinator[]>(
+    `SELECT id, name, email FROM staff_user
+      WHERE role = 'coordinator' AND branch_id = $1
+      ORDER BY created_at, id`,
+    [branchId],
+  );
 }

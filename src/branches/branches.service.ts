@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/actor';
-import { ConflictError, NotFoundError } from '../common/errors';
+import { ConflictError } from '../common/errors';
 import { Branch } from './branch.entity';
 import { CreateBranchDto } from './dto/create-branch.dto';
 import { inTransaction } from '../database/transaction';
@@ -45,13 +45,5 @@ export class BranchesService {
       .orderBy('b.name')
       .getOne();
     return branch?.code ?? null;
-  }
-
-  async requireByCode(em: EntityManager, code: string): Promise<Branch> {
-    const branch = await em.findOneBy(Branch, { code });
-    if (!branch) {
-      throw new NotFoundError('Branch');
-    }
-    return branch;
   }
 }

@@ -8,6 +8,7 @@ import { ConflictError, type FieldError, InvalidInputError } from '../common/err
 import { ReadinessService } from '../readiness/readiness.service';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { Attendance } from './attendance.entity';
+import { BookingsRepository } from './bookings.repository';
 import { CoursesService } from './courses.service';
 import type { RecordAttendanceDto } from './dto/record-attendance.dto';
 
@@ -19,6 +20,7 @@ export class AttendanceService {
     private readonly readiness: ReadinessService,
     private readonly audit: AuditService,
     private readonly uow: UnitOfWork,
+    private readonly bookings: BookingsRepository,
   ) {}
 
   /** The session and who is recorded present or absent at it, for the attendance form. */
@@ -46,7 +48,7 @@ export class AttendanceService {
     if (duplicates.length > 0) {
       throw new InvalidInputError(duplicates);
     }
-    return this.uow.run(async (em, events) => {
+    return this.uow.run(async (em) => {
       const { session, course } = await this.courses.requireSessionInScope(
         em,
         actor,
@@ -79,12 +81,8 @@ export class AttendanceService {
       if (unknown.length > 0) {
         throw new InvalidInputError(unknown);
       }
-      const booked = await em.query<{ volunteer_id: string }[]>(
-        `SELECT DISTINCT k.volunteer_id FROM booking k JOIN course c ON c.id = k.course_id
-          WHERE k.volunteer_id = ANY($1) AND k.status = 'booked' AND c.branch_id = $2`,
-        [ids, course.branchId],
-      );
-      const notBooked = ids.filter((id) => !booked.some((b) => b.volunteer_id === id));
+      const booked = await this.bookings.seatedInBranch(em, ids, course.branchId);
+      const notBooked = ids.filter((id) => !booked.includes(id));
       if (notBooked.length > 0) {
         throw new ConflictError(
           `Not booked on a course of this branch: ${notBooked.join(', ')}`,
@@ -107,7 +105,7 @@ export class AttendanceService {
         .orUpdate(['present', 'recorded_by', 'recorded_at'], ['session_id', 'volunteer_id'])
         .execute();
       for (const volunteer of volunteers) {
-        await this.readiness.refresh(em, volunteer, events, now);
+        await this.readiness.refresh(em, volunteer, now);
         const record = dto.records.find((r) => r.volunteerId === volunteer.id)!;
         await this.audit.record(em, actor, {
           action: 'attendance.recorded',

@@ -1,14 +1,15 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { type Actor, branchScopeOf } from '../common/auth/actor';
 import { ConflictError, InvalidTransitionError, NotFoundError } from '../common/errors';
-import { PendingEvents } from '../common/events';
 import { Volunteer } from '../volunteers/volunteer.entity';
+import { EmailNotifications } from '../notifications/email-notifications';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import { Booking } from './booking.entity';
+import { BookingsRepository } from './bookings.repository';
 import { Course } from './course.entity';
 
 /** Who books: the volunteer themself (portal link or application), or staff. */
@@ -27,23 +28,18 @@ export interface BookingResult {
  * than seats whatever arrives at once.
  */
 @Injectable()
-export class BookingsService implements OnModuleInit {
+export class BookingsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly volunteers: VolunteersService,
     private readonly audit: AuditService,
     private readonly uow: UnitOfWork,
+    private readonly bookings: BookingsRepository,
+    private readonly mail: EmailNotifications,
   ) {}
 
-  onModuleInit(): void {
-    // A withdrawn or declined volunteer gives up their seats and waitlist places.
-    this.volunteers.addClosingStep((em, volunteer, events) =>
-      this.cancelAllIn(em, volunteer.id, events),
-    );
-  }
-
   async book(booker: Booker, courseId: string, volunteerId: string): Promise<BookingResult> {
-    return this.uow.run((em, events) => this.bookIn(em, booker, courseId, volunteerId, events));
+    return this.uow.run((em) => this.bookIn(em, booker, courseId, volunteerId));
   }
 
   /**
@@ -78,7 +74,6 @@ export class BookingsService implements OnModuleInit {
     booker: Booker,
     courseId: string,
     volunteerId: string,
-    events: PendingEvents,
   ): Promise<BookingResult> {
     // The application form books for a volunteer it has just inserted: a row no other
     // transaction can see yet, so locking the course after it cannot close a cycle.
@@ -103,22 +98,17 @@ export class BookingsService implements OnModuleInit {
     if (booker.kind === 'volunteer' && (await this.hasStarted(em, courseId))) {
       throw new ConflictError('The course has already started', 'course_started');
     }
-    if (await this.liveBooking(em, courseId, volunteerId)) {
+    if (await this.bookings.findLive(em, courseId, volunteerId)) {
       throw new ConflictError('The volunteer is already on this course', 'already_booked');
     }
-    const [{ booked, waitlisted }] = await em.query<{ booked: string; waitlisted: string }[]>(
-      `SELECT count(*) FILTER (WHERE status = 'booked') AS booked,
-              count(*) FILTER (WHERE status = 'waitlisted') AS waitlisted
-         FROM booking WHERE course_id = $1`,
-      [courseId],
-    );
-    const seatFree = Number(booked) < course.capacity;
+    const { booked, waitlisted } = await this.bookings.countByStatus(em, courseId);
+    const seatFree = booked < course.capacity;
     const booking = await em.save(
       em.create(Booking, {
         courseId,
         volunteerId,
         status: seatFree ? 'booked' : 'waitlisted',
-        waitlistPosition: seatFree ? null : Number(waitlisted) + 1,
+        waitlistPosition: seatFree ? null : waitlisted + 1,
         cancelledAt: null,
       }),
     );
@@ -128,7 +118,7 @@ export class BookingsService implements OnModuleInit {
       volunteerId,
       details: { courseId, position: booking.waitlistPosition },
     });
-    events.add('booking.created', {
+    await this.mail.bookingMade(em, {
       bookingId: booking.id,
       courseId,
       volunteerId,
@@ -141,14 +131,17 @@ export class BookingsService implements OnModuleInit {
   }
 
   async cancel(booker: Booker, courseId: string, volunteerId: string): Promise<void> {
-    await this.uow.run(async (em, events) => {
+    await this.uow.run(async (em) => {
       const course = await this.lockCourse(em, booker, courseId);
       await this.lockVolunteer(em, booker, volunteerId);
-      const booking = await this.liveBooking(em, courseId, volunteerId);
+      const booking = await this.bookings.findLive(em, courseId, volunteerId);
       if (!booking) {
         throw new NotFoundError('Booking');
       }
-      await this.cancelBooking(em, booking, events);
+      const promoted = await this.bookings.cancel(em, booking);
+      if (promoted) {
+        await this.mail.bookingPromoted(em, promoted);
+      }
       await this.audit.record(em, booker.kind === 'staff' ? booker.actor : null, {
         action: 'booking.cancelled',
         branchId: course.branchId,
@@ -160,84 +153,7 @@ export class BookingsService implements OnModuleInit {
 
   /** The volunteer's live bookings, for their page and /api/v1/me. */
   ownBookings(volunteerId: string) {
-    return this.db.query<
-      { courseId: string; status: 'booked' | 'waitlisted'; position: number | null }[]
-    >(
-      `SELECT k.course_id AS "courseId", k.status, k.waitlist_position AS position
-         FROM booking k
-         JOIN course c ON c.id = k.course_id
-        WHERE k.volunteer_id = $1 AND k.status <> 'cancelled'
-        ORDER BY k.created_at`,
-      [volunteerId],
-    );
-  }
-
-  private liveBooking(em: EntityManager, courseId: string, volunteerId: string) {
-    return em.findOne(Booking, {
-      where: [
-        { courseId, volunteerId, status: 'booked' },
-        { courseId, volunteerId, status: 'waitlisted' },
-      ],
-    });
-  }
-
-  private async cancelAllIn(em: EntityManager, volunteerId: string, events: PendingEvents) {
-    const bookings = await em.find(Booking, {
-      where: [
-        { volunteerId, status: 'booked' },
-        { volunteerId, status: 'waitlisted' },
-      ],
-      order: { courseId: 'ASC' },
-    });
-    for (const booking of bookings) {
-      // Already held when the caller followed locks.ts (lockCoursesBookedBy); this only
-      // matters for a booking made in between, and UnitOfWork retries if that deadlocks.
-      await em.findOne(Course, {
-        where: { id: booking.courseId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      await this.cancelBooking(em, booking, events);
-    }
-  }
-
-  /**
-   * Frees the seat or the waitlist place. A freed seat goes to the first on the
-   * waitlist, and everyone behind the leaver moves up one, so positions stay 1..n.
-   * Call with the course row locked.
-   */
-  private async cancelBooking(em: EntityManager, booking: Booking, events: PendingEvents) {
-    await em.update(
-      Booking,
-      { id: booking.id },
-      { status: 'cancelled', waitlistPosition: null, cancelledAt: new Date() },
-    );
-    if (booking.status === 'booked') {
-      // TypeORM answers an UPDATE with [rows, affected].
-      const [[promoted]] = await em.query<[{ id: string; volunteer_id: string }[], number]>(
-        `UPDATE booking SET status = 'booked', waitlist_position = NULL
-          WHERE course_id = $1 AND status = 'waitlisted' AND waitlist_position = 1
-          RETURNING id, volunteer_id`,
-        [booking.courseId],
-      );
-      if (promoted) {
-        events.add('booking.promoted', {
-          bookingId: promoted.id,
-          courseId: booking.courseId,
-          volunteerId: promoted.volunteer_id,
-        });
-      }
-      await this.closeGapAfter(em, booking.courseId, 1);
-    } else {
-      await this.closeGapAfter(em, booking.courseId, booking.waitlistPosition!);
-    }
-  }
-
-  private async closeGapAfter(em: EntityManager, courseId: string, position: number) {
-    await em.query(
-      `UPDATE booking SET waitlist_position = waitlist_position - 1
-        WHERE course_id = $1 AND status = 'waitlisted' AND waitlist_position > $2`,
-      [courseId, position],
-    );
+    return this.bookings.ownBookings(volunteerId);
   }
 
   private async lockVolunteer(

@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { ReadinessModule } from '../readiness/readiness.module';
 import { VolunteersModule } from '../volunteers/volunteers.module';
 import { AttendanceService } from './attendance.service';
+import { BookingsRepositoryModule } from './bookings.repository';
 import { BookingsService } from './bookings.service';
 import { CoursesApiController, SessionsApiController } from './courses.api.controller';
 import { CoursesRepository } from './courses.repository';
@@ -11,12 +12,15 @@ import { CoursesService } from './courses.service';
 import { CurriculumModule } from './curriculum.module';
 import { CoursesPagesController } from './courses.pages.controller';
 import { BranchesModule } from '../branches/branches.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 
 @Module({
   imports: [
     AuditModule,
     AuthModule,
     BranchesModule,
+    BookingsRepositoryModule,
+    NotificationsModule,
     ReadinessModule,
     VolunteersModule,
     CurriculumModule,

@@ -7,7 +7,7 @@ import { Branch } from '../branches/branch.entity';
 import { type Actor, branchScopeOf } from '../common/auth/actor';
 import { parseInstant } from '../common/dates';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors';
-import { PendingEvents } from '../common/events';
+import { EmailNotifications } from '../notifications/email-notifications';
 import { ReadinessService } from '../readiness/readiness.service';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { Course } from './course.entity';
@@ -28,6 +28,7 @@ export class CoursesService {
     private readonly readiness: ReadinessService,
     private readonly audit: AuditService,
     private readonly uow: UnitOfWork,
+    private readonly mail: EmailNotifications,
   ) {}
 
   /** Saves a course; one that does not cover the curriculum is saved but flagged in `warnings`. */
@@ -193,20 +194,25 @@ export class CoursesService {
       sequence: number,
     ) => Promise<void>,
   ) {
-    return this.uow.run(async (em, events) => {
+    return this.uow.run(async (em) => {
       const { course, session } = await this.requireSessionInScope(em, actor, sessionId);
       if (session.cancelledAt) {
         throw new ConflictError('The session is cancelled', 'session_cancelled');
       }
       const sequence = session.sequence + 1;
       await apply(em, course, session, sequence);
-      await this.refreshAttendees(em, sessionId, events);
+      await this.refreshAttendees(em, sessionId);
       await this.audit.record(em, actor, {
         action: kind,
         branchId: course.branchId,
         details: { courseId: course.id, sessionId },
       });
-      events.add(kind, { sessionId, courseId: course.id, sequence });
+      const change = { sessionId, courseId: course.id, sequence };
+      if (kind === 'session.cancelled') {
+        await this.mail.sessionCancelled(em, change);
+      } else {
+        await this.mail.sessionChanged(em, change);
+      }
       return (await this.courses.session(sessionId, em))!;
     });
   }
@@ -230,7 +236,7 @@ export class CoursesService {
     return rows.map((r) => r.topicCode);
   }
 
-  private async refreshAttendees(em: EntityManager, sessionId: string, events: PendingEvents) {
+  private async refreshAttendees(em: EntityManager, sessionId: string) {
     const attendees = await em
       .getRepository(Volunteer)
       .createQueryBuilder('v')
@@ -240,7 +246,7 @@ export class CoursesService {
       .setLock('pessimistic_write')
       .getMany();
     for (const volunteer of attendees) {
-      await this.readiness.refresh(em, volunteer, events);
+      await this.readiness.refresh(em, volunteer);
     }
   }
 

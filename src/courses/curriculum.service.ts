@@ -39,7 +39,7 @@ export class CurriculumService {
         { field: 'topics', message: `topic ${repeated[0]} appears twice` },
       ]);
     }
-    return this.uow.run(async (em, events) => {
+    return this.uow.run(async (em) => {
       await em.query('LOCK TABLE curriculum IN EXCLUSIVE MODE');
       const dropped = await em.find(Topic, { where: { code: Not(In(codes)) } });
       if (dropped.length > 0) {
@@ -72,7 +72,7 @@ export class CurriculumService {
         branchId: null,
         details: { requiredHours: dto.requiredHours, topics: codes.join(',') },
       });
-      await this.readiness.rederiveAfterRuleChange(em, events);
+      await this.readiness.rederiveAfterRuleChange(em);
       return this.get(em);
     });
   }

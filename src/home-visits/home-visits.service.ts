@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { lockCoursesBookedBy } from '../database/locks';
 import { Actor, branchScopeOf } from '../common/auth/actor';
 import { parseInstant } from '../common/dates';
 import { InvalidTransitionError, NotFoundError } from '../common/errors';
+import { EmailNotifications } from '../notifications/email-notifications';
 import { ReadinessService } from '../readiness/readiness.service';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteersService } from '../volunteers/volunteers.service';
@@ -17,15 +16,15 @@ import { HomeVisit } from './home-visit.entity';
 @Injectable()
 export class HomeVisitsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly volunteers: VolunteersService,
     private readonly readiness: ReadinessService,
     private readonly audit: AuditService,
     private readonly uow: UnitOfWork,
+    private readonly mail: EmailNotifications,
   ) {}
 
   async schedule(actor: Actor, volunteerId: string, dto: ScheduleHomeVisitDto): Promise<HomeVisit> {
-    return this.uow.run(async (em, events) => {
+    return this.uow.run(async (em) => {
       const volunteer = await this.volunteers.requireInScope(em, actor, volunteerId, true);
       if (volunteer.status !== 'active') {
         throw new InvalidTransitionError(
@@ -50,21 +49,21 @@ export class HomeVisitsService {
           createdBy: actor.id,
         }),
       );
-      await this.readiness.refresh(em, volunteer, events);
+      await this.readiness.refresh(em, volunteer);
       await this.audit.record(em, actor, {
         action: 'home_visit.scheduled',
         branchId: volunteer.branchId,
         volunteerId,
         details: { homeVisitId: visit.id, scheduledAt: visit.scheduledAt.toISOString() },
       });
-      events.add('home_visit.scheduled', { homeVisitId: visit.id, volunteerId });
+      await this.mail.homeVisitScheduled(em, { homeVisitId: visit.id, volunteerId });
       return visit;
     });
   }
 
   /** Approving or declining settles the visit; a decline also closes the application. */
   async recordOutcome(actor: Actor, visitId: string, dto: RecordOutcomeDto): Promise<HomeVisit> {
-    return this.uow.run(async (em, events) => {
+    return this.uow.run(async (em) => {
       const found = await em
         .getRepository(HomeVisit)
         .createQueryBuilder('h')
@@ -105,9 +104,9 @@ export class HomeVisitsService {
         { outcome: dto.outcome, notes: dto.notes ?? null, outcomeAt: now, outcomeBy: actor.id },
       );
       if (dto.outcome === 'declined') {
-        await this.volunteers.close(em, volunteer, 'declined', events, now);
+        await this.volunteers.close(em, volunteer, 'declined', now);
       } else {
-        await this.readiness.refresh(em, volunteer, events, now);
+        await this.readiness.refresh(em, volunteer, now);
       }
       await this.audit.record(em, actor, {
         action: `home_visit.${dto.outcome}`,

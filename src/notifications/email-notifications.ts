@@ -1,26 +1,23 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { coordinatorsOf } from '../auth/staff-users.repository';
 import { CalendarService } from '../calendar/calendar.service';
 import { renderCalendar } from '../calendar/ics';
 import { formatDateTime } from '../common/dates';
-import type { DomainEvents, LapseReason } from '../common/events';
+import { BookingsRepository } from '../courses/bookings.repository';
 import { hashToken } from '../common/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/env';
-import { UnitOfWork } from '../database/unit-of-work';
 import { PortalLinks } from '../portal/portal-links';
+import type { LapseReason } from '../readiness/readiness';
 import type { Locale } from '../volunteers/volunteer.entity';
 import type { OutboxAttachment } from './outbox-message.entity';
+import { NotificationsRepository, type Recipient } from './notifications.repository';
 import { OutboxService } from './outbox.service';
 
-interface Person {
-  id: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  locale: Locale;
-  postcode: string;
-  branchId: string;
-  branchName: string;
+/** The portal token travels in-process only, for the email that carries the link. */
+export interface PortalLinkMail {
+  volunteerId: string;
+  portalToken: string;
 }
 
 /** Why the mark ended, one sentence a reason, in the recipient's language. */
@@ -46,49 +43,55 @@ const LAPSE_REASONS: Record<Locale, Record<LapseReason, string>> = {
 const lapseReason = (reasons: LapseReason[], locale: Locale) =>
   reasons.map((r) => LAPSE_REASONS[locale][r]).join(' ');
 
-interface Coordinator {
-  id: string;
-  name: string;
-  email: string;
+export interface BookingMade {
+  bookingId: string;
+  courseId: string;
+  volunteerId: string;
+  status: 'booked' | 'waitlisted';
+}
+
+/** A waitlisted volunteer who took a freed seat. */
+export interface BookingPromoted {
+  bookingId: string;
+  courseId: string;
+  volunteerId: string;
+}
+
+export interface SessionChange {
+  sessionId: string;
+  courseId: string;
+  sequence: number;
+}
+
+/** `matchableSince` of a lost mark is when the mark that just ended was given. */
+export interface MatchableChange {
+  volunteerId: string;
+  matchableSince: Date;
+}
+
+/** A lost mark says which requirement went from met to unmet (or that the application closed). */
+export interface MatchableLost extends MatchableChange {
+  reasons: LapseReason[];
 }
 
 /**
- * Turns domain events into queued emails, inside the transaction that raised them: the
- * mail is committed with the change or not at all. Each key names one reason, so an
- * event handled twice still queues one mail.
+ * Which change sends which mail. Each service calls the method for its change inside the
+ * change's transaction, so the queued mail (outbox) commits with the change or not at
+ * all. Each key names one reason, so a change handled twice still queues one mail.
  */
 @Injectable()
-export class EmailNotifications implements OnModuleInit {
+export class EmailNotifications {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly uow: UnitOfWork,
     private readonly outbox: OutboxService,
     private readonly calendars: CalendarService,
     private readonly portalLinks: PortalLinks,
+    private readonly notifications: NotificationsRepository,
+    private readonly bookings: BookingsRepository,
   ) {}
 
-  onModuleInit(): void {
-    const on = <K extends keyof DomainEvents>(
-      name: K,
-      handler: (em: EntityManager, p: DomainEvents[K]) => Promise<void>,
-    ) => this.uow.onEventInTransaction(name, handler);
-    on('application.received', (em, p) => this.applicationReceived(em, p));
-    on('application.repeated', (em, p) => this.applicationRepeated(em, p));
-    on('portal_link.requested', (em, p) => this.portalLinkRequested(em, p));
-    on('home_visit.scheduled', (em, p) => this.homeVisitScheduled(em, p));
-    on('booking.created', (em, p) => this.bookingCreated(em, p));
-    on('booking.promoted', (em, p) => this.bookingPromoted(em, p));
-    on('session.changed', (em, p) => this.sessionChanged(em, p, 'changed'));
-    on('session.cancelled', (em, p) => this.sessionChanged(em, p, 'cancelled'));
-    on('volunteer.became_matchable', (em, p) =>
-      this.matchable(em, p.volunteerId, p.matchableSince, 'matchable', []),
-    );
-    on('volunteer.no_longer_matchable', (em, p) =>
-      this.matchable(em, p.volunteerId, p.matchableSince, 'no-longer-matchable', p.reasons),
-    );
-  }
-
-  private async applicationReceived(em: EntityManager, p: DomainEvents['application.received']) {
+  /** The applicant's welcome with their link, and a notice to each coordinator of the branch. */
+  async applicationReceived(em: EntityManager, p: PortalLinkMail) {
     const person = await this.person(em, p.volunteerId);
     await this.toVolunteer(
       em,
@@ -99,7 +102,7 @@ export class EmailNotifications implements OnModuleInit {
         portalUrl: this.portalUrl(p.portalToken),
       },
     );
-    for (const coordinator of await this.coordinators(em, person.branchId)) {
+    for (const coordinator of await coordinatorsOf(em, person.branchId)) {
       await this.outbox.enqueue(em, {
         key: `new-application:${person.id}:${coordinator.id}`,
         to: coordinator.email,
@@ -116,7 +119,8 @@ export class EmailNotifications implements OnModuleInit {
     }
   }
 
-  private async applicationRepeated(em: EntityManager, p: DomainEvents['application.repeated']) {
+  /** Someone applied again with an address that has an application in progress. */
+  async applicationRepeated(em: EntityManager, p: PortalLinkMail) {
     const person = await this.person(em, p.volunteerId);
     await this.toVolunteer(
       em,
@@ -129,19 +133,17 @@ export class EmailNotifications implements OnModuleInit {
     );
   }
 
-  private async portalLinkRequested(em: EntityManager, p: DomainEvents['portal_link.requested']) {
+  /** "Send mig mit link igen": a fresh personal link. */
+  async portalLinkRequested(em: EntityManager, p: PortalLinkMail) {
     const person = await this.person(em, p.volunteerId);
     await this.toVolunteer(em, person, `portal-link:${hashToken(p.portalToken)}`, 'portal-link', {
       portalUrl: this.portalUrl(p.portalToken),
     });
   }
 
-  private async homeVisitScheduled(em: EntityManager, p: DomainEvents['home_visit.scheduled']) {
+  async homeVisitScheduled(em: EntityManager, p: { homeVisitId: string; volunteerId: string }) {
     const person = await this.person(em, p.volunteerId);
-    const [visit] = await em.query<{ scheduled_at: Date; created_at: Date }[]>(
-      'SELECT scheduled_at, created_at FROM home_visit WHERE id = $1',
-      [p.homeVisitId],
-    );
+    const visit = await this.notifications.homeVisitTimes(em, p.homeVisitId);
     // The visit takes about an hour and a half; the coordinator comes to the volunteer's home.
     const ics = renderCalendar(
       'Hjemmebesøg',
@@ -149,14 +151,14 @@ export class EmailNotifications implements OnModuleInit {
         {
           uid: `home-visit-${p.homeVisitId}`,
           title: `Hjemmebesøg fra ${person.branchName}`,
-          startsAt: visit.scheduled_at,
-          endsAt: new Date(visit.scheduled_at.getTime() + 90 * 60_000),
+          startsAt: visit.scheduledAt,
+          endsAt: new Date(visit.scheduledAt.getTime() + 90 * 60_000),
           location: `Hjemme hos dig (${person.postcode})`,
           description:
             'Koordinatorens hjemmebesøg: om rollen som familieven, tavshedspligt og grænser.',
           sequence: 0,
           cancelled: false,
-          changedAt: visit.created_at,
+          changedAt: visit.createdAt,
         },
       ],
       { url: `${this.config.publicUrl}/v` },
@@ -167,22 +169,20 @@ export class EmailNotifications implements OnModuleInit {
       `home-visit-scheduled:${p.homeVisitId}`,
       'home-visit-scheduled',
       {
-        when: formatDateTime(visit.scheduled_at, person.locale),
+        when: formatDateTime(visit.scheduledAt, person.locale),
         portalUrl: await this.freshPortalUrl(em, person.id),
       },
       [calendarFile('hjemmebesoeg.ics', ics, 'publish')],
     );
   }
 
-  private async bookingCreated(em: EntityManager, p: DomainEvents['booking.created']) {
+  /** A seat (with the course's calendar file) or a waitlist place. */
+  async bookingMade(em: EntityManager, p: BookingMade) {
     const person = await this.person(em, p.volunteerId);
     const course = await this.calendars.attachmentFor(em, { courseId: p.courseId });
     const courseTitle = course.entries[0]?.title ?? '';
     if (p.status === 'waitlisted') {
-      const [{ position }] = await em.query<{ position: number }[]>(
-        'SELECT waitlist_position AS position FROM booking WHERE id = $1',
-        [p.bookingId],
-      );
+      const position = await this.bookings.waitlistPosition(em, p.bookingId);
       await this.toVolunteer(em, person, `waitlisted:${p.bookingId}`, 'waitlisted', {
         courseTitle,
         position,
@@ -204,7 +204,7 @@ export class EmailNotifications implements OnModuleInit {
     );
   }
 
-  private async bookingPromoted(em: EntityManager, p: DomainEvents['booking.promoted']) {
+  async bookingPromoted(em: EntityManager, p: BookingPromoted) {
     const person = await this.person(em, p.volunteerId);
     const course = await this.calendars.attachmentFor(em, { courseId: p.courseId });
     await this.toVolunteer(
@@ -221,21 +221,33 @@ export class EmailNotifications implements OnModuleInit {
     );
   }
 
+  sessionChanged(em: EntityManager, p: SessionChange) {
+    return this.toEveryoneBooked(em, p, 'changed');
+  }
+
+  sessionCancelled(em: EntityManager, p: SessionChange) {
+    return this.toEveryoneBooked(em, p, 'cancelled');
+  }
+
+  becameMatchable(em: EntityManager, p: MatchableChange) {
+    return this.matchable(em, p.volunteerId, p.matchableSince, 'matchable', []);
+  }
+
+  noLongerMatchable(em: EntityManager, p: MatchableLost) {
+    return this.matchable(em, p.volunteerId, p.matchableSince, 'no-longer-matchable', p.reasons);
+  }
+
   /** Everyone holding a seat on the course hears of a changed or cancelled session. */
-  private async sessionChanged(
+  private async toEveryoneBooked(
     em: EntityManager,
-    p: DomainEvents['session.changed'],
+    p: SessionChange,
     change: 'changed' | 'cancelled',
   ) {
     const session = await this.calendars.attachmentFor(em, { sessionId: p.sessionId });
     const [entry] = session.entries;
     const method = change === 'cancelled' ? 'cancel' : 'publish';
-    const booked = await em.query<{ volunteer_id: string }[]>(
-      `SELECT volunteer_id FROM booking WHERE course_id = $1 AND status = 'booked' ORDER BY volunteer_id`,
-      [p.courseId],
-    );
-    for (const { volunteer_id } of booked) {
-      const person = await this.person(em, volunteer_id);
+    for (const volunteerId of await this.bookings.bookedVolunteerIds(em, p.courseId)) {
+      const person = await this.person(em, volunteerId);
       await this.toVolunteer(
         em,
         person,
@@ -267,7 +279,7 @@ export class EmailNotifications implements OnModuleInit {
       forVolunteer: true,
       reason: lapseReason(reasons, person.locale),
     });
-    for (const coordinator of await this.coordinators(em, person.branchId)) {
+    for (const coordinator of await coordinatorsOf(em, person.branchId)) {
       await this.outbox.enqueue(em, {
         key: `${key}:${coordinator.id}`,
         to: coordinator.email,
@@ -286,7 +298,7 @@ export class EmailNotifications implements OnModuleInit {
 
   private async toVolunteer(
     em: EntityManager,
-    person: Person,
+    person: Recipient,
     key: string,
     template: string,
     data: Record<string, unknown>,
@@ -302,22 +314,8 @@ export class EmailNotifications implements OnModuleInit {
     });
   }
 
-  private async person(em: EntityManager, volunteerId: string): Promise<Person> {
-    const [row] = await em.query<Person[]>(
-      `SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName", v.email, v.locale, v.postcode,
-              v.branch_id AS "branchId", b.name AS "branchName"
-         FROM volunteer v JOIN branch b ON b.id = v.branch_id
-        WHERE v.id = $1`,
-      [volunteerId],
-    );
-    return row;
-  }
-
-  private coordinators(em: EntityManager, branchId: string): Promise<Coordinator[]> {
-    return em.query<Coordinator[]>(
-      `SELECT id, name, email FROM staff_user WHERE role = 'coordinator' AND branch_id = $1 ORDER BY created_at`,
-      [branchId],
-    );
+  private person(em: EntityManager, volunteerId: string): Promise<Recipient> {
+    return this.notifications.recipient(em, volunteerId);
   }
 
   private sessionLines(entries: { startsAt: Date; location: string }[], locale: Locale) {
@@ -329,7 +327,7 @@ export class EmailNotifications implements OnModuleInit {
   }
 
   /**
-   * Personal links are stored only as hashes, so a later email cannot repeat the first
+   * Recipiental links are stored only as hashes, so a later email cannot repeat the first
    * one; it carries a new link to the same page (see PortalLinks for how many live).
    */
   private async freshPortalUrl(em: EntityManager, volunteerId: string) {

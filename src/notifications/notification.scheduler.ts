@@ -7,9 +7,11 @@ import {
 import { Cron } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { coordinatorsOf } from '../auth/staff-users.repository';
 import { BackgroundRuns } from '../common/background-runs';
 import { formatDateTime, TIME_ZONE } from '../common/dates';
 import type { Locale } from '../volunteers/volunteer.entity';
+import { NotificationsRepository } from './notifications.repository';
 import { OutboxService } from './outbox.service';
 import { inTransaction } from '../database/transaction';
 
@@ -32,6 +34,7 @@ export class NotificationScheduler implements OnApplicationBootstrap, BeforeAppl
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly outbox: OutboxService,
+    private readonly notifications: NotificationsRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -56,32 +59,7 @@ export class NotificationScheduler implements OnApplicationBootstrap, BeforeAppl
   /** A reminder to every volunteer with a seat, for sessions starting within 48 hours. */
   async queueSessionReminders(): Promise<number> {
     return inTransaction(this.db, async (em) => {
-      const due = await em.query<
-        {
-          sessionId: string;
-          volunteerId: string;
-          startsAt: Date;
-          location: string;
-          courseTitle: string;
-          email: string;
-          firstName: string;
-          locale: Locale;
-          topics: string[];
-        }[]
-      >(
-        `SELECT s.id AS "sessionId", v.id AS "volunteerId", s.starts_at AS "startsAt", s.location,
-                c.title AS "courseTitle", v.email, v.first_name AS "firstName", v.locale,
-                coalesce((SELECT array_agg(tp.title_da ORDER BY tp.position)
-                            FROM course_session_topic t JOIN topic tp ON tp.code = t.topic_code
-                           WHERE t.session_id = s.id), '{}') AS topics
-           FROM course_session s
-           JOIN course c ON c.id = s.course_id AND c.cancelled_at IS NULL
-           JOIN booking k ON k.course_id = c.id AND k.status = 'booked'
-           JOIN volunteer v ON v.id = k.volunteer_id AND v.status = 'active'
-          WHERE s.cancelled_at IS NULL
-            AND s.starts_at > now() AND s.starts_at <= now() + make_interval(hours => $1)`,
-        [REMINDER_HOURS],
-      );
+      const due = await this.notifications.dueSessionReminders(em, REMINDER_HOURS);
       for (const item of due) {
         await this.outbox.enqueue(em, {
           // A moved session gets a new reminder for its new time.
@@ -131,12 +109,10 @@ export class NotificationScheduler implements OnApplicationBootstrap, BeforeAppl
       for (const item of expiring) {
         const recipients = [
           { id: 'volunteer', name: item.firstName, email: item.email, locale: item.locale },
-          ...(
-            await em.query<{ id: string; name: string; email: string }[]>(
-              `SELECT id, name, email FROM staff_user WHERE role = 'coordinator' AND branch_id = $1`,
-              [item.branchId],
-            )
-          ).map((c) => ({ ...c, locale: STAFF_LOCALE })),
+          ...(await coordinatorsOf(em, item.branchId)).map((c) => ({
+            ...c,
+            locale: STAFF_LOCALE,
+          })),
         ];
         for (const recipient of recipients) {
           await this.outbox.enqueue(em, {

@@ -1,18 +1,20 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { CalendarModule } from '../calendar/calendar.module';
+import { BookingsRepositoryModule } from '../courses/bookings.repository';
 import { PortalLinksModule } from '../portal/portal-links';
 import { EmailNotifications } from './email-notifications';
 import { EmailTemplates } from './email-templates';
 import { MailerService } from './mailer.service';
 import { NotificationScheduler } from './notification.scheduler';
+import { NotificationsRepository } from './notifications.repository';
 import { OutboxApiController } from './outbox.api.controller';
 import { OutboxPagesController } from './outbox.pages.controller';
 import { OutboxService } from './outbox.service';
 import { OutboxWorker } from './outbox.worker';
 
 @Module({
-  imports: [AuthModule, CalendarModule, PortalLinksModule],
+  imports: [AuthModule, BookingsRepositoryModule, CalendarModule, PortalLinksModule],
   controllers: [OutboxApiController, OutboxPagesController],
   providers: [
     EmailTemplates,
@@ -21,7 +23,8 @@ import { OutboxWorker } from './outbox.worker';
     OutboxWorker,
     EmailNotifications,
     NotificationScheduler,
+    NotificationsRepository,
   ],
-  exports: [OutboxService, OutboxWorker, NotificationScheduler],
+  exports: [EmailNotifications, OutboxService, OutboxWorker, NotificationScheduler],
 })
 export class NotificationsModule {}

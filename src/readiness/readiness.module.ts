@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { CurriculumRepositoryModule } from '../courses/curriculum.repository';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { ReadinessRepository } from './readiness.repository';
 import { ReadinessScheduler } from './readiness.scheduler';
 import { ReadinessService } from './readiness.service';
 
 @Module({
-  imports: [CurriculumRepositoryModule],
-  providers: [ReadinessService, ReadinessScheduler],
+  imports: [CurriculumRepositoryModule, NotificationsModule],
+  providers: [ReadinessService, ReadinessRepository, ReadinessScheduler],
   exports: [ReadinessService],
 })
 export class ReadinessModule {}

@@ -3,15 +3,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Attestation } from '../attestations/attestation.entity';
 import { todayInCopenhagen } from '../common/dates';
-import { type LapseReason, PendingEvents } from '../common/events';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { CurriculumRepository } from '../courses/curriculum.repository';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomeVisit } from '../home-visits/home-visit.entity';
+import { EmailNotifications } from '../notifications/email-notifications';
 import { Volunteer } from '../volunteers/volunteer.entity';
+import { ReadinessRepository } from './readiness.repository';
 import {
   assessReadiness,
   deriveStage,
+  type LapseReason,
   Readiness,
   ReadinessRecords,
   Requirement,
@@ -58,6 +60,8 @@ export class ReadinessService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly curriculum: CurriculumRepository,
     private readonly uow: UnitOfWork,
+    private readonly mail: EmailNotifications,
+    private readonly records: ReadinessRepository,
   ) {}
 
   async assess(em: EntityManager, volunteer: Volunteer, now = new Date()): Promise<Readiness> {
@@ -71,7 +75,6 @@ export class ReadinessService {
   async refresh(
     em: EntityManager,
     volunteer: Volunteer,
-    events: PendingEvents,
     now = new Date(),
   ): Promise<ReadinessChange> {
     const readiness = await this.assess(em, volunteer, now);
@@ -99,7 +102,7 @@ export class ReadinessService {
       stoppedBeingMatchable: wasMatchable && !readiness.matchable,
     };
     if (change.becameMatchable) {
-      events.add('volunteer.became_matchable', {
+      await this.mail.becameMatchable(em, {
         volunteerId: volunteer.id,
         matchableSince: matchableSince!,
       });
@@ -110,7 +113,7 @@ export class ReadinessService {
         volunteer.status !== 'active'
           ? ['application_closed']
           : readiness.requirements.filter((r) => !r.met).map(lapseReasonOf);
-      events.add('volunteer.no_longer_matchable', {
+      await this.mail.noLongerMatchable(em, {
         volunteerId: volunteer.id,
         matchableSince: previousSince!,
         reasons,
@@ -127,7 +130,6 @@ export class ReadinessService {
    */
   async rederiveAfterRuleChange(
     em: EntityManager,
-    events: PendingEvents,
     now = new Date(),
   ): Promise<number> {
     const volunteers = await em
@@ -139,7 +141,7 @@ export class ReadinessService {
     let moved = 0;
     for (const volunteer of volunteers) {
       const before = volunteer.stage;
-      if ((await this.refresh(em, volunteer, events, now)).stage !== before) {
+      if ((await this.refresh(em, volunteer, now)).stage !== before) {
         moved += 1;
       }
     }
@@ -153,7 +155,7 @@ export class ReadinessService {
    */
   async deriveIfRulesChanged(): Promise<boolean> {
     const months = this.config.attestationValidMonths;
-    const moved = await this.uow.run(async (em, events) => {
+    const moved = await this.uow.run(async (em) => {
       const [stored] = await em.query<{ attestation_valid_months: number }[]>(
         'SELECT attestation_valid_months FROM rule_settings FOR UPDATE',
       );
@@ -165,7 +167,7 @@ export class ReadinessService {
          ON CONFLICT (id) DO UPDATE SET attestation_valid_months = excluded.attestation_valid_months`,
         [months],
       );
-      return this.rederiveAfterRuleChange(em, events);
+      return this.rederiveAfterRuleChange(em);
     });
     if (moved !== null) {
       this.logger.log(
@@ -194,12 +196,12 @@ export class ReadinessService {
     const run: LapsedRun = { due: due.length, moved: 0, failed: 0 };
     for (const { id } of due) {
       try {
-        const lost = await this.uow.run(async (em, events) => {
+        const lost = await this.uow.run(async (em) => {
           const volunteer = await em.findOne(Volunteer, {
             where: { id },
             lock: { mode: 'pessimistic_write' },
           });
-          return volunteer !== null && (await this.refresh(em, volunteer, events, now)).stoppedBeingMatchable;
+          return volunteer !== null && (await this.refresh(em, volunteer, now)).stoppedBeingMatchable;
         });
         run.moved += lost ? 1 : 0;
       } catch (error) {
@@ -218,24 +220,6 @@ export class ReadinessService {
     return run;
   }
 
-  /**
-   * The sessions a volunteer attended, in any course of the branch (a missed session may
-   * be made up in another course), with their hours and topics: one query.
-   */
-  private async attendedSessions(em: EntityManager, volunteerId: string) {
-    const rows = await em.query<{ hours: string; topics: string[] }[]>(
-      `SELECT extract(epoch FROM s.ends_at - s.starts_at) / 3600 AS hours,
-              coalesce(array_agg(t.topic_code) FILTER (WHERE t.topic_code IS NOT NULL), '{}') AS topics
-         FROM attendance a
-         JOIN course_session s ON s.id = a.session_id AND s.cancelled_at IS NULL
-         LEFT JOIN course_session_topic t ON t.session_id = s.id
-        WHERE a.volunteer_id = $1 AND a.present
-        GROUP BY s.id`,
-      [volunteerId],
-    );
-    return rows.map((r) => ({ hours: Number(r.hours), topics: r.topics }));
-  }
-
   private async loadRecords(
     em: EntityManager,
     volunteer: Volunteer,
@@ -249,7 +233,7 @@ export class ReadinessService {
       status: volunteer.status,
       homeVisits,
       attestations,
-      attendedSessions: await this.attendedSessions(em, volunteer.id),
+      attendedSessions: await this.records.attendedSessions(em, volunteer.id),
       curriculum: {
         requiredHours: curriculum.requiredHours,
         mandatoryTopics: curriculum.topics.filter((t) => t.mandatory).map((t) => t.code),

@@ -49,6 +49,15 @@ export interface CourseRequirement {
 }
 export type Requirement = HomeVisitRequirement | AttestationRequirement | CourseRequirement;
 
+/** Why a volunteer lost the matchable mark: the requirement that went unmet, or closing. */
+export type LapseReason =
+  | 'application_closed'
+  | 'home_visit'
+  | 'attestation_missing'
+  | 'attestation_expired'
+  | 'attestation_has_entries'
+  | 'course';
+
 export interface Readiness {
   matchable: boolean;
   requirements: Requirement[];

@@ -3,35 +3,31 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Attestation } from '../attestations/attestation.entity';
 import { AuditService } from '../audit/audit.service';
+import { coordinatorsOf } from '../auth/staff-users.repository';
 import { UnitOfWork } from '../database/unit-of-work';
 import { lockCoursesBookedBy } from '../database/locks';
 import { Branch } from '../branches/branch.entity';
 import { Actor, branchScopeOf } from '../common/auth/actor';
 import { InvalidTransitionError, NotFoundError } from '../common/errors';
-import { PendingEvents } from '../common/events';
+import { BookingsRepository } from '../courses/bookings.repository';
 import { HomeVisit } from '../home-visits/home-visit.entity';
+import { EmailNotifications } from '../notifications/email-notifications';
 import { ReadinessService } from '../readiness/readiness.service';
 import { ListVolunteersQuery, MatchablePoolQuery } from './dto/list-volunteers.query';
 import { Volunteer } from './volunteer.entity';
 import { VolunteersRepository } from './volunteers.repository';
 import { inTransaction } from '../database/transaction';
 
-export type ClosingStep = (
-  em: EntityManager,
-  volunteer: Volunteer,
-  events: PendingEvents,
-) => Promise<void>;
-
 @Injectable()
 export class VolunteersService {
-  private readonly closingSteps: ClosingStep[] = [];
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly volunteers: VolunteersRepository,
     private readonly readiness: ReadinessService,
     private readonly audit: AuditService,
     private readonly uow: UnitOfWork,
+    private readonly bookings: BookingsRepository,
+    private readonly mail: EmailNotifications,
   ) {}
 
   /**
@@ -71,7 +67,7 @@ export class VolunteersService {
   }
 
   async withdraw(actor: Actor, id: string) {
-    return this.uow.run(async (em, events) => {
+    return this.uow.run(async (em) => {
       // Closing cancels the bookings: their courses come before the volunteer (locks.ts).
       await lockCoursesBookedBy(em, id);
       const volunteer = await this.requireInScope(em, actor, id, true);
@@ -81,7 +77,7 @@ export class VolunteersService {
           'volunteer_not_active',
         );
       }
-      await this.close(em, volunteer, 'withdrawn', events);
+      await this.close(em, volunteer, 'withdrawn');
       await this.audit.record(em, actor, {
         action: 'volunteer.withdrawn',
         branchId: volunteer.branchId,
@@ -92,29 +88,24 @@ export class VolunteersService {
   }
 
   /**
-   * Other modules add what closing an application also ends (the courses module cancels
-   * the bookings); the steps run in the closing transaction, so the volunteers module
-   * need not depend on them.
+   * Ends an application (withdrawn or declined) with everything that hangs on it: the
+   * volunteer gives up their seats and waitlist places (whoever moves up is told) and
+   * loses the matchable mark. Call with the volunteer's courses locked first
+   * (lockCoursesBookedBy), then the volunteer.
    */
-  addClosingStep(step: ClosingStep): void {
-    this.closingSteps.push(step);
-  }
-
-  /** Ends an application (withdrawn or declined) with everything that hangs on it. */
   async close(
     em: EntityManager,
     volunteer: Volunteer,
     status: 'withdrawn' | 'declined',
-    events: PendingEvents,
     now = new Date(),
   ): Promise<void> {
     await em.update(Volunteer, { id: volunteer.id }, { status, closedAt: now });
     volunteer.status = status;
     volunteer.closedAt = now;
-    for (const step of this.closingSteps) {
-      await step(em, volunteer, events);
+    for (const promoted of await this.bookings.cancelAllOf(em, volunteer.id)) {
+      await this.mail.bookingPromoted(em, promoted);
     }
-    await this.readiness.refresh(em, volunteer, events, now);
+    await this.readiness.refresh(em, volunteer, now);
   }
 
   /** What the volunteer sees of themselves on their personal page and at /api/v1/me. */
@@ -123,9 +114,8 @@ export class VolunteersService {
       const volunteer = await em.findOneByOrFail(Volunteer, { id: volunteerId });
       const readiness = await this.readiness.assess(em, volunteer);
       const branch = await em.findOneByOrFail(Branch, { id: volunteer.branchId });
-      const coordinators = await em.query<{ name: string; email: string }[]>(
-        `SELECT name, email FROM staff_user WHERE role = 'coordinator' AND branch_id = $1 ORDER BY created_at`,
-        [volunteer.branchId],
+      const coordinators = (await coordinatorsOf(em, volunteer.branchId)).map(
+        ({ name, email }) => ({ name, email }),
       );
       return { volunteer, readiness, branch, coordinators };
     });

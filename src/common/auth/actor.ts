@@ -1,4 +1,5 @@
-import type { Role } from '../../auth/staff-user.entity';
+export const ROLES = ['admin', 'coordinator'] as const;
+export type Role = (typeof ROLES)[number];
 
 /** The signed-in staff member a request acts for. */
 export interface Actor {
@@ -16,9 +17,4 @@ export interface Actor {
  */
 export function branchScopeOf(actor: Actor): string | null {
   return actor.role === 'admin' ? null : actor.branchId;
-}
-
-export function canSeeBranch(actor: Actor, branchId: string): boolean {
-  const scope = branchScopeOf(actor);
-  return scope === null || scope === branchId;
 }

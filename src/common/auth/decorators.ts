@@ -1,7 +1,6 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
-import type { Role } from '../../auth/staff-user.entity';
-import type { Actor } from './actor';
+import type { Actor, Role } from './actor';
 
 export const ROLES_KEY = 'klar:roles';
 

@@ -3,7 +3,6 @@ import { csrfSync } from 'csrf-sync';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import { DataSource } from 'typeorm';
-import { DataSourceSessionStore } from '../../auth/session-store';
 import { APP_CONFIG, type AppConfig } from '../../config/env';
 import type { FieldError } from '../errors';
 import { servesHttps } from '../security-headers';
@@ -87,8 +86,11 @@ export const csrf = csrfSync({
   },
 });
 
-/** Form bodies, sessions in PostgreSQL, the language cookie and what every page needs. */
-export function configureWeb(app: NestExpressApplication): void {
+/**
+ * Form bodies, sessions kept in `store`, the language cookie and what every page needs.
+ * The store comes from the caller, so common/ does not reach into the auth module.
+ */
+export function configureWeb(app: NestExpressApplication, store: session.Store): void {
   const config = app.get<AppConfig>(APP_CONFIG);
   const db = app.get(DataSource);
   app.useBodyParser('urlencoded', { extended: true, limit: '100kb', parameterLimit: 2000 });
@@ -100,7 +102,7 @@ export function configureWeb(app: NestExpressApplication): void {
     return session({
       name: 'klar.sid',
       secret: value,
-      store: new DataSourceSessionStore(db),
+      store,
       resave: false,
       saveUninitialized: false,
       rolling: true,

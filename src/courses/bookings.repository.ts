@@ -1,0 +1,150 @@
+import { Injectable, Module } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { BookingPromoted } from '../notifications/email-notifications';
+import { Booking } from './booking.entity';
+import { Course } from './course.entity';
+
+/**
+ * Seats and waitlist places as rows. Every write here expects its course row locked by
+ * the caller (src/database/locks.ts), which is what makes counting and taking a seat one
+ * step. It has a module of its own because closing an application (volunteers) cancels
+ * bookings too, and the volunteers module cannot see the courses module.
+ */
+@Injectable()
+export class BookingsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  findLive(em: EntityManager, courseId: string, volunteerId: string) {
+    return em.findOne(Booking, {
+      where: [
+        { courseId, volunteerId, status: 'booked' },
+        { courseId, volunteerId, status: 'waitlisted' },
+      ],
+    });
+  }
+
+  async countByStatus(
+    em: EntityManager,
+    courseId: string,
+  ): Promise<{ booked: number; waitlisted: number }> {
+    const [{ booked, waitlisted }] = await em.query<{ booked: string; waitlisted: string }[]>(
+      `SELECT count(*) FILTER (WHERE status = 'booked') AS booked,
+              count(*) FILTER (WHERE status = 'waitlisted') AS waitlisted
+         FROM booking WHERE course_id = $1`,
+      [courseId],
+    );
+    return { booked: Number(booked), waitlisted: Number(waitlisted) };
+  }
+
+  async waitlistPosition(em: EntityManager, bookingId: string): Promise<number | null> {
+    const [row] = await em.query<{ position: number | null }[]>(
+      'SELECT waitlist_position AS position FROM booking WHERE id = $1',
+      [bookingId],
+    );
+    return row?.position ?? null;
+  }
+
+  /** Who holds a seat on the course (not the waitlist), in a stable order. */
+  async bookedVolunteerIds(em: EntityManager, courseId: string): Promise<string[]> {
+    const rows = await em.query<{ volunteer_id: string }[]>(
+      `SELECT volunteer_id FROM booking WHERE course_id = $1 AND status = 'booked' ORDER BY volunteer_id`,
+      [courseId],
+    );
+    return rows.map((r) => r.volunteer_id);
+  }
+
+  /**
+   * Which of these volunteers hold a seat on some course of the branch: who may attend
+   * a session of it (a missed session is made up in another course without booking it).
+   */
+  async seatedInBranch(em: EntityManager, volunteerIds: string[], branchId: string) {
+    const rows = await em.query<{ volunteer_id: string }[]>(
+      `SELECT DISTINCT k.volunteer_id FROM booking k JOIN course c ON c.id = k.course_id
+        WHERE k.volunteer_id = ANY($1) AND k.status = 'booked' AND c.branch_id = $2`,
+      [volunteerIds, branchId],
+    );
+    return rows.map((r) => r.volunteer_id);
+  }
+
+  /** The volunteer's live bookings, for their page and /api/v1/me. */
+  ownBookings(volunteerId: string) {
+    return this.db.query<
+      { courseId: string; status: 'booked' | 'waitlisted'; position: number | null }[]
+    >(
+      `SELECT k.course_id AS "courseId", k.status, k.waitlist_position AS position
+         FROM booking k
+         JOIN course c ON c.id = k.course_id
+        WHERE k.volunteer_id = $1 AND k.status <> 'cancelled'
+        ORDER BY k.created_at`,
+      [volunteerId],
+    );
+  }
+
+  /**
+   * Frees the seat or the waitlist place. A freed seat goes to the first on the
+   * waitlist, and everyone behind the leaver moves up one, so positions stay 1..n.
+   * Call with the course row locked. Returns whoever took the freed seat.
+   */
+  async cancel(em: EntityManager, booking: Booking): Promise<BookingPromoted | null> {
+    await em.update(
+      Booking,
+      { id: booking.id },
+      { status: 'cancelled', waitlistPosition: null, cancelledAt: new Date() },
+    );
+    if (booking.status !== 'booked') {
+      await this.closeGapAfter(em, booking.courseId, booking.waitlistPosition!);
+      return null;
+    }
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [[promoted]] = await em.query<[{ id: string; volunteer_id: string }[], number]>(
+      `UPDATE booking SET status = 'booked', waitlist_position = NULL
+        WHERE course_id = $1 AND status = 'waitlisted' AND waitlist_position = 1
+        RETURNING id, volunteer_id`,
+      [booking.courseId],
+    );
+    await this.closeGapAfter(em, booking.courseId, 1);
+    return promoted
+      ? { bookingId: promoted.id, courseId: booking.courseId, volunteerId: promoted.volunteer_id }
+      : null;
+  }
+
+  /**
+   * Cancels every seat and waitlist place of a volunteer whose application closed.
+   * Returns whoever took a freed seat.
+   */
+  async cancelAllOf(em: EntityManager, volunteerId: string): Promise<BookingPromoted[]> {
+    const bookings = await em.find(Booking, {
+      where: [
+        { volunteerId, status: 'booked' },
+        { volunteerId, status: 'waitlisted' },
+      ],
+      order: { courseId: 'ASC' },
+    });
+    const promotions: BookingPromoted[] = [];
+    for (const booking of bookings) {
+      // Already held when the caller followed locks.ts (lockCoursesBookedBy); this only
+      // matters for a booking made in between, and inTransaction retries if that deadlocks.
+      await em.findOne(Course, {
+        where: { id: booking.courseId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      const promoted = await this.cancel(em, booking);
+      if (promoted) {
+        promotions.push(promoted);
+      }
+    }
+    return promotions;
+  }
+
+  private async closeGapAfter(em: EntityManager, courseId: string, position: number) {
+    await em.query(
+      `UPDATE booking SET waitlist_position = waitlist_position - 1
+        WHERE course_id = $1 AND status = 'waitlisted' AND waitlist_position > $2`,
+      [courseId, position],
+    );
+  }
+}
+
+@Module({ providers: [BookingsRepository], exports: [BookingsRepository] })
+export class BookingsRepositoryModule {}
