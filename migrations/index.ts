@@ -4,6 +4,7 @@ import { Outbox1764201600000 } from './1764201600000-outbox';
 import { HttpSessions1764288000000 } from './1764288000000-http-sessions';
 import { LimitsAndLinks1764547200000 } from './1764547200000-limits-and-links';
 import { StaffAccounts1764633600000 } from './1764633600000-staff-accounts';
+import { HomeVisitHeldAt1764806400000 } from './1764806400000-home-visit-held-at';
 
 /** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   HttpSessions1764288000000,
   LimitsAndLinks1764547200000,
   StaffAccounts1764633600000,
+  HomeVisitHeldAt1764806400000,
 ];
