@@ -10,9 +10,21 @@ import { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import { Booking } from './booking.entity';
 import { Course } from './course.entity';
+import { CoursesRepository } from './courses.repository';
 
-/** Who books: the volunteer themself (portal link or application), or staff. */
-export type Booker = { kind: 'volunteer' } | { kind: 'staff'; actor: Actor };
+/**
+ * Who books: the volunteer themself (portal link or application), or staff. Staff may
+ * confirm a second course for someone who holds a seat on another (`confirmedSecond`).
+ */
+export type Booker =
+  | { kind: 'volunteer' }
+  | { kind: 'staff'; actor: Actor; confirmedSecond?: boolean };
+
+/** The other unfinished course a volunteer holds a seat on. */
+interface SeatElsewhere {
+  courseId: string;
+  title: string;
+}
 
 export interface BookingResult {
   status: 'booked' | 'waitlisted';
@@ -31,6 +43,7 @@ export class BookingsService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly volunteers: VolunteersService,
+    private readonly courses: CoursesRepository,
     private readonly audit: AuditService,
     private readonly uow: UnitOfWork,
   ) {}
@@ -51,13 +64,8 @@ export class BookingsService implements OnModuleInit {
    * same reasons `bookIn` gives a volunteer, asked before any person is looked at.
    */
   async applicantCourseProblem(courseId: string, branchId: string): Promise<string | null> {
-    const [course] = await this.db.query<
-      { branch_id: string; cancelled: boolean; started: boolean }[]
-    >(
-      `SELECT c.branch_id, c.cancelled_at IS NOT NULL AS cancelled,
-              coalesce((SELECT min(s.starts_at) <= now() FROM course_session s
-                         WHERE s.course_id = c.id AND s.cancelled_at IS NULL), false) AS started
-         FROM course c WHERE c.id = $1`,
+    const [course] = await this.db.query<{ branch_id: string; cancelled: boolean }[]>(
+      `SELECT c.branch_id, c.cancelled_at IS NOT NULL AS cancelled FROM course c WHERE c.id = $1`,
       [courseId],
     );
     if (!course) {
@@ -69,7 +77,9 @@ export class BookingsService implements OnModuleInit {
     if (course.branch_id !== branchId) {
       return "The course belongs to another branch than the volunteer's";
     }
-    return course.started ? 'The course has already started' : null;
+    return (await this.courses.progress(courseId)).started
+      ? 'The course has already started'
+      : null;
   }
 
   /** Books inside the caller's transaction (the application form books with its own). */
@@ -99,12 +109,26 @@ export class BookingsService implements OnModuleInit {
         'course_other_branch',
       );
     }
+    const progress = await this.courses.progress(courseId, em);
     // Registering a course already held is the coordinator's; a volunteer books ahead.
-    if (booker.kind === 'volunteer' && (await this.hasStarted(em, courseId))) {
+    if (booker.kind === 'volunteer' && progress.started) {
       throw new ConflictError('The course has already started', 'course_started');
     }
     if (await this.liveBooking(em, courseId, volunteerId)) {
       throw new ConflictError('The volunteer is already on this course', 'already_booked');
+    }
+    const elsewhere = await this.seatOnAnotherUnfinishedCourse(em, course, volunteerId);
+    if (elsewhere && booker.kind === 'volunteer') {
+      throw new ConflictError(
+        `Du har allerede plads på kurset «${elsewhere.title}». Afmeld det først, hvis du vil skifte kursus. / You already have a seat on the course «${elsewhere.title}». Cancel it first if you want to change course.`,
+        'booked_on_another_course',
+      );
+    }
+    if (elsewhere && booker.kind === 'staff' && !booker.confirmedSecond) {
+      throw new ConflictError(
+        `Den frivillige har allerede plads på kurset «${elsewhere.title}», som ikke er slut. Bekræft, hvis personen skal have plads på to kurser. / The volunteer already has a seat on the course «${elsewhere.title}», which has not ended. Confirm if they are to have seats on two courses.`,
+        'booked_on_another_course',
+      );
     }
     const [{ booked, waitlisted }] = await em.query<{ booked: string; waitlisted: string }[]>(
       `SELECT count(*) FILTER (WHERE status = 'booked') AS booked,
@@ -128,12 +152,15 @@ export class BookingsService implements OnModuleInit {
       volunteerId,
       details: { courseId, position: booking.waitlistPosition },
     });
-    events.add('booking.created', {
-      bookingId: booking.id,
-      courseId,
-      volunteerId,
-      status: booking.status as 'booked' | 'waitlisted',
-    });
+    // A booking registered after the course ended is a record, not news: no mail.
+    if (!progress.ended) {
+      events.add('booking.created', {
+        bookingId: booking.id,
+        courseId,
+        volunteerId,
+        status: booking.status as 'booked' | 'waitlisted',
+      });
+    }
     return {
       status: booking.status as 'booked' | 'waitlisted',
       position: booking.waitlistPosition,
@@ -147,6 +174,13 @@ export class BookingsService implements OnModuleInit {
       const booking = await this.liveBooking(em, courseId, volunteerId);
       if (!booking) {
         throw new NotFoundError('Booking');
+      }
+      // Once it has begun, the booking is part of the course's record; staff may still end it.
+      if (booker.kind === 'volunteer' && (await this.courses.progress(courseId, em)).started) {
+        throw new ConflictError(
+          'Kurset er begyndt, så du kan ikke længere afmelde dig. Kontakt din koordinator. / The course has started, so you can no longer cancel. Contact your coordinator.',
+          'course_started',
+        );
       }
       await this.cancelBooking(em, booking, events);
       await this.audit.record(em, booker.kind === 'staff' ? booker.actor : null, {
@@ -202,8 +236,10 @@ export class BookingsService implements OnModuleInit {
 
   /**
    * Frees the seat or the waitlist place. A freed seat goes to the first on the
-   * waitlist, and everyone behind the leaver moves up one, so positions stay 1..n.
-   * Call with the course row locked.
+   * waitlist, and everyone behind the leaver moves up one, so positions stay 1..n;
+   * once the course has started, nobody is moved into it and the seat stays free.
+   * Every cancellation (staff, the volunteer, a withdrawal or decline) comes through
+   * here. Call with the course row locked.
    */
   private async cancelBooking(em: EntityManager, booking: Booking, events: PendingEvents) {
     await em.update(
@@ -211,6 +247,9 @@ export class BookingsService implements OnModuleInit {
       { id: booking.id },
       { status: 'cancelled', waitlistPosition: null, cancelledAt: new Date() },
     );
+    if (booking.status === 'booked' && (await this.courses.progress(booking.courseId, em)).started) {
+      return;
+    }
     if (booking.status === 'booked') {
       // TypeORM answers an UPDATE with [rows, affected].
       const [[promoted]] = await em.query<[{ id: string; volunteer_id: string }[], number]>(
@@ -266,12 +305,28 @@ export class BookingsService implements OnModuleInit {
     return course;
   }
 
-  private async hasStarted(em: EntityManager, courseId: string): Promise<boolean> {
-    const [row] = await em.query<{ started: boolean }[]>(
-      `SELECT coalesce(min(starts_at) <= now(), false) AS started
-         FROM course_session WHERE course_id = $1 AND cancelled_at IS NULL`,
-      [courseId],
+  /**
+   * A seat (not a waitlist place) on another course of the same branch that is neither
+   * cancelled nor ended: the volunteer is already being trained there.
+   */
+  private async seatOnAnotherUnfinishedCourse(
+    em: EntityManager,
+    course: Course,
+    volunteerId: string,
+  ): Promise<SeatElsewhere | null> {
+    const [row] = await em.query<SeatElsewhere[]>(
+      `SELECT c.id AS "courseId", c.title
+         FROM booking k
+         JOIN course c ON c.id = k.course_id
+        WHERE k.volunteer_id = $1 AND k.status = 'booked'
+          AND c.branch_id = $2 AND c.id <> $3 AND c.cancelled_at IS NULL
+          -- Not ended, as CoursesRepository.progress has it.
+          AND NOT coalesce((SELECT max(s.ends_at) <= now() FROM course_session s
+                             WHERE s.course_id = c.id AND s.cancelled_at IS NULL), false)
+        ORDER BY c.id
+        LIMIT 1`,
+      [volunteerId, course.branchId, course.id],
     );
-    return row.started;
+    return row ?? null;
   }
 }

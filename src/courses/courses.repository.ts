@@ -105,6 +105,24 @@ export class CoursesRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * Where a course stands in time, by its live sessions: started once the first has
+   * begun, ended once the last is over (a course without live sessions is neither).
+   * The one definition bookings, cancellations and promotions ask.
+   */
+  async progress(
+    courseId: string,
+    em: EntityManager = this.db.manager,
+  ): Promise<{ started: boolean; ended: boolean }> {
+    const [row] = await em.query<{ started: boolean; ended: boolean }[]>(
+      `SELECT coalesce(min(starts_at) <= now(), false) AS started,
+              coalesce(max(ends_at) <= now(), false) AS ended
+         FROM course_session WHERE course_id = $1 AND cancelled_at IS NULL`,
+      [courseId],
+    );
+    return row;
+  }
+
   /** A course inside the branch scope (null scope: any branch), locked when asked. */
   findInScope(em: EntityManager, id: string, branchId: string | null, lock = false) {
     return em.findOne(Course, {
