@@ -87,7 +87,9 @@ export class CoursesPagesController {
             topics: list(r.topics),
           })),
       });
-      const course = await this.courses.create(actor, dto);
+      const course = await this.courses.create(actor, dto, {
+        confirmedAlreadyHeld: ticked(form.body.alreadyHeld),
+      });
       return `/staff/courses/${course.summary.id}`;
     });
   }

@@ -10,7 +10,10 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { parseInstant } from '../../common/dates';
+import type { FieldError } from '../../common/errors';
 import { IsInstant, PlainName, SingleLine, Trim } from '../../common/validators';
+import { sessionTimeProblems } from '../course-rules';
 
 export class SessionInputDto {
   /** e.g. `2027-03-04T17:00:00+01:00` */
@@ -59,4 +62,18 @@ export class CreateCourseDto {
   @ValidateNested({ each: true })
   @Type(() => SessionInputDto)
   sessions: SessionInputDto[];
+
+  /** The sessions' times against each other, reported with the field errors (CrossFieldRules). */
+  static crossFieldProblems(dto: CreateCourseDto): FieldError[] {
+    if (!Array.isArray(dto.sessions)) {
+      return [];
+    }
+    return sessionTimeProblems(
+      dto.sessions.map((s: Partial<SessionInputDto> | null) => {
+        const startsAt = typeof s?.startsAt === 'string' ? parseInstant(s.startsAt) : null;
+        const endsAt = typeof s?.endsAt === 'string' ? parseInstant(s.endsAt) : null;
+        return startsAt && endsAt ? { startsAt, endsAt } : null;
+      }),
+    );
+  }
 }
