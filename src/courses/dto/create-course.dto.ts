@@ -10,7 +10,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { parseInstant } from '../../common/dates';
+import { isPlausibleInstant, parseInstant } from '../../common/dates';
 import type { FieldError } from '../../common/errors';
 import { IsInstant, PlainName, SingleLine, Trim } from '../../common/validators';
 import { sessionTimeProblems } from '../course-rules';
@@ -70,10 +70,16 @@ export class CreateCourseDto {
     }
     return sessionTimeProblems(
       dto.sessions.map((s: Partial<SessionInputDto> | null) => {
-        const startsAt = typeof s?.startsAt === 'string' ? parseInstant(s.startsAt) : null;
-        const endsAt = typeof s?.endsAt === 'string' ? parseInstant(s.endsAt) : null;
+        const startsAt = readableInstant(s?.startsAt);
+        const endsAt = readableInstant(s?.endsAt);
         return startsAt && endsAt ? { startsAt, endsAt } : null;
       }),
     );
   }
+}
+
+/** An instant the field's own rules accept; any other is already reported on its field. */
+function readableInstant(value: unknown): Date | null {
+  const date = typeof value === 'string' ? parseInstant(value) : null;
+  return date && isPlausibleInstant(date) ? date : null;
 }
