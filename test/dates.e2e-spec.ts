@@ -210,7 +210,7 @@ describe('dates and bookings that make sense', () => {
       expect(location).toBe('/staff/courses/new');
       const page = await agent.get('/staff/courses/new').expect(200);
       expect(page.text).toContain('capacity must be at least 1');
-      expect(page.text).toContain('endsAt must be after startsAt');
+      expect(page.text).toContain('Kursusgangen skal slutte, efter den er begyndt.');
       expect(await courseCount()).toBe(before);
     });
 

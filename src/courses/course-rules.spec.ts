@@ -57,9 +57,20 @@ describe(sessionProblems.name, () => {
       },
     ];
     expect(sessionProblems(sessions, known)).toEqual([
-      { field: 'sessions.0.endsAt', message: 'endsAt must be after startsAt' },
-      { field: 'sessions.1.endsAt', message: 'a session may last at most 12 hours' },
-      { field: 'sessions.2.startsAt', message: 'overlaps session 2 of the same course' },
+      {
+        field: 'sessions.0.endsAt',
+        message:
+          'Kursusgangen skal slutte, efter den er begyndt. / The session must end after it starts.',
+      },
+      {
+        field: 'sessions.1.endsAt',
+        message: 'En kursusgang må højst vare 12 timer. / A session may last at most 12 hours.',
+      },
+      {
+        field: 'sessions.2.startsAt',
+        message:
+          'Overlapper kursusgang 2 af samme kursus. / Overlaps session 2 of the same course.',
+      },
       // Times first (the form checks them with its fields), then what the curriculum knows.
       { field: 'sessions.1.topics', message: 'unknown topic knitting' },
     ]);
@@ -73,7 +84,11 @@ describe(sessionTimeProblems.name, () => {
       { startsAt: at('2027-03-04T17:00:00Z'), endsAt: at('2027-03-04T16:00:00Z') },
     ]);
     expect(problems).toEqual([
-      { field: 'sessions.1.endsAt', message: 'endsAt must be after startsAt' },
+      {
+        field: 'sessions.1.endsAt',
+        message:
+          'Kursusgangen skal slutte, efter den er begyndt. / The session must end after it starts.',
+      },
     ]);
   });
 });

@@ -45,12 +45,13 @@ export function sessionTimeProblems(
     if (hours <= 0) {
       problems.push({
         field: `${path}.${i}.endsAt`,
-        message: 'endsAt must be after startsAt',
+        message:
+          'Kursusgangen skal slutte, efter den er begyndt. / The session must end after it starts.',
       });
     } else if (hours > MAX_SESSION_HOURS) {
       problems.push({
         field: `${path}.${i}.endsAt`,
-        message: `a session may last at most ${MAX_SESSION_HOURS} hours`,
+        message: `En kursusgang må højst vare ${MAX_SESSION_HOURS} timer. / A session may last at most ${MAX_SESSION_HOURS} hours.`,
       });
     }
   });
@@ -62,7 +63,7 @@ export function sessionTimeProblems(
     if (order[k].startsAt < order[k - 1].endsAt) {
       problems.push({
         field: `${path}.${order[k].i}.startsAt`,
-        message: `overlaps session ${order[k - 1].i + 1} of the same course`,
+        message: `Overlapper kursusgang ${order[k - 1].i + 1} af samme kursus. / Overlaps session ${order[k - 1].i + 1} of the same course.`,
       });
     }
   }
