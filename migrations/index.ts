@@ -5,6 +5,8 @@ import { HttpSessions1764288000000 } from './1764288000000-http-sessions';
 import { LimitsAndLinks1764547200000 } from './1764547200000-limits-and-links';
 import { StaffAccounts1764633600000 } from './1764633600000-staff-accounts';
 import { ReadinessRules1764720000000 } from './1764720000000-readiness-rules';
+import { HomeVisitHeldAt1764806400000 } from './1764806400000-home-visit-held-at';
+import { CourseProgress1764892800000 } from './1764892800000-course-progress';
 
 /** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
 export const migrations = [
@@ -15,4 +17,6 @@ export const migrations = [
   LimitsAndLinks1764547200000,
   StaffAccounts1764633600000,
   ReadinessRules1764720000000,
+  HomeVisitHeldAt1764806400000,
+  CourseProgress1764892800000,
 ];

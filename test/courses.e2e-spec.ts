@@ -217,7 +217,10 @@ describe('courses', () => {
       await own(upcoming.id).expect(409);
       const started = await own(held.id).expect(409);
       expect(started.body.message).toBe('The course has already started');
-      await book(held.id, volunteer.id).expect(201);
+      // Booked on the upcoming course, so registering the held one is a confirmed second course.
+      await staff(request(t.http).post(`/api/v1/courses/${held.id}/bookings`))
+        .send({ volunteerId: volunteer.id, second: true })
+        .expect(201);
       const me = await request(t.http)
         .get('/api/v1/me')
         .auth(volunteer.portalToken, { type: 'bearer' })

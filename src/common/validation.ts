@@ -5,6 +5,7 @@ import {
   type ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
+import type { ValidatorOptions } from 'class-validator';
 import type { FieldError } from './errors';
 
 /** Flattens class-validator's tree into `[{field: 'sessions.0.startsAt', message}]`. */
@@ -22,8 +23,42 @@ export class RequestValidationError extends BadRequestException {
   }
 }
 
+/**
+ * A DTO class whose rules span its fields (a session must end after it starts, and not
+ * overlap another) names their problems in a static `crossFieldProblems`, with the paths
+ * toFieldErrors gives. They are reported together with the field errors, so a form
+ * shows every problem at once instead of one round per kind.
+ */
+export interface CrossFieldRules<T> {
+  crossFieldProblems(dto: T): FieldError[];
+}
+
+/** The cross-field problems of a validated DTO, if its class has such rules. */
+export function crossFieldProblemsOf(instance: object): FieldError[] {
+  const rules = (instance.constructor as Partial<CrossFieldRules<object>>).crossFieldProblems;
+  return typeof rules === 'function' ? rules(instance) : [];
+}
+
+/** The global pipe, which adds a DTO's cross-field problems to class-validator's. */
+class KlarValidationPipe extends ValidationPipe {
+  protected override async validate(
+    object: object,
+    validatorOptions?: ValidatorOptions,
+  ): Promise<ValidationError[]> {
+    const errors = await super.validate(object, validatorOptions);
+    // A flat error whose property is the whole path: toFieldErrors keeps it as it is.
+    return errors.concat(
+      crossFieldProblemsOf(object).map((p) => ({
+        property: p.field,
+        constraints: { crossField: p.message },
+        children: [],
+      })),
+    );
+  }
+}
+
 export function createValidationPipe() {
-  return new ValidationPipe({
+  return new KlarValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

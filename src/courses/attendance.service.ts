@@ -49,11 +49,13 @@ export class AttendanceService {
       throw new InvalidInputError(duplicates);
     }
     return this.uow.run(async (em) => {
+      // Locked (level 2 of locks.ts, before the volunteers below) so that a cancellation
+      // running now either finishes first, and is seen, or waits until this commits.
       const { session, course } = await this.courses.requireSessionInScope(
         em,
         actor,
         sessionId,
-        false,
+        true,
       );
       if (session.cancelledAt) {
         throw new ConflictError('The session is cancelled', 'session_cancelled');

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { BookingPromoted } from '../notifications/email-notifications';
 import { Booking } from './booking.entity';
 import { Course } from './course.entity';
+import { courseProgress } from './courses.repository';
 
 /**
  * Seats and waitlist places as rows. Every write here expects its course row locked by
@@ -11,6 +12,12 @@ import { Course } from './course.entity';
  * step. It has a module of its own because closing an application (volunteers) cancels
  * bookings too, and the volunteers module cannot see the courses module.
  */
+/** The other unfinished course a volunteer holds a seat on. */
+export interface SeatElsewhere {
+  courseId: string;
+  title: string;
+}
+
 @Injectable()
 export class BookingsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -68,13 +75,19 @@ export class BookingsRepository {
   }
 
   /** The volunteer's live bookings, for their page and /api/v1/me. */
+  /** With whether each course has started: from then on the volunteer cannot cancel. */
   ownBookings(volunteerId: string) {
     return this.db.query<
-      { courseId: string; status: 'booked' | 'waitlisted'; position: number | null }[]
+      {
+        courseId: string;
+        status: 'booked' | 'waitlisted';
+        position: number | null;
+        started: boolean;
+      }[]
     >(
-      `SELECT k.course_id AS "courseId", k.status, k.waitlist_position AS position
+      `SELECT k.course_id AS "courseId", k.status, k.waitlist_position AS position, p.started
          FROM booking k
-         JOIN course c ON c.id = k.course_id
+         JOIN course_progress p ON p.course_id = k.course_id
         WHERE k.volunteer_id = $1 AND k.status <> 'cancelled'
         ORDER BY k.created_at`,
       [volunteerId],
@@ -83,8 +96,10 @@ export class BookingsRepository {
 
   /**
    * Frees the seat or the waitlist place. A freed seat goes to the first on the
-   * waitlist, and everyone behind the leaver moves up one, so positions stay 1..n.
-   * Call with the course row locked. Returns whoever took the freed seat.
+   * waitlist, and everyone behind the leaver moves up one, so positions stay 1..n;
+   * once the course has started, nobody is moved into it and the seat stays free.
+   * Every cancellation (staff, the volunteer, a withdrawal or decline) comes through
+   * here. Call with the course row locked. Returns whoever took the freed seat.
    */
   async cancel(em: EntityManager, booking: Booking): Promise<BookingPromoted | null> {
     await em.update(
@@ -94,6 +109,9 @@ export class BookingsRepository {
     );
     if (booking.status !== 'booked') {
       await this.closeGapAfter(em, booking.courseId, booking.waitlistPosition!);
+      return null;
+    }
+    if ((await courseProgress(em, booking.courseId)).started) {
       return null;
     }
     // TypeORM answers an UPDATE with [rows, affected].
@@ -135,6 +153,29 @@ export class BookingsRepository {
       }
     }
     return promotions;
+  }
+
+  /**
+   * A seat (not a waitlist place) on another course of the same branch that is neither
+   * cancelled nor ended: the volunteer is already being trained there.
+   */
+  async seatOnAnotherUnfinishedCourse(
+    em: EntityManager,
+    course: Pick<Course, 'id' | 'branchId'>,
+    volunteerId: string,
+  ): Promise<SeatElsewhere | null> {
+    const [row] = await em.query<SeatElsewhere[]>(
+      `SELECT c.id AS "courseId", c.title
+         FROM booking k
+         JOIN course c ON c.id = k.course_id
+         JOIN course_progress p ON p.course_id = c.id
+        WHERE k.volunteer_id = $1 AND k.status = 'booked'
+          AND c.branch_id = $2 AND c.id <> $3 AND c.cancelled_at IS NULL AND NOT p.ended
+        ORDER BY c.id
+        LIMIT 1`,
+      [volunteerId, course.branchId, course.id],
+    );
+    return row ?? null;
   }
 
   private async closeGapAfter(em: EntityManager, courseId: string, position: number) {

@@ -11,9 +11,15 @@ import { VolunteersService } from '../volunteers/volunteers.service';
 import { Booking } from './booking.entity';
 import { BookingsRepository } from './bookings.repository';
 import { Course } from './course.entity';
+import { CoursesRepository } from './courses.repository';
 
-/** Who books: the volunteer themself (portal link or application), or staff. */
-export type Booker = { kind: 'volunteer' } | { kind: 'staff'; actor: Actor };
+/**
+ * Who books: the volunteer themself (portal link or application), or staff. Staff may
+ * confirm a second course for someone who holds a seat on another (`confirmedSecond`).
+ */
+export type Booker =
+  | { kind: 'volunteer' }
+  | { kind: 'staff'; actor: Actor; confirmedSecond?: boolean };
 
 export interface BookingResult {
   status: 'booked' | 'waitlisted';
@@ -32,6 +38,7 @@ export class BookingsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly volunteers: VolunteersService,
+    private readonly courses: CoursesRepository,
     private readonly audit: AuditService,
     private readonly uow: UnitOfWork,
     private readonly bookings: BookingsRepository,
@@ -47,13 +54,8 @@ export class BookingsService {
    * same reasons `bookIn` gives a volunteer, asked before any person is looked at.
    */
   async applicantCourseProblem(courseId: string, branchId: string): Promise<string | null> {
-    const [course] = await this.db.query<
-      { branch_id: string; cancelled: boolean; started: boolean }[]
-    >(
-      `SELECT c.branch_id, c.cancelled_at IS NOT NULL AS cancelled,
-              coalesce((SELECT min(s.starts_at) <= now() FROM course_session s
-                         WHERE s.course_id = c.id AND s.cancelled_at IS NULL), false) AS started
-         FROM course c WHERE c.id = $1`,
+    const [course] = await this.db.query<{ branch_id: string; cancelled: boolean }[]>(
+      `SELECT c.branch_id, c.cancelled_at IS NOT NULL AS cancelled FROM course c WHERE c.id = $1`,
       [courseId],
     );
     if (!course) {
@@ -65,7 +67,9 @@ export class BookingsService {
     if (course.branch_id !== branchId) {
       return "The course belongs to another branch than the volunteer's";
     }
-    return course.started ? 'The course has already started' : null;
+    return (await this.courses.progress(courseId)).started
+      ? 'The course has already started'
+      : null;
   }
 
   /** Books inside the caller's transaction (the application form books with its own). */
@@ -94,12 +98,26 @@ export class BookingsService {
         'course_other_branch',
       );
     }
+    const progress = await this.courses.progress(courseId, em);
     // Registering a course already held is the coordinator's; a volunteer books ahead.
-    if (booker.kind === 'volunteer' && (await this.hasStarted(em, courseId))) {
+    if (booker.kind === 'volunteer' && progress.started) {
       throw new ConflictError('The course has already started', 'course_started');
     }
     if (await this.bookings.findLive(em, courseId, volunteerId)) {
       throw new ConflictError('The volunteer is already on this course', 'already_booked');
+    }
+    const elsewhere = await this.bookings.seatOnAnotherUnfinishedCourse(em, course, volunteerId);
+    if (elsewhere && booker.kind === 'volunteer') {
+      throw new ConflictError(
+        `Du har allerede plads på kurset «${elsewhere.title}». Afmeld det først, hvis du vil skifte kursus. / You already have a seat on the course «${elsewhere.title}». Cancel it first if you want to change course.`,
+        'booked_on_another_course',
+      );
+    }
+    if (elsewhere && booker.kind === 'staff' && !booker.confirmedSecond) {
+      throw new ConflictError(
+        `Den frivillige har allerede plads på kurset «${elsewhere.title}», som ikke er slut. Bekræft, hvis personen skal have plads på to kurser. / The volunteer already has a seat on the course «${elsewhere.title}», which has not ended. Confirm if they are to have seats on two courses.`,
+        'booked_on_another_course',
+      );
     }
     const { booked, waitlisted } = await this.bookings.countByStatus(em, courseId);
     const seatFree = booked < course.capacity;
@@ -118,12 +136,15 @@ export class BookingsService {
       volunteerId,
       details: { courseId, position: booking.waitlistPosition },
     });
-    await this.mail.bookingMade(em, {
-      bookingId: booking.id,
-      courseId,
-      volunteerId,
-      status: booking.status as 'booked' | 'waitlisted',
-    });
+    // A booking registered after the course ended is a record, not news: no mail.
+    if (!progress.ended) {
+      await this.mail.bookingMade(em, {
+        bookingId: booking.id,
+        courseId,
+        volunteerId,
+        status: booking.status as 'booked' | 'waitlisted',
+      });
+    }
     return {
       status: booking.status as 'booked' | 'waitlisted',
       position: booking.waitlistPosition,
@@ -137,6 +158,13 @@ export class BookingsService {
       const booking = await this.bookings.findLive(em, courseId, volunteerId);
       if (!booking) {
         throw new NotFoundError('Booking');
+      }
+      // Once it has begun, the booking is part of the course's record; staff may still end it.
+      if (booker.kind === 'volunteer' && (await this.courses.progress(courseId, em)).started) {
+        throw new ConflictError(
+          'Kurset er begyndt, så du kan ikke længere afmelde dig. Kontakt din koordinator. / The course has started, so you can no longer cancel. Contact your coordinator.',
+          'course_started',
+        );
       }
       const promoted = await this.bookings.cancel(em, booking);
       if (promoted) {
@@ -180,14 +208,5 @@ export class BookingsService {
       throw new NotFoundError('Course');
     }
     return course;
-  }
-
-  private async hasStarted(em: EntityManager, courseId: string): Promise<boolean> {
-    const [row] = await em.query<{ started: boolean }[]>(
-      `SELECT coalesce(min(starts_at) <= now(), false) AS started
-         FROM course_session WHERE course_id = $1 AND cancelled_at IS NULL`,
-      [courseId],
-    );
-    return row.started;
   }
 }

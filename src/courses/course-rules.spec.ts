@@ -1,4 +1,10 @@
-import { courseWarnings, sessionHours, sessionProblems } from './course-rules';
+import {
+  courseWarnings,
+  isAlreadyHeld,
+  sessionHours,
+  sessionProblems,
+  sessionTimeProblems,
+} from './course-rules';
 
 const at = (iso: string) => new Date(iso);
 const known = new Set(['frameworks', 'boundaries', 'uncrc', 'child_safety', 'relations']);
@@ -51,11 +57,60 @@ describe(sessionProblems.name, () => {
       },
     ];
     expect(sessionProblems(sessions, known)).toEqual([
-      { field: 'sessions.0.endsAt', message: 'endsAt must be after startsAt' },
-      { field: 'sessions.1.endsAt', message: 'a session may last at most 12 hours' },
+      {
+        field: 'sessions.0.endsAt',
+        message:
+          'Kursusgangen skal slutte, efter den er begyndt. / The session must end after it starts.',
+      },
+      {
+        field: 'sessions.1.endsAt',
+        message: 'En kursusgang må højst vare 12 timer. / A session may last at most 12 hours.',
+      },
+      {
+        field: 'sessions.2.startsAt',
+        message:
+          'Overlapper kursusgang 2 af samme kursus. / Overlaps session 2 of the same course.',
+      },
+      // Times first (the form checks them with its fields), then what the curriculum knows.
       { field: 'sessions.1.topics', message: 'unknown topic knitting' },
-      { field: 'sessions.2.startsAt', message: 'overlaps session 2 of the same course' },
     ]);
+  });
+});
+
+describe(sessionTimeProblems.name, () => {
+  it('should skip a session whose times could not be read, keeping the numbering', () => {
+    const problems = sessionTimeProblems([
+      null,
+      { startsAt: at('2027-03-04T17:00:00Z'), endsAt: at('2027-03-04T16:00:00Z') },
+    ]);
+    expect(problems).toEqual([
+      {
+        field: 'sessions.1.endsAt',
+        message:
+          'Kursusgangen skal slutte, efter den er begyndt. / The session must end after it starts.',
+      },
+    ]);
+  });
+});
+
+describe(isAlreadyHeld.name, () => {
+  const now = at('2027-03-10T12:00:00Z');
+  const session = (start: string, end: string) => ({ startsAt: at(start), endsAt: at(end) });
+
+  it('should call a course held only when every session is over', () => {
+    expect(isAlreadyHeld([session('2027-03-01T08:00:00Z', '2027-03-01T13:00:00Z')], now)).toBe(
+      true,
+    );
+    expect(
+      isAlreadyHeld(
+        [
+          session('2027-03-01T08:00:00Z', '2027-03-01T13:00:00Z'),
+          session('2027-03-10T11:00:00Z', '2027-03-10T14:00:00Z'),
+        ],
+        now,
+      ),
+    ).toBe(false);
+    expect(isAlreadyHeld([], now)).toBe(false);
   });
 });
 

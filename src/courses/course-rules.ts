@@ -21,36 +21,76 @@ export function sessionProblems(
   knownTopics: Set<string>,
   path = 'sessions',
 ): FieldError[] {
+  return [
+    ...sessionTimeProblems(sessions, path),
+    ...unknownTopicProblems(sessions, knownTopics, path),
+  ];
+}
+
+/**
+ * The problems of the sessions' times alone, which need no curriculum: the form checks
+ * them with its other fields, so all are reported at once. `null` is a session whose
+ * times could not be read (its own fields say so); it keeps its place in the numbering.
+ */
+export function sessionTimeProblems(
+  sessions: (Omit<SessionPlan, 'topics'> | null)[],
+  path = 'sessions',
+): FieldError[] {
   const problems: FieldError[] = [];
   sessions.forEach((s, i) => {
-    const at = `${path}.${i}`;
+    if (!s) {
+      return;
+    }
     const hours = sessionHours(s.startsAt, s.endsAt);
     if (hours <= 0) {
-      problems.push({ field: `${at}.endsAt`, message: 'endsAt must be after startsAt' });
+      problems.push({
+        field: `${path}.${i}.endsAt`,
+        message:
+          'Kursusgangen skal slutte, efter den er begyndt. / The session must end after it starts.',
+      });
     } else if (hours > MAX_SESSION_HOURS) {
       problems.push({
-        field: `${at}.endsAt`,
-        message: `a session may last at most ${MAX_SESSION_HOURS} hours`,
+        field: `${path}.${i}.endsAt`,
+        message: `En kursusgang må højst vare ${MAX_SESSION_HOURS} timer. / A session may last at most ${MAX_SESSION_HOURS} hours.`,
       });
-    }
-    for (const topic of s.topics) {
-      if (!knownTopics.has(topic)) {
-        problems.push({ field: `${at}.topics`, message: `unknown topic ${topic}` });
-      }
     }
   });
   const order = sessions
-    .map((s, i) => ({ ...s, i }))
+    .map((s, i) => (s ? { ...s, i } : null))
+    .filter((s) => s !== null)
     .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
   for (let k = 1; k < order.length; k += 1) {
     if (order[k].startsAt < order[k - 1].endsAt) {
       problems.push({
         field: `${path}.${order[k].i}.startsAt`,
-        message: `overlaps session ${order[k - 1].i + 1} of the same course`,
+        message: `Overlapper kursusgang ${order[k - 1].i + 1} af samme kursus. / Overlaps session ${order[k - 1].i + 1} of the same course.`,
       });
     }
   }
   return problems;
+}
+
+function unknownTopicProblems(
+  sessions: SessionPlan[],
+  knownTopics: Set<string>,
+  path: string,
+): FieldError[] {
+  return sessions.flatMap((s, i) =>
+    s.topics
+      .filter((topic) => !knownTopics.has(topic))
+      .map((topic) => ({ field: `${path}.${i}.topics`, message: `unknown topic ${topic}` })),
+  );
+}
+
+export const ALREADY_HELD_QUESTION =
+  'Registrerer du et afholdt kursus? Alle kursusgange ligger i fortiden; sæt kryds for at gemme kurset alligevel. / Are you registering a course already held? Every session lies in the past; tick the box to save the course anyway.';
+
+/**
+ * Every session over before `now`: the course is being registered after the fact, which
+ * the page asks to be confirmed (the API takes it as it comes).
+ */
+export function isAlreadyHeld(sessions: Omit<SessionPlan, 'topics'>[], now: Date): boolean {
+  return sessions.length > 0 && sessions.every((s) => s.endsAt <= now);
 }
 
 export interface CourseWarning {

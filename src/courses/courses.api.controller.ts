@@ -75,7 +75,11 @@ export class CoursesApiController {
   @ApiBearerAuth()
   @UseGuards(StaffGuard)
   book(@CurrentActor() actor: Actor, @UuidParam() courseId: string, @Body() dto: StaffBookingDto) {
-    return this.bookings.book({ kind: 'staff', actor }, courseId, dto.volunteerId);
+    return this.bookings.book(
+      { kind: 'staff', actor, confirmedSecond: dto.second === true },
+      courseId,
+      dto.volunteerId,
+    );
   }
 
   @Delete(':id/bookings/:volunteerId')

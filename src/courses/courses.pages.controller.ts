@@ -13,9 +13,11 @@ import {
   type PageForm,
   parseForm,
   text,
+  ticked,
   toLocalInput,
 } from '../common/pages/forms';
 import { localPath } from '../common/pages/web';
+import { ConflictError, InvalidInputError } from '../common/errors';
 import { UuidParam } from '../common/validation';
 import { AttendanceService } from './attendance.service';
 import { BookingsService } from './bookings.service';
@@ -85,7 +87,9 @@ export class CoursesPagesController {
             topics: list(r.topics),
           })),
       });
-      const course = await this.courses.create(actor, dto);
+      const course = await this.courses.create(actor, dto, {
+        confirmedAlreadyHeld: ticked(form.body.alreadyHeld),
+      });
       return `/staff/courses/${course.summary.id}`;
     });
   }
@@ -109,7 +113,8 @@ export class CoursesPagesController {
     const back = `/staff/volunteers/${volunteerId}`;
     return form.submit({ name: 'booking', back }, async () => {
       const { courseId } = await parseForm(OwnBookingDto, { courseId: form.body.courseId });
-      const result = await this.bookings.book({ kind: 'staff', actor }, courseId, volunteerId);
+      const booker = { kind: 'staff' as const, actor, confirmedSecond: ticked(form.body.second) };
+      const result = await this.bookings.book(booker, courseId, volunteerId).catch(askToConfirm);
       form.flash(
         result.status === 'booked'
           ? form.t('Tilmeldt kurset.', 'Booked on the course.')
@@ -202,4 +207,15 @@ export class CoursesPagesController {
       return back;
     });
   }
+}
+
+/**
+ * The API takes `second: true` up front; the page asks: the conflict becomes a question
+ * beside the box that confirms it.
+ */
+function askToConfirm(error: unknown): never {
+  if (error instanceof ConflictError && error.code === 'booked_on_another_course') {
+    throw new InvalidInputError([{ field: 'second', message: error.message }]);
+  }
+  throw error;
 }

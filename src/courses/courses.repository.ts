@@ -105,6 +105,11 @@ export class CoursesRepository {
     return rows[0] ?? null;
   }
 
+  /** Where the course stands in time (see courseProgress). */
+  progress(courseId: string, em: EntityManager = this.db.manager): Promise<CourseProgress> {
+    return courseProgress(em, courseId);
+  }
+
   /** A course inside the branch scope (null scope: any branch), locked when asked. */
   findInScope(em: EntityManager, id: string, branchId: string | null, lock = false) {
     return em.findOne(Course, {
@@ -124,4 +129,18 @@ export class CoursesRepository {
       [courseId],
     );
   }
+}
+
+export interface CourseProgress {
+  started: boolean;
+  ended: boolean;
+}
+
+/** Where a course stands in time: the view course_progress (its migration says how). */
+export async function courseProgress(em: EntityManager, courseId: string): Promise<CourseProgress> {
+  const [row] = await em.query<CourseProgress[]>(
+    'SELECT started, ended FROM course_progress WHERE course_id = $1',
+    [courseId],
+  );
+  return row ?? { started: false, ended: false };
 }

@@ -11,7 +11,13 @@ import { EmailNotifications } from '../notifications/email-notifications';
 import { ReadinessService } from '../readiness/readiness.service';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { Course } from './course.entity';
-import { courseWarnings, type SessionPlan, sessionProblems } from './course-rules';
+import {
+  ALREADY_HELD_QUESTION,
+  courseWarnings,
+  isAlreadyHeld,
+  type SessionPlan,
+  sessionProblems,
+} from './course-rules';
 import { CourseSession, CourseSessionTopic } from './course-session.entity';
 import { CoursesRepository } from './courses.repository';
 import { CurriculumService } from './curriculum.service';
@@ -31,8 +37,16 @@ export class CoursesService {
     private readonly mail: EmailNotifications,
   ) {}
 
-  /** Saves a course; one that does not cover the curriculum is saved but flagged in `warnings`. */
-  async create(actor: Actor, dto: CreateCourseDto) {
+  /**
+   * Saves a course; one that does not cover the curriculum is saved but flagged in
+   * `warnings`. A course whose sessions are all over is registered after the fact: the
+   * page asks first (`confirmedAlreadyHeld`), the API takes it as it comes.
+   */
+  async create(
+    actor: Actor,
+    dto: CreateCourseDto,
+    { confirmedAlreadyHeld } = { confirmedAlreadyHeld: true },
+  ) {
     const plans: SessionPlan[] = dto.sessions.map((s) => ({
       startsAt: parseInstant(s.startsAt)!,
       endsAt: parseInstant(s.endsAt)!,
@@ -49,6 +63,9 @@ export class CoursesService {
       }
       const curriculum = await this.curriculum.get(em);
       const problems = sessionProblems(plans, new Set(curriculum.topics.map((t) => t.code)));
+      if (!confirmedAlreadyHeld && isAlreadyHeld(plans, new Date())) {
+        problems.push({ field: 'alreadyHeld', message: ALREADY_HELD_QUESTION });
+      }
       if (problems.length > 0) {
         throw new InvalidInputError(problems);
       }

@@ -20,6 +20,10 @@ export class HomeVisit {
   @Column('text', { nullable: true })
   notes: string | null;
 
+  /** When the visit took place; set with the outcome, never after it was recorded. */
+  @Column('timestamptz', { nullable: true })
+  heldAt: Date | null;
+
   @Column('timestamptz', { nullable: true })
   outcomeAt: Date | null;
 

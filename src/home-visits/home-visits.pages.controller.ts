@@ -3,7 +3,14 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { StaffPageGuard } from '../auth/staff.guard';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor } from '../common/auth/decorators';
-import { copenhagenInstant, Form, type PageForm, parseForm, text } from '../common/pages/forms';
+import {
+  copenhagenInstant,
+  Form,
+  type PageForm,
+  parseForm,
+  text,
+  ticked,
+} from '../common/pages/forms';
 import { UuidParam } from '../common/validation';
 import { RecordOutcomeDto } from './dto/record-outcome.dto';
 import { ScheduleHomeVisitDto } from './dto/schedule-home-visit.dto';
@@ -43,9 +50,12 @@ export class HomeVisitsPagesController {
     return form.submit({ name: 'outcome', back, done }, async () => {
       const dto = await parseForm(RecordOutcomeDto, {
         outcome: form.body.outcome,
+        heldAt: copenhagenInstant(text(form.body.heldAt)),
         notes: text(form.body.notes),
       });
-      await this.homeVisits.recordOutcome(actor, visitId, dto);
+      await this.homeVisits.recordOutcome(actor, visitId, dto, {
+        confirmedHeldEarly: ticked(form.body.held),
+      });
       return back;
     });
   }

@@ -4,7 +4,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { lockCoursesBookedBy } from '../database/locks';
 import { Actor, branchScopeOf } from '../common/auth/actor';
 import { parseInstant } from '../common/dates';
-import { InvalidTransitionError, NotFoundError } from '../common/errors';
+import { InvalidInputError, InvalidTransitionError, NotFoundError } from '../common/errors';
 import { EmailNotifications } from '../notifications/email-notifications';
 import { ReadinessService } from '../readiness/readiness.service';
 import { Volunteer } from '../volunteers/volunteer.entity';
@@ -12,6 +12,7 @@ import { VolunteersService } from '../volunteers/volunteers.service';
 import { RecordOutcomeDto } from './dto/record-outcome.dto';
 import { ScheduleHomeVisitDto } from './dto/schedule-home-visit.dto';
 import { HomeVisit } from './home-visit.entity';
+import { decideHeldAt, isAfterTheFact } from './home-visit-rules';
 
 @Injectable()
 export class HomeVisitsService {
@@ -42,27 +43,41 @@ export class HomeVisitsService {
           'visit_pending',
         );
       }
+      const scheduledAt = parseInstant(dto.scheduledAt)!;
+      const afterTheFact = isAfterTheFact(scheduledAt, new Date());
       const visit = await em.save(
-        em.create(HomeVisit, {
-          volunteerId,
-          scheduledAt: parseInstant(dto.scheduledAt)!,
-          createdBy: actor.id,
-        }),
+        em.create(HomeVisit, { volunteerId, scheduledAt, createdBy: actor.id }),
       );
       await this.readiness.refresh(em, volunteer);
       await this.audit.record(em, actor, {
         action: 'home_visit.scheduled',
         branchId: volunteer.branchId,
         volunteerId,
-        details: { homeVisitId: visit.id, scheduledAt: visit.scheduledAt.toISOString() },
+        details: {
+          homeVisitId: visit.id,
+          scheduledAt: visit.scheduledAt.toISOString(),
+          afterTheFact,
+        },
       });
-      await this.mail.homeVisitScheduled(em, { homeVisitId: visit.id, volunteerId });
+      // The invitation is for a visit to come; one recorded after the fact mails nobody.
+      if (!afterTheFact) {
+        await this.mail.homeVisitScheduled(em, { homeVisitId: visit.id, volunteerId });
+      }
       return visit;
     });
   }
 
-  /** Approving or declining settles the visit; a decline also closes the application. */
-  async recordOutcome(actor: Actor, visitId: string, dto: RecordOutcomeDto): Promise<HomeVisit> {
+  /**
+   * Approving or declining settles the visit; a decline also closes the application.
+   * `confirmedHeldEarly` is the page's "has the visit already taken place?" for a visit
+   * planned for later; the API does not ask.
+   */
+  async recordOutcome(
+    actor: Actor,
+    visitId: string,
+    dto: RecordOutcomeDto,
+    { confirmedHeldEarly } = { confirmedHeldEarly: true },
+  ): Promise<HomeVisit> {
     return this.uow.run(async (em) => {
       const found = await em
         .getRepository(HomeVisit)
@@ -98,10 +113,25 @@ export class HomeVisitsService {
         );
       }
       const now = new Date();
+      const held = decideHeldAt({
+        scheduledAt: visit.scheduledAt,
+        heldAt: dto.heldAt ? parseInstant(dto.heldAt)! : undefined,
+        now,
+        confirmedHeldEarly,
+      });
+      if (held.heldAt === null) {
+        throw new InvalidInputError(held.problems);
+      }
       await em.update(
         HomeVisit,
         { id: visitId },
-        { outcome: dto.outcome, notes: dto.notes ?? null, outcomeAt: now, outcomeBy: actor.id },
+        {
+          outcome: dto.outcome,
+          notes: dto.notes ?? null,
+          heldAt: held.heldAt,
+          outcomeAt: now,
+          outcomeBy: actor.id,
+        },
       );
       if (dto.outcome === 'declined') {
         await this.volunteers.close(em, volunteer, 'declined', now);
@@ -112,7 +142,7 @@ export class HomeVisitsService {
         action: `home_visit.${dto.outcome}`,
         branchId: volunteer.branchId,
         volunteerId: volunteer.id,
-        details: { homeVisitId: visitId },
+        details: { homeVisitId: visitId, heldAt: held.heldAt.toISOString() },
       });
       return em.findOneByOrFail(HomeVisit, { id: visitId });
     });

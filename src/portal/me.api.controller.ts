@@ -30,7 +30,9 @@ export class MeApiController {
       firstName: volunteer.firstName,
       stage: deriveStage(volunteer.status, readiness),
       readiness: toReadinessView(readiness, volunteer.matchableSince),
-      bookings: await this.bookings.ownBookings(volunteerId),
+      bookings: (await this.bookings.ownBookings(volunteerId)).map(
+        ({ courseId, status, position }) => ({ courseId, status, position }),
+      ),
       calendarUrl: await this.calendarFeeds.pathFor(volunteer, portalToken),
     };
   }

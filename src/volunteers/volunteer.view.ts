@@ -12,6 +12,7 @@ export const toHomeVisitView = (visit: HomeVisit) => ({
   scheduledAt: toIsoWithOffset(visit.scheduledAt),
   outcome: visit.outcome,
   notes: visit.notes,
+  heldAt: toIsoWithOffset(visit.heldAt),
   outcomeAt: toIsoWithOffset(visit.outcomeAt),
 });
 

@@ -95,7 +95,7 @@ export class WorkspacePagesController {
       missingTopics: topics
         .filter((t) => missing.includes(t.code))
         .map((t) => (lang === 'en' ? t.titleEn : t.titleDa)),
-      pendingVisit: pending ? { id: pending.id, scheduledAt: pending.scheduledAt } : null,
+      pendingVisit: pending ? pendingVisitView(pending.id, pending.scheduledAt, new Date()) : null,
       canScheduleVisit: !pending && !described.homeVisits.some((v) => v.outcome === 'approved'),
       visitDefault: toLocalInput(new Date(Date.now() + 7 * 24 * 3600_000)),
       today: todayInCopenhagen(),
@@ -106,4 +106,18 @@ export class WorkspacePagesController {
       bookableCourses: branchCourses.filter((c) => !own.some((b) => b.courseId === c.id)),
     };
   }
+}
+
+/**
+ * The outcome form of a visit not yet settled: one planned for later asks whether it
+ * was already held, and the held time starts at the planned time or now, whichever came first.
+ */
+function pendingVisitView(id: string, scheduledAt: Date, now: Date) {
+  const plannedLater = scheduledAt > now;
+  return {
+    id,
+    scheduledAt,
+    plannedLater,
+    heldAtDefault: toLocalInput(plannedLater ? now : scheduledAt),
+  };
 }

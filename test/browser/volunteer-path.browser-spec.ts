@@ -94,7 +94,9 @@ describe('the volunteer path in a browser', () => {
     await page.getByRole('button', { name: 'Aftal besøg' }).click();
     await page.getByText('Hjemmebesøget er aftalt.').waitFor();
     await check('09-visit-scheduled');
+    // The visit is planned a week ahead: recording it now means it was held early.
     await page.getByLabel('Godkendt').check();
+    await page.getByLabel('Ja, besøget er holdt').check();
     await page.getByRole('button', { name: 'Gem udfald' }).click();
     await page.getByText('Udfaldet er gemt.').waitFor();
 
@@ -103,7 +105,10 @@ describe('the volunteer path in a browser', () => {
     await page.getByText('Børneattesten er gemt.').waitFor();
     await check('10-visit-approved-certificate-clean');
 
+    // Booked on the upcoming course from the application: the page asks before a second.
     await page.getByLabel('Tilmeld kursus').selectOption(held.id);
+    await page.getByRole('button', { name: 'Tilmeld', exact: true }).click();
+    await page.getByLabel('Ja, tilmeld også dette kursus').check();
     await page.getByRole('button', { name: 'Tilmeld', exact: true }).click();
     await page.getByText('Tilmeldt kurset.').waitFor();
 

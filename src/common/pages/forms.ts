@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import { DateTime } from 'luxon';
 import { TIME_ZONE } from '../dates';
 import { ConflictError, type FieldError, InvalidInputError } from '../errors';
-import { RequestValidationError, toFieldErrors } from '../validation';
+import { crossFieldProblemsOf, RequestValidationError, toFieldErrors } from '../validation';
 import { inLang, langOf } from './web';
 
 export type FormBody = Record<string, unknown>;
@@ -17,8 +17,9 @@ export async function parseForm<T extends object>(
 ): Promise<T> {
   const instance = plainToInstance(dto, input);
   const problems = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
-  if (problems.length > 0) {
-    throw new RequestValidationError(toFieldErrors(problems));
+  const errors = [...toFieldErrors(problems), ...crossFieldProblemsOf(instance)];
+  if (errors.length > 0) {
+    throw new RequestValidationError(errors);
   }
   return instance;
 }

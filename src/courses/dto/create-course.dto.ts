@@ -10,7 +10,10 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { isPlausibleInstant, parseInstant } from '../../common/dates';
+import type { FieldError } from '../../common/errors';
 import { IsInstant, PlainName, SingleLine, Trim } from '../../common/validators';
+import { sessionTimeProblems } from '../course-rules';
 
 export class SessionInputDto {
   /** e.g. `2027-03-04T17:00:00+01:00` */
@@ -59,4 +62,24 @@ export class CreateCourseDto {
   @ValidateNested({ each: true })
   @Type(() => SessionInputDto)
   sessions: SessionInputDto[];
+
+  /** The sessions' times against each other, reported with the field errors (CrossFieldRules). */
+  static crossFieldProblems(dto: CreateCourseDto): FieldError[] {
+    if (!Array.isArray(dto.sessions)) {
+      return [];
+    }
+    return sessionTimeProblems(
+      dto.sessions.map((s: Partial<SessionInputDto> | null) => {
+        const startsAt = readableInstant(s?.startsAt);
+        const endsAt = readableInstant(s?.endsAt);
+        return startsAt && endsAt ? { startsAt, endsAt } : null;
+      }),
+    );
+  }
+}
+
+/** An instant the field's own rules accept; any other is already reported on its field. */
+function readableInstant(value: unknown): Date | null {
+  const date = typeof value === 'string' ? parseInstant(value) : null;
+  return date && isPlausibleInstant(date) ? date : null;
 }

@@ -1,5 +1,5 @@
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { Trim } from '../../common/validators';
+import { IsInstant, Trim } from '../../common/validators';
 import { HOME_VISIT_OUTCOMES, type HomeVisitOutcome } from '../home-visit.entity';
 
 export class RecordOutcomeDto {
@@ -8,6 +8,15 @@ export class RecordOutcomeDto {
   })
   outcome: HomeVisitOutcome;
 
+  /**
+   * When the visit took place, e.g. `2027-03-04T17:00:00+01:00`; never in the future.
+   * Default: the planned time if it has passed, else now.
+   */
+  @IsOptional()
+  @IsInstant()
+  heldAt?: string;
+
+  /** For `declined`, the reason shown on the record. */
   @IsOptional()
   @Trim()
   @IsString()
