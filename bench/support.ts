@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/app.setup';
 import { loadConfig } from '../src/config/env';
+import { hashToken } from '../src/common/tokens';
 import { dataSourceOptions } from '../src/database/data-source';
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -90,4 +91,60 @@ export async function startBenchApp(database: string, env: Record<string, string
       }
     },
   };
+}
+
+export type BenchApp = Awaited<ReturnType<typeof startBenchApp>>;
+
+/**
+ * A volunteer of branch `bench` booked on a 10-session course (weekly from a month
+ * ahead), with a personal link written directly (a bench needs no mail); returns the
+ * path of their calendar feed, made live the way the volunteer makes it.
+ */
+export async function benchVolunteerFeed(app: BenchApp): Promise<string> {
+  const portalToken = 'bench-volunteer-personal-link-token';
+  await app.call('POST', '/api/v1/branches', { code: 'bench', name: 'Bench' }, app.adminToken);
+  const start = Date.now() + 30 * 24 * 3600_000;
+  const topics = ['frameworks', 'relations', 'boundaries', 'diverse_families', 'uncrc'];
+  const sessions = Array.from({ length: 10 }, (_, i) => ({
+    startsAt: new Date(start + i * 7 * 24 * 3600_000).toISOString(),
+    endsAt: new Date(start + i * 7 * 24 * 3600_000 + 2 * 3600_000).toISOString(),
+    location: 'Frivillighuset',
+    topics: [topics[i % topics.length], 'child_safety'],
+  }));
+  const course = await app.call<{ id: string }>(
+    'POST',
+    '/api/v1/courses',
+    { branchCode: 'bench', title: 'Benchkursus', capacity: 20, sessions },
+    app.adminToken,
+  );
+  const db = new Client({ connectionString: app.databaseUrl });
+  await db.connect();
+  try {
+    const [{ id }] = (
+      await db.query<{ id: string }>(
+        `INSERT INTO volunteer (branch_id, first_name, last_name, email, phone, postcode, motivation, consent_at)
+         SELECT id, 'Bench', 'Volunteer', 'bench.volunteer@bench.klar', '12345678', '8000', 'm', now()
+           FROM branch WHERE code = 'bench' RETURNING id`,
+      )
+    ).rows;
+    await db.query('INSERT INTO portal_token (volunteer_id, token_hash) VALUES ($1, $2)', [
+      id,
+      hashToken(portalToken),
+    ]);
+    await app.call(
+      'POST',
+      `/api/v1/courses/${course.id}/bookings`,
+      { volunteerId: id },
+      app.adminToken,
+    );
+  } finally {
+    await db.end();
+  }
+  const feed = await app.call<{ calendarUrl: string }>(
+    'POST',
+    '/api/v1/me/calendar-link',
+    undefined,
+    portalToken,
+  );
+  return feed.calendarUrl;
 }

@@ -264,7 +264,8 @@ describe('dates and bookings that make sense', () => {
       expect(await mailsTo(third.email)).toContain('booking-confirmed');
     });
 
-    it('should refuse a second unfinished course unless staff confirm, and the volunteer always', async () => {
+    /** Someone seated on an upcoming course, and a later course of the same branch. */
+    const seatedOnOneOfTwoCourses = async () => {
       const first = await createCourse(t, coordinator.token, { branchCode });
       const second = await createCourse(t, coordinator.token, {
         branchCode,
@@ -272,6 +273,11 @@ describe('dates and bookings that make sense', () => {
       });
       const person = await factory.apply({ branchCode });
       await book(first.id, person.id).expect(201);
+      return { second, person };
+    };
+
+    it('should refuse a second unfinished course unless staff confirm, and the volunteer always', async () => {
+      const { second, person } = await seatedOnOneOfTwoCourses();
 
       const refused = await book(second.id, person.id).expect(409);
       expect(refused.body.message).toContain('har allerede plads på kurset');
@@ -307,13 +313,7 @@ describe('dates and bookings that make sense', () => {
     });
 
     it('should ask on the staff page before booking a second course', async () => {
-      const first = await createCourse(t, coordinator.token, { branchCode });
-      const second = await createCourse(t, coordinator.token, {
-        branchCode,
-        sessions: fullCourseSessions(40),
-      });
-      const person = await factory.apply({ branchCode });
-      await book(first.id, person.id).expect(201);
+      const { second, person } = await seatedOnOneOfTwoCourses();
       const page = `/staff/volunteers/${person.id}`;
       const action = `/staff/volunteers/${person.id}/bookings`;
 

@@ -4,6 +4,8 @@ import type { EntityManager } from 'typeorm';
  * THE ORDER OF ROW LOCKS. Every transaction that locks rows takes them in this order,
  * and within one table in ascending id:
  *
+ *   0. curriculum, rule_settings (a rule change: taken first, then it re-derives the
+ *                        volunteers it can move, at level 5, and locks no course)
  *   1. course           (seats and waitlist: bookings change only under their course)
  *   2. course_session   (a session's changes and its attendance)
  *   3. booking          (never locked itself: it changes only with its course held)

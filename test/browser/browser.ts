@@ -35,3 +35,12 @@ export async function seriousViolations(page: Page) {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
 }
+
+/** A screenshot of the page, and the assertion that it has no serious axe violation. */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  expect({ page: name, violations: await seriousViolations(page) }).toEqual({
+    page: name,
+    violations: [],
+  });
+}

@@ -7,7 +7,7 @@ import {
   fullCourseSessions,
   portalTokenIn,
 } from '../factories';
-import { launchChromium, screenshot, seriousViolations, startListeningApp } from './browser';
+import { checkPage, launchChromium, startListeningApp } from './browser';
 
 describe('the volunteer path in a browser', () => {
   let t: TestApp;
@@ -26,14 +26,7 @@ describe('the volunteer path in a browser', () => {
     await t?.close();
   });
 
-  /** Every page on the path: a screenshot, and no serious or critical axe violation. */
-  async function check(name: string) {
-    await screenshot(page, name);
-    expect({ page: name, violations: await seriousViolations(page) }).toEqual({
-      page: name,
-      violations: [],
-    });
-  }
+  const check = (name: string) => checkPage(page, name);
 
   it('should take a person from the application form to ready, through the coordinator pages', async () => {
     const factory = new Factory(t);

@@ -1,0 +1,93 @@
+import type { Browser, Page } from 'playwright-core';
+import { PortalLinks } from '../../src/portal/portal-links';
+import type { TestApp } from '../app';
+import { COORDINATOR_PASSWORD, createCourse, Factory, fullCourseSessions } from '../factories';
+import { checkPage, launchChromium, startListeningApp } from './browser';
+
+/**
+ * The pages that ask before recording something after the fact, and the personal page's
+ * states that depend on time: each seen in Chromium, with a screenshot and no serious
+ * axe violation.
+ */
+describe('questions before the after-the-fact, in a browser', () => {
+  let t: TestApp;
+  let baseUrl: string;
+  let browser: Browser;
+  let page: Page;
+  let factory: Factory;
+  let branchCode: string;
+  let coordinator: { email: string; token: string };
+
+  beforeAll(async () => {
+    ({ t, baseUrl } = await startListeningApp());
+    browser = await launchChromium();
+    page = await (await browser.newContext()).newPage();
+    factory = new Factory(t);
+    branchCode = await factory.branch();
+    coordinator = await factory.coordinator(branchCode);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const check = (name: string) => checkPage(page, name);
+
+  it('should ask whether an early visit was held, and whether a past course was held', async () => {
+    const volunteer = await factory.apply({ branchCode, firstName: 'Ida', lastName: 'Berg' });
+    await page.goto(`${baseUrl}/login`);
+    await page.getByLabel('E-mail').fill(coordinator.email);
+    await page.getByLabel('Adgangskode').fill(COORDINATOR_PASSWORD);
+    await page.getByRole('button', { name: 'Log ind' }).click();
+    await page.waitForURL(`${baseUrl}/staff`);
+
+    await page.goto(`${baseUrl}/staff/volunteers/${volunteer.id}`);
+    await page.getByRole('button', { name: 'Aftal besøg' }).click();
+    await page.getByText('Hjemmebesøget er aftalt.').waitFor();
+    await page.getByLabel('Godkendt').check();
+    await page.getByRole('button', { name: 'Gem udfald' }).click();
+    await page.locator('.has-error').first().waitFor();
+    await page.getByText('Er besøget allerede holdt?').waitFor();
+    expect(await page.getByLabel('Godkendt').isChecked()).toBe(true);
+    await check('i10-01-visit-held-question');
+
+    await page.goto(`${baseUrl}/staff/courses/new`);
+    await page.getByLabel('Titel').fill('');
+    await page.getByRole('button', { name: 'Opret kursus' }).click();
+    await page.locator('.error').first().waitFor();
+    await check('i10-02-course-form-all-errors');
+  });
+
+  it('should ask on the staff page before a second course, and the volunteer sees no cancel on a course under way', async () => {
+    const underWay = await createCourse(t, coordinator.token, {
+      branchCode,
+      title: 'Kursus i gang',
+      sessions: fullCourseSessions(-1),
+    });
+    const upcoming = await createCourse(t, coordinator.token, {
+      branchCode,
+      title: 'Kommende kursus',
+      sessions: fullCourseSessions(20),
+    });
+    const volunteer = await factory.apply({ branchCode, firstName: 'Emil', lastName: 'Dahl' });
+    await page.goto(`${baseUrl}/staff/volunteers/${volunteer.id}`);
+    await page.getByLabel('Tilmeld kursus').selectOption(underWay.id);
+    await page.getByRole('button', { name: 'Tilmeld', exact: true }).click();
+    await page.getByText('Tilmeldt kurset.').waitFor();
+    await page.getByLabel('Tilmeld kursus').selectOption(upcoming.id);
+    await page.getByRole('button', { name: 'Tilmeld', exact: true }).click();
+    await page.getByLabel('Ja, tilmeld også dette kursus').waitFor();
+    await check('i10-03-second-course-question');
+
+    // A second personal link, whose calendar feed the first link then renews away.
+    const other = await t.db.transaction((em) => t.app.get(PortalLinks).mint(em, volunteer.id));
+    await page.goto(`${baseUrl}/v/${volunteer.portalToken}`);
+    await page.getByRole('button', { name: 'Nyt kalenderlink' }).click();
+    await page.goto(`${baseUrl}/v/${other}`);
+    await page.getByText('Kurset er begyndt; vil du afmelde dig').waitFor();
+    expect(await page.getByRole('button', { name: /Afmeld/ }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Lav kalenderlink' }).waitFor();
+    await check('i10-04-personal-page-course-under-way');
+  });
+});
