@@ -216,7 +216,7 @@ describe('courses', () => {
       });
       await own(upcoming.id).expect(409);
       const started = await own(held.id).expect(409);
-      expect(started.body.message).toBe('The course has already started');
+      expect(started.body.message).toBe('Kurset er allerede begyndt. / The course has already started.');
       // Booked on the upcoming course, so registering the held one is a confirmed second course.
       await staff(request(t.http).post(`/api/v1/courses/${held.id}/bookings`))
         .send({ volunteerId: volunteer.id, second: true })
@@ -289,7 +289,7 @@ describe('courses', () => {
         })
         .expect(400);
       expect(res.body.errors).toEqual([
-        { field: 'courseId', message: 'The course has already started' },
+        { field: 'courseId', message: 'Kurset er allerede begyndt. / The course has already started.' },
       ]);
       expect(await t.db.query('SELECT 1 FROM volunteer WHERE email = $1', [email])).toHaveLength(0);
     });

@@ -357,6 +357,29 @@ describe('dates and bookings that make sense', () => {
       ]);
     });
 
+    it('should let a volunteer leave a waitlist place on a course that has started', async () => {
+      const course = await createCourse(t, coordinator.token, {
+        branchCode,
+        capacity: 1,
+        sessions: underWay(),
+      });
+      const [seated, waiting] = [
+        await factory.apply({ branchCode }),
+        await factory.apply({ branchCode }),
+      ];
+      await book(course.id, seated.id).expect(201);
+      expect((await book(course.id, waiting.id).expect(201)).body.status).toBe('waitlisted');
+      const page = await request(t.http).get(`/v/${waiting.portalToken}`).expect(200);
+      expect(page.text).toContain(`/bookings/${course.id}/cancel`);
+      await request(t.http)
+        .delete(`/api/v1/me/bookings/${course.id}`)
+        .auth(waiting.portalToken, { type: 'bearer' })
+        .expect(204);
+      expect(await participants(course.id)).toEqual([
+        expect.objectContaining({ volunteerId: seated.id, status: 'booked' }),
+      ]);
+    });
+
     it('should promote nobody into a course that has started, however the seat is freed', async () => {
       const course = await createCourse(t, coordinator.token, {
         branchCode,
@@ -448,7 +471,7 @@ describe('dates and bookings that make sense', () => {
       }
       const res = await attendance;
       expect(res.status).toBe(409);
-      expect(res.body.message).toBe('The session is cancelled');
+      expect(res.body.message).toBe('Kursusgangen er aflyst. / The session is cancelled.');
       expect(
         await t.db.query('SELECT 1 FROM attendance WHERE session_id = $1', [sessionId]),
       ).toHaveLength(0);

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { PortalLinks } from '../src/portal/portal-links';
 import { createTestApp, type TestApp } from './app';
 import { Factory } from './factories';
+import { csrfIn } from './pages';
 
 /** Rows in every table of the schema, by table: a GET may not change any count. */
 async function rowCounts(t: TestApp): Promise<Record<string, number>> {
@@ -47,7 +48,7 @@ describe('the volunteer portal', () => {
     expect(await rowCounts(t)).toEqual(before);
   });
 
-  it('should offer a calendar link on a personal link whose feed another link renewed', async () => {
+  it('should offer a calendar link on a personal link whose feed another link renewed, and keep both', async () => {
     const volunteer = await factory.apply({ branchCode });
     const other = await t.db.transaction((em) => t.app.get(PortalLinks).mint(em, volunteer.id));
     const renewed = await request(t.http)
@@ -61,12 +62,18 @@ describe('the volunteer portal', () => {
     expect(page.text).toContain('Lav kalenderlink');
     expect(page.text).not.toContain('Abonnér på kalender');
 
-    const made = await request(t.http)
-      .post('/api/v1/me/calendar-link')
-      .auth(other, { type: 'bearer' })
-      .expect(201);
-    expect((await me(other)).body.calendarUrl).toBe(made.body.calendarUrl);
-    // Making one through the second link retires the first link's feed, as any renewal.
-    await request(t.http).get(renewed.body.calendarUrl).expect(404);
+    // Making one on the page keeps the other link's calendar link alive: nothing is renewed.
+    const agent = request.agent(t.http);
+    const form = await agent.get(`/v/${other}`).expect(200);
+    await agent
+      .post(`/v/${other}/calendar`)
+      .type('form')
+      .send({ _csrf: csrfIn(form.text) })
+      .expect(303);
+    const made = (await me(other)).body.calendarUrl as string;
+    expect(made).toMatch(/^\/calendar\/[A-Za-z0-9_-]+\.ics$/);
+    expect(made).not.toBe(renewed.body.calendarUrl);
+    await request(t.http).get(made).expect(200);
+    await request(t.http).get(renewed.body.calendarUrl).expect(200);
   });
 });

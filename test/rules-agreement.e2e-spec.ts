@@ -1,9 +1,10 @@
 import { DateTime } from 'luxon';
+import { isAlreadyHeld } from '../src/courses/course-rules';
 import { attestationValidUntil } from '../src/readiness/readiness';
 import { ReadinessService } from '../src/readiness/readiness.service';
 import { Volunteer } from '../src/volunteers/volunteer.entity';
 import { createTestApp, type TestApp } from './app';
-import { Factory } from './factories';
+import { createCourse, Factory, fullCourseSessions, type SessionPlan } from './factories';
 
 /**
  * Each readiness rule has a TypeScript half (src/readiness/readiness.ts, for pages and
@@ -246,5 +247,45 @@ describe('Readiness rules in TypeScript and in SQL', () => {
       true,
       false,
     ]);
+  });
+
+  it('should agree that a course has ended: every session over in TypeScript, the view course_progress in SQL', async () => {
+    const factory = new Factory(t);
+    const branchCode = await factory.branch();
+    const { token } = await factory.coordinator(branchCode);
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+    const justOver: SessionPlan[] = [
+      { ...fullCourseSessions(-3)[0] },
+      { ...fullCourseSessions(-3)[1], startsAt: minutesAgo(120), endsAt: minutesAgo(1) },
+    ];
+    const underWay: SessionPlan[] = [
+      { ...fullCourseSessions(-3)[0] },
+      { ...fullCourseSessions(-3)[1], startsAt: minutesAgo(60), endsAt: minutesAgo(-60) },
+    ];
+    const cases = [
+      fullCourseSessions(-20),
+      fullCourseSessions(-2),
+      fullCourseSessions(5),
+      justOver,
+      underWay,
+    ];
+    const now = new Date();
+    const inTypeScript = cases.map((sessions) =>
+      isAlreadyHeld(
+        sessions.map((s) => ({ startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt) })),
+        now,
+      ),
+    );
+    const inSql: boolean[] = [];
+    for (const sessions of cases) {
+      const course = await createCourse(t, token, { branchCode, sessions });
+      const [{ ended }] = await t.db.query<{ ended: boolean }[]>(
+        'SELECT ended FROM course_progress WHERE course_id = $1',
+        [course.id],
+      );
+      inSql.push(ended);
+    }
+    expect(inTypeScript).toEqual([true, false, false, true, false]);
+    expect(inSql).toEqual(inTypeScript);
   });
 });

@@ -58,7 +58,10 @@ export class AttendanceService {
         true,
       );
       if (session.cancelledAt) {
-        throw new ConflictError('The session is cancelled', 'session_cancelled');
+        throw new ConflictError(
+          'Kursusgangen er aflyst. / The session is cancelled.',
+          'session_cancelled',
+        );
       }
       if (session.startsAt > now) {
         throw new ConflictError(

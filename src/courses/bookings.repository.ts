@@ -6,18 +6,18 @@ import { Booking } from './booking.entity';
 import { Course } from './course.entity';
 import { courseProgress } from './courses.repository';
 
-/**
- * Seats and waitlist places as rows. Every write here expects its course row locked by
- * the caller (src/database/locks.ts), which is what makes counting and taking a seat one
- * step. It has a module of its own because closing an application (volunteers) cancels
- * bookings too, and the volunteers module cannot see the courses module.
- */
 /** The other unfinished course a volunteer holds a seat on. */
 export interface SeatElsewhere {
   courseId: string;
   title: string;
 }
 
+/**
+ * Seats and waitlist places as rows. Every write here expects its course row locked by
+ * the caller (src/database/locks.ts), which is what makes counting and taking a seat one
+ * step. It has a module of its own because closing an application (volunteers) cancels
+ * bookings too, and the volunteers module cannot see the courses module.
+ */
 @Injectable()
 export class BookingsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -74,8 +74,10 @@ export class BookingsRepository {
     return rows.map((r) => r.volunteer_id);
   }
 
-  /** The volunteer's live bookings, for their page and /api/v1/me. */
-  /** With whether each course has started: from then on the volunteer cannot cancel. */
+  /**
+   * The volunteer's live bookings, for their page and /api/v1/me, with whether each
+   * course has started (a seat there can no longer be given up by the volunteer).
+   */
   ownBookings(volunteerId: string) {
     return this.db.query<
       {

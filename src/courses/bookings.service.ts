@@ -11,15 +11,14 @@ import { VolunteersService } from '../volunteers/volunteers.service';
 import { Booking } from './booking.entity';
 import { BookingsRepository } from './bookings.repository';
 import { Course } from './course.entity';
-import { CoursesRepository } from './courses.repository';
+import { type CourseProgress, CoursesRepository } from './courses.repository';
 
 /**
  * Who books: the volunteer themself (portal link or application), or staff. Staff may
  * confirm a second course for someone who holds a seat on another (`confirmedSecond`).
  */
 export type Booker =
-  | { kind: 'volunteer' }
-  | { kind: 'staff'; actor: Actor; confirmedSecond?: boolean };
+  { kind: 'volunteer' } | { kind: 'staff'; actor: Actor; confirmedSecond?: boolean };
 
 export interface BookingResult {
   status: 'booked' | 'waitlisted';
@@ -54,22 +53,17 @@ export class BookingsService {
    * same reasons `bookIn` gives a volunteer, asked before any person is looked at.
    */
   async applicantCourseProblem(courseId: string, branchId: string): Promise<string | null> {
-    const [course] = await this.db.query<{ branch_id: string; cancelled: boolean }[]>(
-      `SELECT c.branch_id, c.cancelled_at IS NOT NULL AS cancelled FROM course c WHERE c.id = $1`,
-      [courseId],
-    );
+    const course = await this.courses.findInScope(this.db.manager, courseId, null);
     if (!course) {
       return 'no course open for booking has this id';
     }
-    if (course.cancelled) {
+    if (course.cancelledAt) {
       return 'The course is cancelled';
     }
-    if (course.branch_id !== branchId) {
+    if (course.branchId !== branchId) {
       return "The course belongs to another branch than the volunteer's";
     }
-    return (await this.courses.progress(courseId)).started
-      ? 'The course has already started'
-      : null;
+    return notOpenToVolunteers(await this.courses.progress(courseId));
   }
 
   /** Books inside the caller's transaction (the application form books with its own). */
@@ -100,8 +94,9 @@ export class BookingsService {
     }
     const progress = await this.courses.progress(courseId, em);
     // Registering a course already held is the coordinator's; a volunteer books ahead.
-    if (booker.kind === 'volunteer' && progress.started) {
-      throw new ConflictError('The course has already started', 'course_started');
+    const closed = booker.kind === 'volunteer' ? notOpenToVolunteers(progress) : null;
+    if (closed) {
+      throw new ConflictError(closed, progress.started ? 'course_started' : 'course_not_open');
     }
     if (await this.bookings.findLive(em, courseId, volunteerId)) {
       throw new ConflictError('The volunteer is already on this course', 'already_booked');
@@ -159,8 +154,13 @@ export class BookingsService {
       if (!booking) {
         throw new NotFoundError('Booking');
       }
-      // Once it has begun, the booking is part of the course's record; staff may still end it.
-      if (booker.kind === 'volunteer' && (await this.courses.progress(courseId, em)).started) {
+      // Once it has begun, a seat is part of the course's record; staff may still end it.
+      // A waitlist place there leads nowhere (nobody is promoted), so it may always go.
+      if (
+        booker.kind === 'volunteer' &&
+        booking.status === 'booked' &&
+        (await this.courses.progress(courseId, em)).started
+      ) {
         throw new ConflictError(
           'Kurset er begyndt, så du kan ikke længere afmelde dig. Kontakt din koordinator. / The course has started, so you can no longer cancel. Contact your coordinator.',
           'course_started',
@@ -209,4 +209,14 @@ export class BookingsService {
     }
     return course;
   }
+}
+
+/** Why a volunteer cannot book the course themself, or null: they book only ahead. */
+function notOpenToVolunteers(progress: CourseProgress): string | null {
+  if (progress.started) {
+    return 'Kurset er allerede begyndt. / The course has already started.';
+  }
+  return progress.open
+    ? null
+    : 'Kurset har ingen kursusgange at tilmelde sig. / The course has no sessions to book.';
 }

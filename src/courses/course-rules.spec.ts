@@ -72,7 +72,7 @@ describe(sessionProblems.name, () => {
           'Overlapper kursusgang 2 af samme kursus. / Overlaps session 2 of the same course.',
       },
       // Times first (the form checks them with its fields), then what the curriculum knows.
-      { field: 'sessions.1.topics', message: 'unknown topic knitting' },
+      { field: 'sessions.1.topics', message: 'ukendt emne knitting / unknown topic knitting' },
     ]);
   });
 });

@@ -78,7 +78,10 @@ function unknownTopicProblems(
   return sessions.flatMap((s, i) =>
     s.topics
       .filter((topic) => !knownTopics.has(topic))
-      .map((topic) => ({ field: `${path}.${i}.topics`, message: `unknown topic ${topic}` })),
+      .map((topic) => ({
+        field: `${path}.${i}.topics`,
+        message: `ukendt emne ${topic} / unknown topic ${topic}`,
+      })),
   );
 }
 

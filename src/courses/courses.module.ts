@@ -25,11 +25,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
     VolunteersModule,
     CurriculumModule,
   ],
-  controllers: [
-    CoursesApiController,
-    SessionsApiController,
-    CoursesPagesController,
-  ],
+  controllers: [CoursesApiController, SessionsApiController, CoursesPagesController],
   providers: [CoursesService, CoursesRepository, BookingsService, AttendanceService],
   exports: [CoursesService, CoursesRepository, BookingsService, AttendanceService],
 })

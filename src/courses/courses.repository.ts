@@ -56,13 +56,13 @@ export class CoursesRepository {
       `SELECT c.id, b.code AS "branchCode", c.title, c.capacity, c.cancelled_at AS "cancelledAt",
               (SELECT count(*) FROM booking k WHERE k.course_id = c.id AND k.status = 'booked') AS booked,
               (SELECT count(*) FROM booking k WHERE k.course_id = c.id AND k.status = 'waitlisted') AS waitlisted,
-              (SELECT min(s.starts_at) FROM course_session s WHERE s.course_id = c.id AND s.cancelled_at IS NULL) AS "firstStartsAt"
+              p.first_starts_at AS "firstStartsAt"
          FROM course c
          JOIN branch b ON b.id = c.branch_id
+         JOIN course_progress p ON p.course_id = c.id
         WHERE ($1::uuid[] IS NULL OR c.id = ANY($1))
           AND ($2::text IS NULL OR b.code = $2)
-          AND (NOT $3::boolean OR (c.cancelled_at IS NULL AND
-               (SELECT min(s.starts_at) FROM course_session s WHERE s.course_id = c.id AND s.cancelled_at IS NULL) > now()))
+          AND (NOT $3::boolean OR (c.cancelled_at IS NULL AND p.open))
           AND ($4::uuid IS NULL OR c.branch_id = $4)
         ORDER BY "firstStartsAt" NULLS LAST, c.title`,
       [
@@ -134,13 +134,15 @@ export class CoursesRepository {
 export interface CourseProgress {
   started: boolean;
   ended: boolean;
+  /** Has live sessions and has not started: a volunteer may book it. */
+  open: boolean;
 }
 
 /** Where a course stands in time: the view course_progress (its migration says how). */
 export async function courseProgress(em: EntityManager, courseId: string): Promise<CourseProgress> {
   const [row] = await em.query<CourseProgress[]>(
-    'SELECT started, ended FROM course_progress WHERE course_id = $1',
+    'SELECT started, ended, open FROM course_progress WHERE course_id = $1',
     [courseId],
   );
-  return row ?? { started: false, ended: false };
+  return row ?? { started: false, ended: false, open: false };
 }

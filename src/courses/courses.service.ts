@@ -214,7 +214,10 @@ export class CoursesService {
     return this.uow.run(async (em) => {
       const { course, session } = await this.requireSessionInScope(em, actor, sessionId);
       if (session.cancelledAt) {
-        throw new ConflictError('The session is cancelled', 'session_cancelled');
+        throw new ConflictError(
+          'Kursusgangen er aflyst. / The session is cancelled.',
+          'session_cancelled',
+        );
       }
       const sequence = session.sequence + 1;
       await apply(em, course, session, sequence);

@@ -22,6 +22,15 @@ export class CurriculumRepository {
     const topics = await em.find(Topic, { order: { position: 'ASC' } });
     return { requiredHours: settings.requiredHours, topics };
   }
+
+  /** One of these topics that a course session covers, or null: such a topic must stay. */
+  async topicInUse(em: EntityManager, codes: string[]): Promise<string | null> {
+    const [used] = await em.query<{ topic_code: string }[]>(
+      'SELECT topic_code FROM course_session_topic WHERE topic_code = ANY($1) LIMIT 1',
+      [codes],
+    );
+    return used?.topic_code ?? null;
+  }
 }
 
 @Module({ providers: [CurriculumRepository], exports: [CurriculumRepository] })

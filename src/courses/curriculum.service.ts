@@ -43,13 +43,13 @@ export class CurriculumService {
       await em.query('LOCK TABLE curriculum IN EXCLUSIVE MODE');
       const dropped = await em.find(Topic, { where: { code: Not(In(codes)) } });
       if (dropped.length > 0) {
-        const [used] = await em.query<{ topic_code: string }[]>(
-          'SELECT topic_code FROM course_session_topic WHERE topic_code = ANY($1) LIMIT 1',
-          [dropped.map((t) => t.code)],
+        const used = await this.curriculum.topicInUse(
+          em,
+          dropped.map((t) => t.code),
         );
         if (used) {
           throw new ConflictError(
-            `Topic ${used.topic_code} is used by course sessions and cannot be removed`,
+            `Topic ${used} is used by course sessions and cannot be removed`,
             'topic_in_use',
           );
         }

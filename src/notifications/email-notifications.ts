@@ -327,7 +327,7 @@ export class EmailNotifications {
   }
 
   /**
-   * Recipiental links are stored only as hashes, so a later email cannot repeat the first
+   * Personal links are stored only as hashes, so a later email cannot repeat the first
    * one; it carries a new link to the same page (see PortalLinks for how many live).
    */
   private async freshPortalUrl(em: EntityManager, volunteerId: string) {

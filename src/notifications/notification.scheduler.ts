@@ -86,26 +86,7 @@ export class NotificationScheduler implements OnApplicationBootstrap, BeforeAppl
    */
   async queueExpiringCertificates(): Promise<number> {
     return inTransaction(this.db, async (em) => {
-      const expiring = await em.query<
-        {
-          attestationId: string;
-          validUntil: string;
-          volunteerName: string;
-          firstName: string;
-          email: string;
-          locale: Locale;
-          branchId: string;
-        }[]
-      >(
-        `SELECT c.attestation_id AS "attestationId", to_char(c.valid_until, 'YYYY-MM-DD') AS "validUntil",
-                v.first_name || ' ' || v.last_name AS "volunteerName", v.first_name AS "firstName",
-                v.email, v.locale, v.branch_id AS "branchId"
-           FROM volunteer v
-           JOIN volunteer_certificate c ON c.volunteer_id = v.id
-          WHERE v.status = 'active' AND c.result = 'clean'
-            AND c.valid_until BETWEEN copenhagen_today() AND copenhagen_today() + $1::int`,
-        [EXPIRY_WARNING_DAYS],
-      );
+      const expiring = await this.notifications.expiringCertificates(em, EXPIRY_WARNING_DAYS);
       for (const item of expiring) {
         const recipients = [
           { id: 'volunteer', name: item.firstName, email: item.email, locale: item.locale },

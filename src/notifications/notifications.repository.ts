@@ -72,4 +72,31 @@ export class NotificationsRepository {
       [hours],
     );
   }
+
+  /**
+   * Active volunteers whose newest clean certificate runs out within `withinDays`
+   * (validity as volunteer_certificate has it), with what the warning mail needs.
+   */
+  expiringCertificates(em: EntityManager, withinDays: number) {
+    return em.query<ExpiringCertificate[]>(
+      `SELECT c.attestation_id AS "attestationId", to_char(c.valid_until, 'YYYY-MM-DD') AS "validUntil",
+              v.first_name || ' ' || v.last_name AS "volunteerName", v.first_name AS "firstName",
+              v.email, v.locale, v.branch_id AS "branchId"
+         FROM volunteer v
+         JOIN volunteer_certificate c ON c.volunteer_id = v.id
+        WHERE v.status = 'active' AND c.result = 'clean'
+          AND c.valid_until BETWEEN copenhagen_today() AND copenhagen_today() + $1::int`,
+      [withinDays],
+    );
+  }
+}
+
+export interface ExpiringCertificate {
+  attestationId: string;
+  validUntil: string;
+  volunteerName: string;
+  firstName: string;
+  email: string;
+  locale: Locale;
+  branchId: string;
 }

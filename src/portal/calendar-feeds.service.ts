@@ -40,7 +40,7 @@ export class CalendarFeedsService {
   /**
    * The feed path that belongs to `portalToken`, or null when it is not live: the link
    * predates feeds being made at minting, or another link of the volunteer renewed the
-   * feed since (the page then offers to make one).
+   * feed since (the page then offers to make one for this link, without renewing).
    */
   async pathFor(
     volunteer: Pick<Volunteer, 'id' | 'calendarVersion'>,
@@ -52,6 +52,11 @@ export class CalendarFeedsService {
       volunteerId: volunteer.id,
     });
     return live ? feedPath(token) : null;
+  }
+
+  /** Makes the feed link of `portalToken` live at the volunteer's current version. */
+  async openOwn(volunteerId: string, portalToken: string): Promise<void> {
+    await inTransaction(this.db, (em) => this.open(em, volunteerId, portalToken));
   }
 
   /** Kills every feed link of the volunteer and returns the new one. */

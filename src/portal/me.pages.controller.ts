@@ -58,7 +58,9 @@ export class MePagesController {
       coordinators,
       bookings: own.map((b) => {
         const course = described.find((c) => c.summary.id === b.courseId)!;
-        return { ...b, course: toCourseView(course.summary, course.sessions) };
+        // A seat on a course under way is kept; a waitlist place there may be left.
+        const seatUnderWay = b.started && b.status === 'booked';
+        return { ...b, seatUnderWay, course: toCourseView(course.summary, course.sessions) };
       }),
       openCourses: open
         .filter((c) => !own.some((b) => b.courseId === c.summary.id))
@@ -100,6 +102,23 @@ export class MePagesController {
     return form.submit({ name: 'book', back, done }, async () => {
       const dto = await parseForm(OwnBookingDto, { courseId });
       await this.bookings.cancel({ kind: 'volunteer' }, dto.courseId, volunteer.id);
+      return back;
+    });
+  }
+
+  /**
+   * A calendar link for this personal link, which has none yet (it is older than the
+   * feed, or another link renewed it): made at the current version, so every other
+   * calendar link of the volunteer keeps working.
+   */
+  @Post('calendar')
+  @Redirect()
+  async openCalendarLink(@Param('token') token: string, @Form() form: PageForm) {
+    const volunteer = await this.volunteerFor(token);
+    const back = `/v/${token}#calendar`;
+    const done = form.t('Du har fået et kalenderlink.', 'You have a calendar link.');
+    return form.submit({ name: 'calendar', back, done }, async () => {
+      await this.calendarFeeds.openOwn(volunteer.id, token);
       return back;
     });
   }

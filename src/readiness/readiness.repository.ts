@@ -21,4 +21,57 @@ export class ReadinessRepository {
     );
     return rows.map((r) => ({ hours: Number(r.hours), topics: r.topics }));
   }
+
+  /**
+   * Active volunteers whose stored mark no longer agrees with the rules in SQL (after the
+   * curriculum or rule_settings changed in this transaction): approved ones who now meet
+   * the course and certificate, matchable ones who do not, or whose mark ends on another
+   * day. Only an approved visit opens the way to matchable, so no other stage can move.
+   * Locked, in id order (locks.ts).
+   */
+  async offTheRules(em: EntityManager): Promise<string[]> {
+    const rows = await em.query<{ id: string }[]>(
+      `SELECT v.id FROM volunteer v
+         LEFT JOIN volunteer_certificate c ON c.volunteer_id = v.id
+         LEFT JOIN volunteer_course_progress p ON p.volunteer_id = v.id
+        WHERE v.status = 'active' AND v.stage IN ('approved', 'matchable')
+          AND ((v.stage = 'matchable') <> (coalesce(c.valid, false) AND coalesce(p.completed, false))
+               OR (v.stage = 'matchable' AND v.matchable_until IS DISTINCT FROM c.valid_until))
+        ORDER BY v.id
+          FOR UPDATE OF v`,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Matchable volunteers whose mark ran out (or whose newest certificate, by the SQL
+   * rule, no longer holds: a stored mark never outlives its certificate).
+   */
+  async lapsedMarks(em: EntityManager): Promise<string[]> {
+    const rows = await em.query<{ id: string }[]>(
+      `SELECT v.id FROM volunteer v
+        WHERE v.status = 'active' AND v.stage = 'matchable'
+          AND (volunteer_stage_today(v.stage, v.matchable_until) <> 'matchable'
+               OR NOT EXISTS (SELECT 1 FROM volunteer_certificate c
+                               WHERE c.volunteer_id = v.id AND c.valid))
+        ORDER BY v.id`,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The certificate validity the stored marks were derived with; the row locked. */
+  async lockRuleSettings(em: EntityManager): Promise<{ attestationValidMonths: number } | null> {
+    const [row] = await em.query<{ attestationValidMonths: number }[]>(
+      'SELECT attestation_valid_months AS "attestationValidMonths" FROM rule_settings FOR UPDATE',
+    );
+    return row ?? null;
+  }
+
+  async storeRuleSettings(em: EntityManager, attestationValidMonths: number): Promise<void> {
+    await em.query(
+      `INSERT INTO rule_settings (id, attestation_valid_months) VALUES (true, $1)
+       ON CONFLICT (id) DO UPDATE SET attestation_valid_months = excluded.attestation_valid_months`,
+      [attestationValidMonths],
+    );
+  }
 }

@@ -24,15 +24,12 @@ export class ReadinessScheduler implements OnApplicationBootstrap, BeforeApplica
 
   constructor(private readonly readiness: ReadinessService) {}
 
+  /**
+   * A failed re-derivation stops the start: the app would judge certificates by the new
+   * validity while the lists (rule_settings) still used the old one.
+   */
   async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.runs.run(() => this.readiness.deriveIfRulesChanged());
-    } catch (error) {
-      this.logger.error(
-        `Re-deriving readiness for changed rules failed: ${String(error)}`,
-        error instanceof Error ? error.stack : undefined,
-      );
-    }
+    await this.runs.run(() => this.readiness.deriveIfRulesChanged());
     await this.refresh();
   }
 

@@ -27,12 +27,6 @@ export interface LapsedRun {
   failed: number;
 }
 
-/**
- * Only an approved visit opens the way to matchable, so a rule about the certificate or
- * the course can move only these stages (between approved and matchable).
- */
-const STAGES_A_RULE_CAN_MOVE: Stage[] = ['approved', 'matchable'];
-
 function lapseReasonOf(requirement: Requirement): LapseReason {
   return requirement.key === 'attestation'
     ? `attestation_${requirement.detail.state as 'missing' | 'expired' | 'has_entries'}`
@@ -124,22 +118,13 @@ export class ReadinessService {
 
   /**
    * After a rule changed (the curriculum, the certificate's validity), re-derives every
-   * active volunteer the rule can move, in the caller's transaction so lists and pages
-   * never see the new rule with the old marks. Volunteers are locked in id order
-   * (locks.ts). Returns how many changed stage.
+   * active volunteer whose mark the new rule moves, in the caller's transaction so lists
+   * and pages never see the new rule with the old marks. Returns how many changed stage.
    */
-  async rederiveAfterRuleChange(
-    em: EntityManager,
-    now = new Date(),
-  ): Promise<number> {
-    const volunteers = await em
-      .createQueryBuilder(Volunteer, 'v')
-      .where(`v.status = 'active' AND v.stage IN (:...stages)`, { stages: STAGES_A_RULE_CAN_MOVE })
-      .orderBy('v.id')
-      .setLock('pessimistic_write')
-      .getMany();
+  async rederiveAfterRuleChange(em: EntityManager, now = new Date()): Promise<number> {
     let moved = 0;
-    for (const volunteer of volunteers) {
+    for (const id of await this.records.offTheRules(em)) {
+      const volunteer = await em.findOneByOrFail(Volunteer, { id });
       const before = volunteer.stage;
       if ((await this.refresh(em, volunteer, now)).stage !== before) {
         moved += 1;
@@ -156,17 +141,11 @@ export class ReadinessService {
   async deriveIfRulesChanged(): Promise<boolean> {
     const months = this.config.attestationValidMonths;
     const moved = await this.uow.run(async (em) => {
-      const [stored] = await em.query<{ attestation_valid_months: number }[]>(
-        'SELECT attestation_valid_months FROM rule_settings FOR UPDATE',
-      );
-      if (stored?.attestation_valid_months === months) {
+      const stored = await this.records.lockRuleSettings(em);
+      if (stored?.attestationValidMonths === months) {
         return null;
       }
-      await em.query(
-        `INSERT INTO rule_settings (id, attestation_valid_months) VALUES (true, $1)
-         ON CONFLICT (id) DO UPDATE SET attestation_valid_months = excluded.attestation_valid_months`,
-        [months],
-      );
+      await this.records.storeRuleSettings(em, months);
       return this.rederiveAfterRuleChange(em);
     });
     if (moved !== null) {
@@ -185,23 +164,18 @@ export class ReadinessService {
    * one failure stops no one else.
    */
   async refreshLapsed(now = new Date()): Promise<LapsedRun> {
-    const due = await this.db.query<{ id: string }[]>(
-      `SELECT v.id FROM volunteer v
-        WHERE v.status = 'active' AND v.stage = 'matchable'
-          AND (volunteer_stage_today(v.stage, v.matchable_until) <> 'matchable'
-               OR NOT EXISTS (SELECT 1 FROM volunteer_certificate c
-                               WHERE c.volunteer_id = v.id AND c.valid))
-        ORDER BY v.id`,
-    );
+    const due = await this.records.lapsedMarks(this.db.manager);
     const run: LapsedRun = { due: due.length, moved: 0, failed: 0 };
-    for (const { id } of due) {
+    for (const id of due) {
       try {
         const lost = await this.uow.run(async (em) => {
           const volunteer = await em.findOne(Volunteer, {
             where: { id },
             lock: { mode: 'pessimistic_write' },
           });
-          return volunteer !== null && (await this.refresh(em, volunteer, now)).stoppedBeingMatchable;
+          return (
+            volunteer !== null && (await this.refresh(em, volunteer, now)).stoppedBeingMatchable
+          );
         });
         run.moved += lost ? 1 : 0;
       } catch (error) {

@@ -133,7 +133,8 @@ export function attestationValidUntil(receivedOn: string, months: number): strin
   const received = DateTime.fromISO(receivedOn, { zone: 'utc' });
   const sameDayLater = received.plus({ months });
   // Luxon clamps to the month's end, so a smaller day means the day does not exist.
-  const validUntil = sameDayLater.day < received.day ? sameDayLater : sameDayLater.minus({ days: 1 });
+  const validUntil =
+    sameDayLater.day < received.day ? sameDayLater : sameDayLater.minus({ days: 1 });
   return validUntil.toISODate()!;
 }
 

@@ -48,7 +48,7 @@ describe('questions before the after-the-fact, in a browser', () => {
     await page.getByLabel('Godkendt').check();
     await page.getByRole('button', { name: 'Gem udfald' }).click();
     await page.locator('.has-error').first().waitFor();
-    await page.getByText('Er besøget allerede holdt?').waitFor();
+    await page.locator('legend', { hasText: 'Er besøget allerede holdt?' }).waitFor();
     expect(await page.getByLabel('Godkendt').isChecked()).toBe(true);
     await check('i10-01-visit-held-question');
 
