@@ -283,6 +283,10 @@ describe('dates and bookings that make sense', () => {
       expect(refused.body.message).toContain('har allerede plads på kurset');
       const own = await ownBook(person.portalToken, second.id).expect(409);
       expect(own.body.message).toContain('Du har allerede plads på kurset');
+      // The personal page does not offer what the rule refuses.
+      const portal = await request(t.http).get(`/v/${person.portalToken}`).expect(200);
+      expect(portal.text).toContain('Du har plads på et kursus, der ikke er slut');
+      expect(portal.text).not.toContain(`value="${second.id}"`);
       expect(await participants(second.id)).toEqual([]);
 
       await book(second.id, person.id, { second: true }).expect(201);

@@ -76,7 +76,8 @@ export class BookingsRepository {
 
   /**
    * The volunteer's live bookings, for their page and /api/v1/me, with whether each
-   * course has started (a seat there can no longer be given up by the volunteer).
+   * course has started (a seat there can no longer be given up by the volunteer) and
+   * ended (until then, a seat there is the one course they may hold).
    */
   ownBookings(volunteerId: string) {
     return this.db.query<
@@ -85,9 +86,10 @@ export class BookingsRepository {
         status: 'booked' | 'waitlisted';
         position: number | null;
         started: boolean;
+        ended: boolean;
       }[]
     >(
-      `SELECT k.course_id AS "courseId", k.status, k.waitlist_position AS position, p.started
+      `SELECT k.course_id AS "courseId", k.status, k.waitlist_position AS position, p.started, p.ended
          FROM booking k
          JOIN course_progress p ON p.course_id = k.course_id
         WHERE k.volunteer_id = $1 AND k.status <> 'cancelled'

@@ -62,6 +62,8 @@ export class MePagesController {
         const seatUnderWay = b.started && b.status === 'booked';
         return { ...b, seatUnderWay, course: toCourseView(course.summary, course.sessions) };
       }),
+      // One unfinished course at a time (BookingsService.bookIn): no offer of a second.
+      seatOnUnfinishedCourse: own.some((b) => b.status === 'booked' && !b.ended),
       openCourses: open
         .filter((c) => !own.some((b) => b.courseId === c.summary.id))
         .map((c) => toCourseView(c.summary, c.sessions)),

@@ -52,10 +52,18 @@ describe('questions before the after-the-fact, in a browser', () => {
     expect(await page.getByLabel('Godkendt').isChecked()).toBe(true);
     await check('i10-01-visit-held-question');
 
+    // No title and a session that ends before it starts: both are told at once.
     await page.goto(`${baseUrl}/staff/courses/new`);
     await page.getByLabel('Titel').fill('');
+    const session = page.locator('fieldset').filter({ hasText: 'Kursusgang 1' });
+    const inAMonth = new Date(Date.now() + 30 * 24 * 3600_000).toISOString().slice(0, 10);
+    await session.getByLabel('Starter').fill(`${inAMonth}T18:00`);
+    await session.getByLabel('Slutter').fill(`${inAMonth}T16:00`);
+    await session.getByLabel('Sted').fill('Frivillighuset');
+    await session.getByLabel('Grænser').check();
     await page.getByRole('button', { name: 'Opret kursus' }).click();
     await page.locator('.error').first().waitFor();
+    expect(await page.locator('.error-summary li').count()).toBeGreaterThanOrEqual(2);
     await check('i10-02-course-form-all-errors');
   });
 
@@ -86,6 +94,7 @@ describe('questions before the after-the-fact, in a browser', () => {
     await page.getByRole('button', { name: 'Nyt kalenderlink' }).click();
     await page.goto(`${baseUrl}/v/${other}`);
     await page.getByText('Kurset er begyndt; vil du afmelde dig').waitFor();
+    await page.getByText('Du har plads på et kursus, der ikke er slut').waitFor();
     expect(await page.getByRole('button', { name: /Afmeld/ }).count()).toBe(0);
     await page.getByRole('button', { name: 'Lav kalenderlink' }).waitFor();
     await check('i10-04-personal-page-course-under-way');
