@@ -166,7 +166,17 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   app.use(queryLog.middleware);
   configureApp(app);
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // A start that fails (as a test may want) leaves no pool, worker or mail server behind.
+    await app.close().catch(() => undefined);
+    await mail.stop();
+    if (!options.database) {
+      await database.dispose();
+    }
+    throw error;
+  }
   // The scheduled runs have done their start-up pass; from here the tests call them
   // when they mean to, so no run fires at a wall-clock boundary in the middle of a test.
   for (const job of app.get(SchedulerRegistry).getCronJobs().values()) {

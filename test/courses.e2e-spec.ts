@@ -216,7 +216,9 @@ describe('courses', () => {
       });
       await own(upcoming.id).expect(409);
       const started = await own(held.id).expect(409);
-      expect(started.body.message).toBe('Kurset er allerede begyndt. / The course has already started.');
+      expect(started.body.message).toBe(
+        'Kurset er allerede begyndt. / The course has already started.',
+      );
       // Booked on the upcoming course, so registering the held one is a confirmed second course.
       await staff(request(t.http).post(`/api/v1/courses/${held.id}/bookings`))
         .send({ volunteerId: volunteer.id, second: true })
@@ -252,7 +254,9 @@ describe('courses', () => {
         'promoted',
       ]);
       const refused = await book(course.id, first.id).expect(409);
-      expect(refused.body.message).toBe('The application is withdrawn; no course can be booked');
+      expect(refused.body.message).toBe(
+        'Ansøgningen er trukket tilbage; der kan ikke tilmeldes kurser. / The application is withdrawn; no course can be booked.',
+      );
     });
 
     it("should answer 404 for another branch's course or volunteer", async () => {
@@ -289,7 +293,10 @@ describe('courses', () => {
         })
         .expect(400);
       expect(res.body.errors).toEqual([
-        { field: 'courseId', message: 'Kurset er allerede begyndt. / The course has already started.' },
+        {
+          field: 'courseId',
+          message: 'Kurset er allerede begyndt. / The course has already started.',
+        },
       ]);
       expect(await t.db.query('SELECT 1 FROM volunteer WHERE email = $1', [email])).toHaveLength(0);
     });
@@ -305,7 +312,9 @@ describe('courses', () => {
       )
         .send({ records: [{ volunteerId: volunteer.id, present: true }] })
         .expect(409);
-      expect(res.body.message).toBe('Attendance can be recorded once the session has started');
+      expect(res.body.message).toBe(
+        'Fremmøde kan registreres, når kursusgangen er begyndt. / Attendance can be recorded once the session has started.',
+      );
     });
 
     it('should make a volunteer matchable once the last requirement is met, counting a made-up session', async () => {

@@ -361,6 +361,27 @@ describe('dates and bookings that make sense', () => {
       ]);
     });
 
+    it('should keep a course whose sessions were all cancelled out of reach: not listed, not bookable, not blocking', async () => {
+      const emptied = await createCourse(t, coordinator.token, { branchCode });
+      const person = await factory.apply({ branchCode });
+      await book(emptied.id, person.id).expect(201);
+      for (const session of emptied.sessions) {
+        await staff(request(t.http).post(`/api/v1/sessions/${session.id}/cancel`)).expect(200);
+      }
+      const listed = await request(t.http).get('/api/v1/courses').query({ branch: branchCode });
+      expect(listed.status).toBe(200);
+      expect(JSON.stringify(listed.body)).not.toContain(emptied.id);
+      const other = await factory.apply({ branchCode });
+      const refused = await ownBook(other.portalToken, emptied.id).expect(409);
+      expect(refused.body.message).toContain('Kurset har ingen kursusgange');
+      // A seat on it is no course under way: the person may book another themself.
+      const next = await createCourse(t, coordinator.token, {
+        branchCode,
+        sessions: fullCourseSessions(40),
+      });
+      await ownBook(person.portalToken, next.id).expect(201);
+    });
+
     it('should let a volunteer leave a waitlist place on a course that has started', async () => {
       const course = await createCourse(t, coordinator.token, {
         branchCode,

@@ -35,9 +35,7 @@ describe('the volunteer portal', () => {
   it('should create no rows when the personal page or /api/v1/me is read', async () => {
     const volunteer = await factory.apply({ branchCode });
     // A second link, minted as a mail would, so a link other than the first is read too.
-    const second = await t.db.transaction((em) =>
-      t.app.get(PortalLinks).mint(em, volunteer.id),
-    );
+    const second = await t.db.transaction((em) => t.app.get(PortalLinks).mint(em, volunteer.id));
     const before = await rowCounts(t);
     for (const token of [volunteer.portalToken, second]) {
       await request(t.http).get(`/v/${token}`).expect(200);
@@ -75,5 +73,25 @@ describe('the volunteer portal', () => {
     expect(made).not.toBe(renewed.body.calendarUrl);
     await request(t.http).get(made).expect(200);
     await request(t.http).get(renewed.body.calendarUrl).expect(200);
+
+    // The same through the API, for a third link: made, not renewed; asked again, the same.
+    const third = await t.db.transaction((em) => t.app.get(PortalLinks).mint(em, volunteer.id));
+    await request(t.http)
+      .post('/api/v1/me/calendar-link')
+      .auth(volunteer.portalToken, { type: 'bearer' })
+      .expect(201);
+    expect((await me(third)).body.calendarUrl).toBeNull();
+    const opened = await request(t.http)
+      .post('/api/v1/me/calendar')
+      .auth(third, { type: 'bearer' })
+      .expect(201);
+    expect((await me(third)).body.calendarUrl).toBe(opened.body.calendarUrl);
+    await request(t.http)
+      .post('/api/v1/me/calendar')
+      .auth(third, { type: 'bearer' })
+      .expect(201, { calendarUrl: opened.body.calendarUrl });
+    const current = (await me(volunteer.portalToken)).body.calendarUrl as string;
+    await request(t.http).get(current).expect(200);
+    await request(t.http).get(opened.body.calendarUrl).expect(200);
   });
 });

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DateTime } from 'luxon';
 import request from 'supertest';
+import { attestationValidUntil } from '../src/readiness/readiness';
 import { ReadinessService } from '../src/readiness/readiness.service';
 import { WorkspaceRepository } from '../src/workspace/workspace.repository';
 import { createTestApp, createTestDatabase, type TestApp } from './app';
@@ -296,11 +297,26 @@ describe('Readiness rule settings at start-up', () => {
         receivedOn: today().minus({ months: 25 }).toISODate()!,
       });
       expect(await observe(t, branch, volunteer)).toMatchObject(seenAsApproved);
+      // Valid either way: only the day the mark ends moves, 12 months on.
+      const recent = today().minus({ months: 2 }).toISODate()!;
+      // In a branch of its own, so the first branch's counts stay about one person.
+      const holder = await volunteerThroughThePath(t, await branchWithCoordinator(t), {
+        receivedOn: recent,
+      });
+      const markEnds = async () =>
+        (
+          await t.db.query<{ until: string }[]>(
+            `SELECT to_char(matchable_until, 'YYYY-MM-DD') AS until FROM volunteer WHERE id = $1`,
+            [holder.id],
+          )
+        )[0].until;
+      expect(await markEnds()).toBe(attestationValidUntil(recent, 24));
       await t.close();
 
       t = await start({ ATTESTATION_VALID_MONTHS: '36' });
       branch = { ...branch, agent: await signedInAgent(t, branch.email, COORDINATOR_PASSWORD) };
       expect(await observe(t, branch, volunteer)).toMatchObject(seenAsMatchable);
+      expect(await markEnds()).toBe(attestationValidUntil(recent, 36));
 
       // Unchanged settings: the stored marks are left as they are (a mark put back by hand stays).
       await t.db.query(
@@ -314,6 +330,22 @@ describe('Readiness rule settings at start-up', () => {
         [volunteer.id],
       );
       expect(stage).toBe('approved');
+
+      // A re-derivation that fails stops the start, and the settings stay as they were.
+      await t.db.query(`
+        CREATE FUNCTION refuse_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
+        CREATE TRIGGER refuse_for_test BEFORE UPDATE ON volunteer
+          FOR EACH ROW EXECUTE FUNCTION refuse_for_test();`);
+      await t.close();
+      await expect(start({ ATTESTATION_VALID_MONTHS: '12' })).rejects.toThrow(
+        'refused for the test',
+      );
+      t = await start({ ATTESTATION_VALID_MONTHS: '36' });
+      const [settings] = await t.db.query<{ months: number }[]>(
+        'SELECT attestation_valid_months AS months FROM rule_settings',
+      );
+      expect(settings.months).toBe(36);
     } finally {
       for (const app of started) {
         await app.close().catch(() => undefined);

@@ -65,7 +65,7 @@ export class AttendanceService {
       }
       if (session.startsAt > now) {
         throw new ConflictError(
-          'Attendance can be recorded once the session has started',
+          'Fremmøde kan registreres, når kursusgangen er begyndt. / Attendance can be recorded once the session has started.',
           'session_not_started',
         );
       }

@@ -76,8 +76,7 @@ export class BookingsRepository {
 
   /**
    * The volunteer's live bookings, for their page and /api/v1/me, with whether each
-   * course has started (a seat there can no longer be given up by the volunteer) and
-   * ended (until then, a seat there is the one course they may hold).
+   * course has started (a seat there can no longer be given up by the volunteer).
    */
   ownBookings(volunteerId: string) {
     return this.db.query<
@@ -86,10 +85,9 @@ export class BookingsRepository {
         status: 'booked' | 'waitlisted';
         position: number | null;
         started: boolean;
-        ended: boolean;
       }[]
     >(
-      `SELECT k.course_id AS "courseId", k.status, k.waitlist_position AS position, p.started, p.ended
+      `SELECT k.course_id AS "courseId", k.status, k.waitlist_position AS position, p.started
          FROM booking k
          JOIN course_progress p ON p.course_id = k.course_id
         WHERE k.volunteer_id = $1 AND k.status <> 'cancelled'
@@ -160,13 +158,15 @@ export class BookingsRepository {
   }
 
   /**
-   * A seat (not a waitlist place) on another course of the same branch that is neither
-   * cancelled nor ended: the volunteer is already being trained there.
+   * A seat (not a waitlist place) on a course of the branch, other than `exceptCourseId`,
+   * that is neither cancelled nor ended and still has live sessions: the volunteer is
+   * being trained there, so a second course needs staff to confirm it.
    */
-  async seatOnAnotherUnfinishedCourse(
+  async unfinishedSeat(
     em: EntityManager,
-    course: Pick<Course, 'id' | 'branchId'>,
     volunteerId: string,
+    branchId: string,
+    exceptCourseId: string | null,
   ): Promise<SeatElsewhere | null> {
     const [row] = await em.query<SeatElsewhere[]>(
       `SELECT c.id AS "courseId", c.title
@@ -174,10 +174,11 @@ export class BookingsRepository {
          JOIN course c ON c.id = k.course_id
          JOIN course_progress p ON p.course_id = c.id
         WHERE k.volunteer_id = $1 AND k.status = 'booked'
-          AND c.branch_id = $2 AND c.id <> $3 AND c.cancelled_at IS NULL AND NOT p.ended
+          AND c.branch_id = $2 AND c.id IS DISTINCT FROM $3::uuid AND c.cancelled_at IS NULL
+          AND NOT p.ended AND p.first_starts_at IS NOT NULL
         ORDER BY c.id
         LIMIT 1`,
-      [volunteerId, course.branchId, course.id],
+      [volunteerId, branchId, exceptCourseId],
     );
     return row ?? null;
   }

@@ -55,13 +55,13 @@ export class BookingsService {
   async applicantCourseProblem(courseId: string, branchId: string): Promise<string | null> {
     const course = await this.courses.findInScope(this.db.manager, courseId, null);
     if (!course) {
-      return 'no course open for booking has this id';
+      return 'Intet kursus åbent for tilmelding har dette id. / No course open for booking has this id.';
     }
     if (course.cancelledAt) {
-      return 'The course is cancelled';
+      return 'Kurset er aflyst. / The course is cancelled.';
     }
     if (course.branchId !== branchId) {
-      return "The course belongs to another branch than the volunteer's";
+      return "Kurset hører til en anden lokalafdeling end den frivilliges. / The course belongs to another branch than the volunteer's.";
     }
     return notOpenToVolunteers(await this.courses.progress(courseId));
   }
@@ -79,16 +79,16 @@ export class BookingsService {
     const volunteer = await this.lockVolunteer(em, booker, volunteerId);
     if (volunteer.status !== 'active') {
       throw new InvalidTransitionError(
-        `The application is ${volunteer.status}; no course can be booked`,
+        `${volunteer.status === 'withdrawn' ? 'Ansøgningen er trukket tilbage' : 'Ansøgningen er afsluttet'}; der kan ikke tilmeldes kurser. / The application is ${volunteer.status}; no course can be booked.`,
         'volunteer_not_active',
       );
     }
     if (course.cancelledAt) {
-      throw new ConflictError('The course is cancelled', 'course_cancelled');
+      throw new ConflictError('Kurset er aflyst. / The course is cancelled.', 'course_cancelled');
     }
     if (course.branchId !== volunteer.branchId) {
       throw new ConflictError(
-        "The course belongs to another branch than the volunteer's",
+        "Kurset hører til en anden lokalafdeling end den frivilliges. / The course belongs to another branch than the volunteer's.",
         'course_other_branch',
       );
     }
@@ -99,9 +99,17 @@ export class BookingsService {
       throw new ConflictError(closed, progress.started ? 'course_started' : 'course_not_open');
     }
     if (await this.bookings.findLive(em, courseId, volunteerId)) {
-      throw new ConflictError('The volunteer is already on this course', 'already_booked');
+      throw new ConflictError(
+        'Den frivillige er allerede på kurset. / The volunteer is already on this course.',
+        'already_booked',
+      );
     }
-    const elsewhere = await this.bookings.seatOnAnotherUnfinishedCourse(em, course, volunteerId);
+    const elsewhere = await this.bookings.unfinishedSeat(
+      em,
+      volunteerId,
+      course.branchId,
+      course.id,
+    );
     if (elsewhere && booker.kind === 'volunteer') {
       throw new ConflictError(
         `Du har allerede plads på kurset «${elsewhere.title}». Afmeld det først, hvis du vil skifte kursus. / You already have a seat on the course «${elsewhere.title}». Cancel it first if you want to change course.`,
@@ -182,6 +190,11 @@ export class BookingsService {
   /** The volunteer's live bookings, for their page and /api/v1/me. */
   ownBookings(volunteerId: string) {
     return this.bookings.ownBookings(volunteerId);
+  }
+
+  /** The course that keeps a volunteer from booking another themself, or null. */
+  unfinishedSeat(volunteer: Pick<Volunteer, 'id' | 'branchId'>) {
+    return this.bookings.unfinishedSeat(this.db.manager, volunteer.id, volunteer.branchId, null);
   }
 
   private async lockVolunteer(

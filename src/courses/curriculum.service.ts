@@ -36,7 +36,10 @@ export class CurriculumService {
     const repeated = codes.filter((c, i) => codes.indexOf(c) !== i);
     if (repeated.length > 0) {
       throw new InvalidInputError([
-        { field: 'topics', message: `topic ${repeated[0]} appears twice` },
+        {
+          field: 'topics',
+          message: `emnet ${repeated[0]} står der to gange / topic ${repeated[0]} appears twice`,
+        },
       ]);
     }
     return this.uow.run(async (em) => {
@@ -49,7 +52,7 @@ export class CurriculumService {
         );
         if (used) {
           throw new ConflictError(
-            `Topic ${used} is used by course sessions and cannot be removed`,
+            `Emnet ${used} bruges af kursusgange og kan ikke fjernes. / Topic ${used} is used by course sessions and cannot be removed.`,
             'topic_in_use',
           );
         }

@@ -55,8 +55,12 @@ export class CalendarFeedsService {
   }
 
   /** Makes the feed link of `portalToken` live at the volunteer's current version. */
-  async openOwn(volunteerId: string, portalToken: string): Promise<void> {
-    await inTransaction(this.db, (em) => this.open(em, volunteerId, portalToken));
+  async openOwn(volunteerId: string, portalToken: string): Promise<string> {
+    const version = await inTransaction(this.db, async (em) => {
+      await this.open(em, volunteerId, portalToken);
+      return (await em.findOneByOrFail(Volunteer, { id: volunteerId })).calendarVersion;
+    });
+    return feedPath(deriveFeedToken(portalToken, version));
   }
 
   /** Kills every feed link of the volunteer and returns the new one. */

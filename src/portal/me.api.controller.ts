@@ -48,6 +48,20 @@ export class MeApiController {
     await this.bookings.cancel({ kind: 'volunteer' }, courseId, volunteerId);
   }
 
+  /**
+   * The calendar link of this personal link when GET /api/v1/me gave none (the link is
+   * older than the feed, or another link renewed it); every other calendar link of the
+   * volunteer keeps working. Asking again answers the same link.
+   */
+  @Post('calendar')
+  @HttpCode(201)
+  async openCalendarLink(
+    @CurrentVolunteerId() volunteerId: string,
+    @CurrentPortalToken() portalToken: string,
+  ) {
+    return { calendarUrl: await this.calendarFeeds.openOwn(volunteerId, portalToken) };
+  }
+
   /** A new calendar link; the old one stops working at once. */
   @Post('calendar-link')
   @HttpCode(201)

@@ -63,7 +63,7 @@ export class MePagesController {
         return { ...b, seatUnderWay, course: toCourseView(course.summary, course.sessions) };
       }),
       // One unfinished course at a time (BookingsService.bookIn): no offer of a second.
-      seatOnUnfinishedCourse: own.some((b) => b.status === 'booked' && !b.ended),
+      seatOnUnfinishedCourse: (await this.bookings.unfinishedSeat(volunteer)) !== null,
       openCourses: open
         .filter((c) => !own.some((b) => b.courseId === c.summary.id))
         .map((c) => toCourseView(c.summary, c.sessions)),

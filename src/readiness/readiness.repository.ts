@@ -27,9 +27,19 @@ export class ReadinessRepository {
    * curriculum or rule_settings changed in this transaction): approved ones who now meet
    * the course and certificate, matchable ones who do not, or whose mark ends on another
    * day. Only an approved visit opens the way to matchable, so no other stage can move.
-   * Locked, in id order (locks.ts).
+   *
+   * Every approved and matchable volunteer is locked first (id order, locks.ts), and only
+   * then compared: a change to one of them committed meanwhile (attendance judged by the
+   * old curriculum) is then seen by the comparison, which a filter taken before the
+   * locks would miss.
    */
   async offTheRules(em: EntityManager): Promise<string[]> {
+    await em.query(
+      `SELECT id FROM volunteer
+        WHERE status = 'active' AND stage IN ('approved', 'matchable')
+        ORDER BY id
+          FOR UPDATE`,
+    );
     const rows = await em.query<{ id: string }[]>(
       `SELECT v.id FROM volunteer v
          LEFT JOIN volunteer_certificate c ON c.volunteer_id = v.id
