@@ -24,8 +24,9 @@ const SEED = `
            now() - make_interval(mins => n)
       FROM branch b, generate_series(1, ${VOLUNTEERS}) AS n
      WHERE b.code = 'bench';
-  INSERT INTO home_visit (volunteer_id, scheduled_at, outcome, outcome_at, outcome_by, created_by)
+  INSERT INTO home_visit (volunteer_id, scheduled_at, outcome, held_at, outcome_at, outcome_by, created_by)
     SELECT v.id, now() - interval '10 days', CASE WHEN v.stage = 'approved' THEN 'approved' END,
+           CASE WHEN v.stage = 'approved' THEN now() - interval '10 days' END,
            CASE WHEN v.stage = 'approved' THEN now() END,
            CASE WHEN v.stage = 'approved' THEN s.id END, s.id
       FROM volunteer v, staff_user s
