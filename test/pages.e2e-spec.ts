@@ -190,4 +190,27 @@ describe('web pages', () => {
     expect(again.text).toContain('E-mail eller adgangskode er forkert.');
     expect(again.text).not.toContain('wrong password');
   });
+
+  it('should read empty filters as no filter: the volunteer search as the page submits it, and the API', async () => {
+    const { id } = await factory.apply({ branchCode, firstName: 'Søgbar', lastName: 'Filtersen' });
+    const agent = await signedInAgent(t, coordinator.email, COORDINATOR_PASSWORD);
+    // What the filter form sends when only a name is typed: every field, the rest empty.
+    const page = await agent
+      .get('/staff/volunteers')
+      .query({ q: 'Filtersen', stage: '', matchable: '', postcode: '' })
+      .expect(200);
+    expect(page.text).toContain(`/staff/volunteers/${id}`);
+    const api = await request(t.http)
+      .get('/api/v1/volunteers')
+      .query({ q: 'Filtersen', stage: '', matchable: '', postcode: '', branch: '' })
+      .auth(coordinator.token, { type: 'bearer' })
+      .expect(200);
+    expect(api.body.items.map((v: { id: string }) => v.id)).toEqual([id]);
+    // A filled-in filter is still checked.
+    await request(t.http)
+      .get('/api/v1/volunteers')
+      .query({ stage: 'nonsense' })
+      .auth(coordinator.token, { type: 'bearer' })
+      .expect(400);
+  });
 });

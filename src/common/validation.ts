@@ -1,4 +1,5 @@
 import {
+  type ArgumentMetadata,
   BadRequestException,
   Param,
   ParseUUIDPipe,
@@ -39,8 +40,19 @@ export function crossFieldProblemsOf(instance: object): FieldError[] {
   return typeof rules === 'function' ? rules(instance) : [];
 }
 
-/** The global pipe, which adds a DTO's cross-field problems to class-validator's. */
+/**
+ * The global pipe, which adds a DTO's cross-field problems to class-validator's, and
+ * reads an empty query parameter (`stage=`, as a filter form sends every field it
+ * has) as no filter, in the API as on the pages (api.md).
+ */
 class KlarValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    return super.transform(
+      metadata.type === 'query' ? withoutEmptyParameters(value) : value,
+      metadata,
+    );
+  }
+
   protected override async validate(
     object: object,
     validatorOptions?: ValidatorOptions,
@@ -78,3 +90,10 @@ export const UuidParam = (name = 'id') =>
         new RequestValidationError([{ field: name, message: `${name} must be a UUID` }]),
     }),
   );
+
+function withoutEmptyParameters(query: unknown): unknown {
+  if (query === null || typeof query !== 'object' || Array.isArray(query)) {
+    return query;
+  }
+  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
+}

@@ -1,0 +1,51 @@
+import type { Browser, Page } from 'playwright-core';
+import type { TestApp } from '../app';
+import { COORDINATOR_PASSWORD, Factory } from '../factories';
+import { checkPage, launchChromium, startListeningApp } from './browser';
+
+/** The coordinator's weekly work in a browser, found by its visible Danish labels. */
+describe("the coordinator's workspace, in a browser", () => {
+  let t: TestApp;
+  let baseUrl: string;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    ({ t, baseUrl } = await startListeningApp());
+    browser = await launchChromium();
+    page = await (await browser.newContext()).newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('should find a volunteer by name from the search field, submitted with Enter', async () => {
+    const factory = new Factory(t);
+    const branchCode = await factory.branch();
+    const coordinator = await factory.coordinator(branchCode);
+    await factory.apply({ branchCode, firstName: 'Astrid', lastName: 'Søndergaard' });
+    await factory.apply({ branchCode, firstName: 'Bo', lastName: 'Andersen' });
+
+    await page.goto(`${baseUrl}/login`);
+    await page.getByLabel('E-mail').fill(coordinator.email);
+    await page.getByLabel('Adgangskode').fill(COORDINATOR_PASSWORD);
+    await page.getByRole('button', { name: 'Log ind' }).click();
+    await page.waitForURL(`${baseUrl}/staff`);
+    await page.getByRole('link', { name: 'Frivillige', exact: true }).click();
+
+    await page.getByLabel('Søg navn eller e-mail').fill('Søndergaard');
+    await page.getByLabel('Søg navn eller e-mail').press('Enter');
+    await page.waitForURL(/q=S/);
+    await page.getByRole('link', { name: 'Astrid Søndergaard' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Bo Andersen' }).count()).toBe(0);
+    await checkPage(page, 'i11-01-volunteer-search');
+
+    await page.getByLabel('Søg navn eller e-mail').fill('Ingen-hedder-sådan');
+    await page.getByRole('button', { name: 'Filtrér' }).click();
+    await page.getByText('Ingen frivillige fundet').waitFor();
+    expect(await page.getByText('Viser 0–0').count()).toBe(0);
+    await checkPage(page, 'i11-02-volunteer-search-empty');
+  });
+});
