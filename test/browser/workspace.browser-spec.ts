@@ -48,4 +48,28 @@ describe("the coordinator's workspace, in a browser", () => {
     expect(await page.getByText('Viser 0–0').count()).toBe(0);
     await checkPage(page, 'i11-02-volunteer-search-empty');
   });
+
+  it("should bring a rejected form's errors into view and focus on a long record page", async () => {
+    const factory = new Factory(t);
+    const branchCode = await factory.branch();
+    const coordinator = await factory.coordinator(branchCode);
+    const volunteer = await factory.apply({ branchCode, firstName: 'Carla', lastName: 'Holt' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 700 } });
+    const tab = await context.newPage();
+    await tab.goto(`${baseUrl}/login`);
+    await tab.getByLabel('E-mail').fill(coordinator.email);
+    await tab.getByLabel('Adgangskode').fill(COORDINATOR_PASSWORD);
+    await tab.getByRole('button', { name: 'Log ind' }).click();
+    await tab.waitForURL(`${baseUrl}/staff`);
+    await tab.goto(`${baseUrl}/staff/volunteers/${volunteer.id}`);
+    // The certificate form, far down the page, sent without a result.
+    await tab.getByRole('button', { name: 'Gem børneattest' }).click();
+    const summary = tab.locator('.error-summary');
+    await summary.waitFor();
+    await tab.waitForFunction(() => document.activeElement?.classList.contains('error-summary'));
+    expect(await summary.evaluate((el) => el.getBoundingClientRect().top)).toBeLessThan(700);
+    expect(await summary.evaluate((el) => el.getBoundingClientRect().bottom)).toBeGreaterThan(0);
+    await checkPage(tab, 'i11-03-rejected-form-in-view');
+    await context.close();
+  });
 });
