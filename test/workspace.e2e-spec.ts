@@ -45,6 +45,10 @@ describe(WorkspaceRepository.name, () => {
       receivedOn: today.toISODate(),
       result: 'has_entries',
     }).expect(201);
+    const planned = await factory.apply({ branchCode, firstName: 'Planned' });
+    await as(`/api/v1/volunteers/${planned.id}/home-visits`, {
+      scheduledAt: today.plus({ days: 3 }).toISO(),
+    }).expect(201);
     const soon = await createCourse(t, token, { branchCode, sessions: fullCourseSessions(10) });
     await createCourse(t, token, { branchCode, sessions: fullCourseSessions(45) });
 
@@ -56,15 +60,17 @@ describe(WorkspaceRepository.name, () => {
     );
 
     await expect(sut.funnel(branchId)).resolves.toEqual({
-      applied: 3,
-      visitScheduled: 1,
+      applied: 4,
+      visitScheduled: 2,
       approved: 1,
       certificateValid: 1,
       courseCompleted: 0,
       matchable: 0,
     });
     const attention = await sut.attention(branchId);
-    expect(attention.waitingForVisit.map((p) => p.firstName)).toEqual(['Waiting']);
+    // Not contacted yet, whoever waited longest first; a planned visit counts as contact.
+    expect(attention.newApplications.map((p) => p.firstName)).toEqual(['Waiting', 'Entries']);
+    expect(attention.visitsThisWeek.map((p) => p.firstName)).toEqual(['Planned']);
     expect(attention.certificatesExpiring).toEqual([
       expect.objectContaining({
         firstName: 'Approved',

@@ -26,8 +26,16 @@ export interface AttentionCourse {
   seatsLeft: number;
 }
 
+export interface AttentionVisit {
+  id: string;
+  firstName: string;
+  lastName: string;
+  scheduledAt: Date;
+}
+
 export interface Attention {
-  waitingForVisit: AttentionPerson[];
+  newApplications: AttentionPerson[];
+  visitsThisWeek: AttentionVisit[];
   certificatesExpiring: AttentionPerson[];
   certificatesWithEntries: AttentionPerson[];
   coursesWithSeats: AttentionCourse[];
@@ -83,14 +91,26 @@ export class WorkspaceRepository {
   }
 
   async attention(branchId: string | null): Promise<Attention> {
-    const waitingForVisit = await this.db.query<AttentionPerson[]>(
+    // Not contacted yet: no visit planned. Oldest first, so whoever waits longest is on top.
+    const newApplications = await this.db.query<AttentionPerson[]>(
       `SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName",
               to_char(v.created_at AT TIME ZONE 'Europe/Copenhagen', 'YYYY-MM-DD') AS day
          FROM volunteer v
         WHERE v.status = 'active' AND v.stage = 'applied'
-          AND v.created_at < now() - interval '7 days'
+          AND NOT EXISTS (SELECT 1 FROM home_visit h WHERE h.volunteer_id = v.id)
           AND ($1::uuid IS NULL OR v.branch_id = $1)
         ORDER BY v.created_at
+        LIMIT 50`,
+      [branchId],
+    );
+    const visitsThisWeek = await this.db.query<AttentionVisit[]>(
+      `SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName", h.scheduled_at AS "scheduledAt"
+         FROM home_visit h
+         JOIN volunteer v ON v.id = h.volunteer_id
+        WHERE h.outcome IS NULL AND v.status = 'active'
+          AND h.scheduled_at BETWEEN now() AND now() + interval '7 days'
+          AND ($1::uuid IS NULL OR v.branch_id = $1)
+        ORDER BY h.scheduled_at
         LIMIT 50`,
       [branchId],
     );
@@ -125,7 +145,8 @@ export class WorkspaceRepository {
       [branchId],
     );
     return {
-      waitingForVisit,
+      newApplications,
+      visitsThisWeek,
       certificatesExpiring: await certificates('expiring'),
       certificatesWithEntries: await certificates('entries'),
       coursesWithSeats: coursesWithSeats.map((c) => ({ ...c, seatsLeft: Number(c.seatsLeft) })),

@@ -33,6 +33,10 @@ describe("the coordinator's workspace, in a browser", () => {
     await page.getByLabel('Adgangskode').fill(COORDINATOR_PASSWORD);
     await page.getByRole('button', { name: 'Log ind' }).click();
     await page.waitForURL(`${baseUrl}/staff`);
+    // The dashboard puts the people nobody has contacted yet at the top, each a link.
+    const fresh = page.getByRole('region', { name: 'Nye ansøgninger, ikke kontaktet' });
+    await fresh.getByRole('link', { name: 'Astrid Søndergaard' }).waitFor();
+    await checkPage(page, 'i11-00-dashboard');
     await page.getByRole('link', { name: 'Frivillige', exact: true }).click();
 
     await page.getByLabel('Søg navn eller e-mail').fill('Søndergaard');
@@ -66,7 +70,7 @@ describe("the coordinator's workspace, in a browser", () => {
     await tab.getByRole('button', { name: 'Gem børneattest' }).click();
     const summary = tab.locator('.error-summary');
     await summary.waitFor();
-    await tab.waitForFunction(() => document.activeElement?.classList.contains('error-summary'));
+    await tab.waitForFunction("document.activeElement?.classList.contains('error-summary')");
     expect(await summary.evaluate((el) => el.getBoundingClientRect().top)).toBeLessThan(700);
     expect(await summary.evaluate((el) => el.getBoundingClientRect().bottom)).toBeGreaterThan(0);
     await checkPage(tab, 'i11-03-rejected-form-in-view');
