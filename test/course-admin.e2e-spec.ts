@@ -228,6 +228,12 @@ describe('course administration', () => {
         expect.objectContaining({ volunteerId: person.id, status: 'booked' }),
       ]);
       expect(await templatesTo(person.email)).not.toContain('course-cancelled');
+      const page = (await agent.get(`/staff/courses/${course.id}/cancel`).expect(200)).text;
+      expect(page).toContain('Kurset er begyndt og kan ikke aflyses');
+      expect(page).not.toContain('Ja, aflys kurset');
+      expect((await agent.get(`/staff/courses/${course.id}`).expect(200)).text).not.toContain(
+        'Aflys kurset …',
+      );
     });
   });
 

@@ -133,9 +133,11 @@ export class CoursesPagesController {
   @Render('courses/cancel')
   async confirmCancel(@CurrentActor() actor: Actor, @UuidParam() id: string) {
     const course = await this.courses.get(actor, id);
+    const now = new Date();
     return {
       title: course.summary.title,
       course: toCourseView(course.summary, course.sessions),
+      started: course.sessions.some((s) => !s.cancelledAt && s.startsAt <= now),
       booked: course.summary.booked,
     };
   }
