@@ -130,6 +130,64 @@ export class BookingsRepository {
   }
 
   /**
+   * Gives the seats a raised capacity freed to the first on the waitlist, in order, and
+   * moves the rest up. Never into a course that has started (as in `cancel`). Call with
+   * the course row locked. Returns whoever took a seat.
+   */
+  async fillFreeSeats(
+    em: EntityManager,
+    courseId: string,
+    capacity: number,
+  ): Promise<BookingPromoted[]> {
+    if ((await courseProgress(em, courseId)).started) {
+      return [];
+    }
+    const { booked } = await this.countByStatus(em, courseId);
+    const free = capacity - booked;
+    if (free <= 0) {
+      return [];
+    }
+    const [promoted] = await em.query<[{ id: string; volunteer_id: string }[], number]>(
+      `UPDATE booking SET status = 'booked', waitlist_position = NULL
+        WHERE course_id = $1 AND status = 'waitlisted' AND waitlist_position <= $2
+        RETURNING id, volunteer_id, waitlist_position`,
+      [courseId, free],
+    );
+    if (promoted.length > 0) {
+      await em.query(
+        `UPDATE booking SET waitlist_position = waitlist_position - $2
+          WHERE course_id = $1 AND status = 'waitlisted'`,
+        [courseId, promoted.length],
+      );
+    }
+    return promoted
+      .map((p) => ({ bookingId: p.id, courseId, volunteerId: p.volunteer_id }))
+      .sort((a, b) => a.volunteerId.localeCompare(b.volunteerId));
+  }
+
+  /**
+   * Releases every seat and waitlist place of a cancelled course; nobody is promoted.
+   * Call with the course row locked. Returns who held them, for the mail.
+   */
+  async releaseAll(
+    em: EntityManager,
+    courseId: string,
+  ): Promise<{ volunteerId: string; status: 'booked' | 'waitlisted' }[]> {
+    const [released] = await em.query<
+      [{ volunteer_id: string; status: 'booked' | 'waitlisted' }[], number]
+    >(
+      `UPDATE booking k SET status = 'cancelled', waitlist_position = NULL, cancelled_at = now()
+         FROM booking was
+        WHERE k.id = was.id AND k.course_id = $1 AND was.status <> 'cancelled'
+        RETURNING k.volunteer_id, was.status`,
+      [courseId],
+    );
+    return released
+      .map((r) => ({ volunteerId: r.volunteer_id, status: r.status }))
+      .sort((a, b) => a.volunteerId.localeCompare(b.volunteerId));
+  }
+
+  /**
    * Cancels every seat and waitlist place of a volunteer whose application closed.
    * Returns whoever took a freed seat.
    */

@@ -20,6 +20,10 @@ export class Course {
   @Column('integer')
   capacity: number;
 
+  /** Where the course is usually held: the default location of a new session. */
+  @Column('text', { nullable: true })
+  location: string | null;
+
   @Column('timestamptz', { nullable: true })
   cancelledAt: Date | null;
 

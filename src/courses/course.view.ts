@@ -23,6 +23,7 @@ export function toCourseView(
     branchCode: course.branchCode,
     title: course.title,
     capacity: course.capacity,
+    location: course.location,
     seatsLeft: Math.max(0, course.capacity - course.booked),
     waitlisted: course.waitlisted,
     cancelled: course.cancelledAt !== null,

@@ -4,6 +4,7 @@ import {
   Delete,
   Get,
   HttpCode,
+  Patch,
   Post,
   Put,
   Query,
@@ -21,6 +22,7 @@ import { CoursesService } from './courses.service';
 import { StaffBookingDto } from './dto/booking.dto';
 import { CreateCourseDto } from './dto/create-course.dto';
 import { ListCoursesQuery } from './dto/list-courses.query';
+import { UpdateCourseDto } from './dto/update-course.dto';
 import { RecordAttendanceDto } from './dto/record-attendance.dto';
 import { UpdateSessionDto } from './dto/update-session.dto';
 
@@ -53,6 +55,27 @@ export class CoursesApiController {
   @UseGuards(StaffGuard)
   async get(@CurrentActor() actor: Actor, @UuidParam() id: string) {
     const course = await this.courses.get(actor, id);
+    return toCourseView(course.summary, course.sessions);
+  }
+
+  @Patch(':id')
+  @ApiBearerAuth()
+  @UseGuards(StaffGuard)
+  async update(
+    @CurrentActor() actor: Actor,
+    @UuidParam() id: string,
+    @Body() dto: UpdateCourseDto,
+  ) {
+    const course = await this.courses.update(actor, id, dto);
+    return toCourseView(course.summary, course.sessions);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @UseGuards(StaffGuard)
+  async cancelCourse(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+    const course = await this.courses.cancel(actor, id);
     return toCourseView(course.summary, course.sessions);
   }
 

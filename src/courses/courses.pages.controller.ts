@@ -27,6 +27,7 @@ import { CurriculumService } from './curriculum.service';
 import { OwnBookingDto } from './dto/booking.dto';
 import { CreateCourseDto } from './dto/create-course.dto';
 import { RecordAttendanceDto } from './dto/record-attendance.dto';
+import { UpdateCourseDto } from './dto/update-course.dto';
 import { UpdateSessionDto } from './dto/update-session.dto';
 
 /** Empty session rows on the new-course form; a course rarely has more. */
@@ -99,12 +100,74 @@ export class CoursesPagesController {
   async show(@CurrentActor() actor: Actor, @UuidParam() id: string) {
     const course = await this.courses.get(actor, id);
     const participants = await this.courses.participants(actor, id);
+    const now = new Date();
     return {
       title: course.summary.title,
       course: toCourseView(course.summary, course.sessions),
+      started: course.sessions.some((s) => !s.cancelledAt && s.startsAt <= now),
       booked: participants.filter((p) => p.status === 'booked'),
       waitlisted: participants.filter((p) => p.status === 'waitlisted'),
     };
+  }
+
+  /** "Ret kursus": title, capacity and the default location of new sessions. */
+  @Post('courses/:id')
+  @Redirect()
+  update(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
+    const back = `/staff/courses/${id}`;
+    const done = form.t('Kurset er ændret.', 'The course was changed.');
+    return form.submit({ name: 'courseEdit', back, done }, async () => {
+      const { title, capacity, location } = form.body;
+      const dto = await parseForm(UpdateCourseDto, {
+        title,
+        capacity: int(capacity),
+        location: text(location),
+      });
+      await this.courses.update(actor, id, dto);
+      return back;
+    });
+  }
+
+  /** The confirmation step before a course is cancelled: who is told and what is released. */
+  @Get('courses/:id/cancel')
+  @Render('courses/cancel')
+  async confirmCancel(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+    const course = await this.courses.get(actor, id);
+    const now = new Date();
+    return {
+      title: course.summary.title,
+      course: toCourseView(course.summary, course.sessions),
+      started: course.sessions.some((s) => !s.cancelledAt && s.startsAt <= now),
+      booked: course.summary.booked,
+    };
+  }
+
+  @Post('courses/:id/cancel')
+  @Redirect()
+  cancelCourse(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
+    const back = `/staff/courses/${id}`;
+    const done = form.t(
+      'Kurset er aflyst, og deltagerne har fået besked.',
+      'The course is cancelled and the participants have been told.',
+    );
+    return form.submit({ name: 'courseCancel', back, done }, async () => {
+      await this.courses.cancel(actor, id);
+      return back;
+    });
+  }
+
+  @Post('sessions/:id/cancel')
+  @Redirect()
+  cancelSession(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
+    const back = `/staff/sessions/${id}`;
+    const done = form.t(
+      'Kursusgangen er aflyst, og deltagerne har fået besked.',
+      'The session is cancelled and the participants have been told.',
+    );
+    return form.submit({ name: 'sessionCancel', back, done }, async () => {
+      await this.courses.cancelSession(actor, id);
+      return back;
+    });
   }
 
   @Post('volunteers/:id/bookings')

@@ -19,6 +19,7 @@ export interface CourseSummaryRow {
   branchCode: string;
   title: string;
   capacity: number;
+  location: string | null;
   booked: number;
   waitlisted: number;
   cancelledAt: Date | null;
@@ -53,7 +54,7 @@ export class CoursesRepository {
     em: EntityManager = this.db.manager,
   ): Promise<CourseSummaryRow[]> {
     const rows = await em.query<(CourseSummaryRow & { booked: string; waitlisted: string })[]>(
-      `SELECT c.id, b.code AS "branchCode", c.title, c.capacity, c.cancelled_at AS "cancelledAt",
+      `SELECT c.id, b.code AS "branchCode", c.title, c.capacity, c.location, c.cancelled_at AS "cancelledAt",
               (SELECT count(*) FROM booking k WHERE k.course_id = c.id AND k.status = 'booked') AS booked,
               (SELECT count(*) FROM booking k WHERE k.course_id = c.id AND k.status = 'waitlisted') AS waitlisted,
               p.first_starts_at AS "firstStartsAt"

@@ -19,9 +19,11 @@ import {
   sessionProblems,
 } from './course-rules';
 import { CourseSession, CourseSessionTopic } from './course-session.entity';
+import { BookingsRepository } from './bookings.repository';
 import { CoursesRepository } from './courses.repository';
 import { CurriculumService } from './curriculum.service';
 import type { CreateCourseDto } from './dto/create-course.dto';
+import type { UpdateCourseDto } from './dto/update-course.dto';
 import type { UpdateSessionDto } from './dto/update-session.dto';
 import { inTransaction } from '../database/transaction';
 
@@ -35,6 +37,7 @@ export class CoursesService {
     private readonly audit: AuditService,
     private readonly uow: UnitOfWork,
     private readonly mail: EmailNotifications,
+    private readonly bookings: BookingsRepository,
   ) {}
 
   /**
@@ -125,6 +128,89 @@ export class CoursesService {
   async participants(actor: Actor, courseId: string) {
     await this.requireInScope(this.db.manager, actor, courseId);
     return this.courses.participants(courseId);
+  }
+
+  /**
+   * Changes title, capacity or default location. Capacity cannot fall below the seats
+   * taken; a raised one gives its new seats to the waitlist (not once the course has
+   * started: a seat freed then stays free).
+   */
+  async update(actor: Actor, courseId: string, dto: UpdateCourseDto) {
+    return this.uow.run(async (em) => {
+      const course = await this.requireLive(em, actor, courseId);
+      if (dto.capacity !== undefined) {
+        const { booked } = await this.bookings.countByStatus(em, courseId);
+        if (dto.capacity < booked) {
+          throw new ConflictError(
+            `Kurset har ${booked} tilmeldte; kapaciteten kan ikke sættes lavere. / The course has ${booked} booked; the capacity cannot be set lower.`,
+            'capacity_below_booked',
+          );
+        }
+      }
+      const changes = {
+        title: dto.title ?? course.title,
+        capacity: dto.capacity ?? course.capacity,
+        location: dto.location ?? course.location,
+      };
+      await em.update(Course, { id: courseId }, changes);
+      const promoted =
+        changes.capacity > course.capacity
+          ? await this.bookings.fillFreeSeats(em, courseId, changes.capacity)
+          : [];
+      for (const p of promoted) {
+        await this.mail.bookingPromoted(em, p);
+      }
+      await this.audit.record(em, actor, {
+        action: 'course.updated',
+        branchId: course.branchId,
+        details: {
+          courseId,
+          ...changes,
+          promoted: promoted.length,
+        },
+      });
+      return (await this.describe([courseId], em))[0];
+    });
+  }
+
+  /**
+   * Cancels a course that has not started: its sessions are cancelled, every seat and
+   * waitlist place released, and whoever held one is told. It leaves the public list.
+   */
+  async cancel(actor: Actor, courseId: string) {
+    return this.uow.run(async (em) => {
+      const course = await this.requireLive(em, actor, courseId);
+      if ((await this.courses.progress(courseId, em)).started) {
+        throw new ConflictError(
+          'Kurset er begyndt og kan ikke aflyses; aflys de enkelte kursusgange. / The course has started and cannot be cancelled; cancel its sessions one by one.',
+          'course_started',
+        );
+      }
+      await em.update(Course, { id: courseId }, { cancelledAt: new Date() });
+      // Each live session is cancelled as a calendar sees it: a higher SEQUENCE.
+      await em.query(
+        `UPDATE course_session SET cancelled_at = now(), sequence = sequence + 1
+          WHERE course_id = $1 AND cancelled_at IS NULL`,
+        [courseId],
+      );
+      const holders = await this.bookings.releaseAll(em, courseId);
+      await this.mail.courseCancelled(em, { courseId, title: course.title, holders });
+      await this.audit.record(em, actor, {
+        action: 'course.cancelled',
+        branchId: course.branchId,
+        details: { courseId, released: holders.length },
+      });
+      return (await this.describe([courseId], em))[0];
+    });
+  }
+
+  /** The course, locked, in scope and not cancelled. */
+  private async requireLive(em: EntityManager, actor: Actor, courseId: string) {
+    const course = await this.requireInScope(em, actor, courseId, true);
+    if (course.cancelledAt) {
+      throw new ConflictError('Kurset er aflyst. / The course is cancelled.', 'course_cancelled');
+    }
+    return course;
   }
 
   async requireInScope(

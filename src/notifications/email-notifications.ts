@@ -63,6 +63,13 @@ export interface SessionChange {
   sequence: number;
 }
 
+/** A cancelled course and who held a seat or a waitlist place on it. */
+export interface CourseCancelled {
+  courseId: string;
+  title: string;
+  holders: { volunteerId: string; status: 'booked' | 'waitlisted' }[];
+}
+
 /** `matchableSince` of a lost mark is when the mark that just ended was given. */
 export interface MatchableChange {
   volunteerId: string;
@@ -219,6 +226,31 @@ export class EmailNotifications {
       },
       [calendarFile('kursus.ics', course.ics('publish'), 'publish')],
     );
+  }
+
+  /**
+   * Everyone who held a seat or a waitlist place on a cancelled course; a seat's mail
+   * carries the cancelled sessions so calendars remove them.
+   */
+  async courseCancelled(em: EntityManager, p: CourseCancelled) {
+    const course = await this.calendars.attachmentFor(em, { courseId: p.courseId });
+    for (const holder of p.holders) {
+      const person = await this.person(em, holder.volunteerId);
+      await this.toVolunteer(
+        em,
+        person,
+        `course-cancelled:${p.courseId}:${person.id}`,
+        'course-cancelled',
+        {
+          courseTitle: p.title,
+          waitlisted: holder.status === 'waitlisted',
+          portalUrl: await this.freshPortalUrl(em, person.id),
+        },
+        holder.status === 'booked' && course.entries.length > 0
+          ? [calendarFile('kursus.ics', course.ics('cancel'), 'cancel')]
+          : [],
+      );
+    }
   }
 
   sessionChanged(em: EntityManager, p: SessionChange) {
