@@ -34,7 +34,7 @@ describe('the volunteer list', () => {
   const sortableHeaders = (html: string) =>
     [
       ...html.matchAll(
-        /<th scope="col"(?: aria-sort="(\w+)")?><a href="([^"]+)">([^<]+)<\/a><\/th>/g,
+        /<th scope="col"(?: aria-sort="(\w+)")?><a href="([^"]+)">([^<]+)(?:<span aria-hidden="true">[^<]*<\/span>)?<\/a><\/th>/g,
       ),
     ].map(([, ariaSort, href, label]) => ({
       label,
