@@ -71,7 +71,7 @@ const STAGE_ORDER = `array_position(ARRAY[${STAGES.map((stage) => `'${stage}'`).
 const ORDER_BY: Record<VolunteerSort, string> = {
   name: 'v.name_sort, v.id',
   '-name': 'v.name_sort DESC, v.id DESC',
-  appliedAt: 'v.created_at, v.id',
+  appliedAt: 'v.created_at, v.id DESC',
   '-appliedAt': 'v.created_at DESC, v.id',
   stage: `${STAGE_ORDER}, v.name_sort, v.id`,
   '-stage': `${STAGE_ORDER} DESC, v.name_sort, v.id`,
@@ -82,14 +82,18 @@ export class VolunteersRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * One query for the page and its total, whatever the page size: stage and matchable
-   * are stored on the row by readiness with the day the mark ends, so nothing is
-   * computed per row but a comparison with today.
+   * The page and the total, as two queries run side by side: a count over the window
+   * of the page would make every page read every matching row (100,000 in a large
+   * branch), while the page alone can walk the (branch_id, created_at) and (branch_id,
+   * name_sort) indexes in order and stop at its end. The branch is a subquery, not a
+   * join, so that its id reaches those indexes. Stage and matchable are stored on the
+   * row by readiness with the day the mark ends, so nothing is computed per row but a
+   * comparison with today.
    */
   async list(filter: VolunteerListFilter): Promise<{ items: VolunteerListRow[]; total: number }> {
     const where = `
       ($1::uuid IS NULL OR v.branch_id = $1)
-      AND ($2::text IS NULL OR b.code = $2)
+      AND ($2::text IS NULL OR v.branch_id = (SELECT id FROM branch WHERE code = $2))
       AND ($3::text IS NULL OR (v.stage = ANY(${STORED_STAGES_OF}) AND ${STAGE_TODAY} = $3))
       AND ($4::boolean IS NULL
            OR ($4 AND volunteer_matchable_today(v.stage, v.matchable_until))
@@ -107,34 +111,30 @@ export class VolunteersRepository {
       filter.postcode ? `${escapeLike(filter.postcode)}%` : null,
       (filter.q && phoneDigitsOf(filter.q)) ?? null,
     ];
-    const rows: (Omit<VolunteerListRow, 'appliedAt'> & { appliedAt: Date; total: string })[] =
-      await this.db.query(
+    const [rows, [{ total }]] = await Promise.all([
+      this.db.query<(Omit<VolunteerListRow, 'appliedAt'> & { appliedAt: Date })[]>(
         `SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName", v.email, v.phone,
                 b.code AS "branchCode", b.name AS "branchName", v.created_at AS "appliedAt",
-                ${STAGE_TODAY} AS stage, ${MATCHABLE_TODAY} AS matchable,
-                count(*) OVER () AS total
+                ${STAGE_TODAY} AS stage, ${MATCHABLE_TODAY} AS matchable
            FROM volunteer v
            JOIN branch b ON b.id = v.branch_id
           WHERE ${where}
           ORDER BY ${ORDER_BY[filter.sort ?? '-appliedAt']}
           LIMIT $8 OFFSET $9`,
         [...params, filter.limit, filter.offset],
-      );
-    if (rows.length > 0 || filter.offset === 0) {
-      return {
-        items: rows.map(({ total: _, appliedAt, ...item }) => ({
-          ...item,
-          appliedAt: toIsoWithOffset(appliedAt),
-        })),
-        total: Number(rows[0]?.total ?? 0),
-      };
-    }
-    // Paged past the end: the window count saw no rows, so count separately.
-    const [{ total }]: { total: string }[] = await this.db.query(
-      `SELECT count(*) AS total FROM volunteer v JOIN branch b ON b.id = v.branch_id WHERE ${where}`,
-      params,
-    );
-    return { items: [], total: Number(total) };
+      ),
+      this.db.query<{ total: string }[]>(
+        `SELECT count(*) AS total FROM volunteer v WHERE ${where}`,
+        params,
+      ),
+    ]);
+    return {
+      items: rows.map(({ appliedAt, ...item }) => ({
+        ...item,
+        appliedAt: toIsoWithOffset(appliedAt),
+      })),
+      total: Number(total),
+    };
   }
 
   /** The matchable volunteers in scope with what matching a family considers. */
