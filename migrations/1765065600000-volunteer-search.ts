@@ -43,11 +43,14 @@ export class VolunteerSearch1765065600000 implements MigrationInterface {
           (volunteer_name_sort_key(last_name) || E'\\x01' || volunteer_name_sort_key(first_name)) STORED;
 
       CREATE INDEX volunteer_branch_id_name_sort_idx ON volunteer (branch_id, name_sort, id);
+      -- Administrators list every branch at once.
+      CREATE INDEX volunteer_name_sort_idx ON volunteer (name_sort, id);
     `);
   }
 
   async down(db: QueryRunner): Promise<void> {
     await db.query(`
+      DROP INDEX volunteer_name_sort_idx;
       DROP INDEX volunteer_branch_id_name_sort_idx;
       ALTER TABLE volunteer DROP COLUMN name_sort, DROP COLUMN phone_digits, DROP COLUMN search_text;
       DROP FUNCTION volunteer_name_sort_key(text);
