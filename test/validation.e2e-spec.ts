@@ -196,7 +196,7 @@ describe('bad input', () => {
     ['a limit over 500', { limit: '501' }, 'limit'],
     ['a negative offset', { offset: '-1' }, 'offset'],
     ['matchable that is no boolean', { matchable: 'yes' }, 'matchable'],
-    ['an unknown parameter', { sort: 'name' }, 'sort'],
+    ['an unknown parameter', { order: 'name' }, 'order'],
   ])('should refuse a volunteer list with %s', async (_, query, field) => {
     const res = await request(t.http)
       .get('/api/v1/volunteers')

@@ -6,7 +6,12 @@ import { CurrentActor } from '../common/auth/decorators';
 import { Form, type PageForm } from '../common/pages/forms';
 import { UuidParam } from '../common/validation';
 import { STAGES } from '../readiness/readiness';
-import { ListVolunteersQuery, MatchablePoolQuery } from './dto/list-volunteers.query';
+import {
+  ListVolunteersQuery,
+  MatchablePoolQuery,
+  type VolunteerSort,
+  type VolunteerSortKey,
+} from './dto/list-volunteers.query';
 import { AVAILABILITY, LANGUAGES, labelled } from './volunteer-options';
 import { VolunteersService } from './volunteers.service';
 
@@ -23,19 +28,29 @@ export class VolunteersPagesController {
   async list(@CurrentActor() actor: Actor, @Query() query: ListVolunteersQuery) {
     const page = { ...query, limit: PAGE_SIZE, offset: query.offset - (query.offset % PAGE_SIZE) };
     const { items, total } = await this.volunteers.list(actor, page);
-    const link = (offset: number) =>
+    const link = (offset: number, sort: VolunteerSort | undefined = query.sort) =>
       '/staff/volunteers?' +
       new URLSearchParams({
         ...(query.q ? { q: query.q } : {}),
         ...(query.stage ? { stage: query.stage } : {}),
         ...(query.matchable !== undefined ? { matchable: String(query.matchable) } : {}),
         ...(query.postcode ? { postcode: query.postcode } : {}),
+        ...(sort ? { sort } : {}),
         offset: String(offset),
       }).toString();
+    // A header link sorts by its column, ascending first; on the sorted column it flips.
+    const column = (key: VolunteerSortKey) => ({
+      href: link(0, query.sort === key ? `-${key}` : key),
+      ariaSort:
+        query.sort === key ? 'ascending' : query.sort === `-${key}` ? 'descending' : undefined,
+    });
     return {
       title: 'Frivillige',
       items,
       total,
+      // Coordinators see one branch only, so the column would say the same on every row.
+      showBranch: actor.role === 'admin',
+      columns: { name: column('name'), appliedAt: column('appliedAt'), stage: column('stage') },
       filters: {
         ...query,
         matchable: query.matchable === undefined ? '' : String(query.matchable),

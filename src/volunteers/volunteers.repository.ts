@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { Stage } from '../readiness/readiness';
+import { toIsoWithOffset } from '../common/dates';
+import { STAGES, type Stage } from '../readiness/readiness';
+import type { VolunteerSort } from './dto/list-volunteers.query';
 import { Volunteer } from './volunteer.entity';
 
 export interface VolunteerListFilter {
@@ -13,6 +15,7 @@ export interface VolunteerListFilter {
   matchable?: boolean;
   /** A postcode prefix. */
   postcode?: string;
+  sort?: VolunteerSort;
   limit: number;
   offset: number;
 }
@@ -22,7 +25,10 @@ export interface VolunteerListRow {
   firstName: string;
   lastName: string;
   email: string;
+  phone: string;
   branchCode: string;
+  branchName: string;
+  appliedAt: string;
   stage: Stage;
   matchable: boolean;
 }
@@ -38,58 +44,97 @@ const STORED_STAGES_OF = `CASE WHEN $3 = 'approved' THEN ARRAY['approved', 'matc
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/**
+ * The digits of a search that reads as a phone number ("20 30 40 50", "+45 2030-4050"),
+ * else null. A Danish country code is dropped, so a number written with or without it
+ * finds the other.
+ */
+export function phoneDigitsOf(q: string): string | null {
+  if (!/^[+]?[0-9\s()./-]+$/.test(q)) {
+    return null;
+  }
+  const digits = q.replace(/[^0-9]/g, '');
+  if (digits.length === 0) {
+    return null;
+  }
+  return /^(\+|00)/.test(q.trim()) ? digits.replace(/^(00)?45(?=[0-9]{8}$)/, '') : digits;
+}
+
+/** Path order for `sort=stage`: the stages as the path runs, the closed ones last. */
+const STAGE_ORDER = `array_position(ARRAY[${STAGES.map((stage) => `'${stage}'`).join(', ')}], ${STAGE_TODAY})`;
+
+/**
+ * ORDER BY for each sort. `name_sort` is last name then first name in Danish alphabet
+ * order under the C collation (migrations/1765065600000-volunteer-search.ts); the id
+ * last makes pages stable when names or days repeat.
+ */
+const ORDER_BY: Record<VolunteerSort, string> = {
+  name: 'v.name_sort, v.id',
+  '-name': 'v.name_sort DESC, v.id DESC',
+  appliedAt: 'v.created_at, v.id DESC',
+  '-appliedAt': 'v.created_at DESC, v.id',
+  stage: `${STAGE_ORDER}, v.name_sort, v.id`,
+  '-stage': `${STAGE_ORDER} DESC, v.name_sort, v.id`,
+};
+
 @Injectable()
 export class VolunteersRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * One query for the page and its total, whatever the page size: stage and matchable
-   * are stored on the row by readiness with the day the mark ends, so nothing is
-   * computed per row but a comparison with today.
+   * The page and the total, as two queries run side by side: a count over the window
+   * of the page would make every page read every matching row (100,000 in a large
+   * branch), while the page alone can walk the (branch_id, created_at) and (branch_id,
+   * name_sort) indexes in order and stop at its end. The branch is a subquery, not a
+   * join, so that its id reaches those indexes. Stage and matchable are stored on the
+   * row by readiness with the day the mark ends, so nothing is computed per row but a
+   * comparison with today.
    */
   async list(filter: VolunteerListFilter): Promise<{ items: VolunteerListRow[]; total: number }> {
     const where = `
       ($1::uuid IS NULL OR v.branch_id = $1)
-      AND ($2::text IS NULL OR b.code = $2)
+      AND ($2::text IS NULL OR v.branch_id = (SELECT id FROM branch WHERE code = $2))
       AND ($3::text IS NULL OR (v.stage = ANY(${STORED_STAGES_OF}) AND ${STAGE_TODAY} = $3))
       AND ($4::boolean IS NULL
            OR ($4 AND volunteer_matchable_today(v.stage, v.matchable_until))
            OR (NOT $4 AND NOT ${MATCHABLE_TODAY}))
       AND ($5::text IS NULL
-           OR v.first_name || ' ' || v.last_name ILIKE $5
-           OR v.email ILIKE $5)
+           OR v.search_text LIKE '%' || klar_search_fold($5) || '%'
+           OR v.phone_digits LIKE '%' || $7 || '%')
       AND ($6::text IS NULL OR v.postcode LIKE $6)`;
     const params = [
       filter.branchId,
       filter.branchCode ?? null,
       filter.stage ?? null,
       filter.matchable ?? null,
-      filter.q ? `%${escapeLike(filter.q)}%` : null,
+      filter.q ? escapeLike(filter.q) : null,
       filter.postcode ? `${escapeLike(filter.postcode)}%` : null,
+      (filter.q && phoneDigitsOf(filter.q)) ?? null,
     ];
-    const rows: (VolunteerListRow & { total: string })[] = await this.db.query(
-      `SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName", v.email,
-              b.code AS "branchCode", ${STAGE_TODAY} AS stage, ${MATCHABLE_TODAY} AS matchable,
-              count(*) OVER () AS total
-         FROM volunteer v
-         JOIN branch b ON b.id = v.branch_id
-        WHERE ${where}
-        ORDER BY v.created_at DESC, v.id
-        LIMIT $7 OFFSET $8`,
-      [...params, filter.limit, filter.offset],
-    );
-    if (rows.length > 0 || filter.offset === 0) {
-      return {
-        items: rows.map(({ total: _, ...item }) => item),
-        total: Number(rows[0]?.total ?? 0),
-      };
-    }
-    // Paged past the end: the window count saw no rows, so count separately.
-    const [{ total }]: { total: string }[] = await this.db.query(
-      `SELECT count(*) AS total FROM volunteer v JOIN branch b ON b.id = v.branch_id WHERE ${where}`,
-      params,
-    );
-    return { items: [], total: Number(total) };
+    const [rows, [{ total }]] = await Promise.all([
+      this.db.query<(Omit<VolunteerListRow, 'appliedAt'> & { appliedAt: Date })[]>(
+        `SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName", v.email, v.phone,
+                b.code AS "branchCode", b.name AS "branchName", v.created_at AS "appliedAt",
+                ${STAGE_TODAY} AS stage, ${MATCHABLE_TODAY} AS matchable
+           FROM volunteer v
+           JOIN branch b ON b.id = v.branch_id
+          WHERE ${where}
+          ORDER BY ${ORDER_BY[filter.sort ?? '-appliedAt']}
+          LIMIT $8 OFFSET $9`,
+        [...params, filter.limit, filter.offset],
+      ),
+      this.db.query<{ total: string }[]>(
+        `SELECT count(*) AS total FROM volunteer v WHERE ${where}`,
+        params,
+      ),
+    ]);
+    return {
+      items: rows.map(({ appliedAt, ...item }) => ({
+        ...item,
+        appliedAt: toIsoWithOffset(appliedAt),
+      })),
+      total: Number(total),
+    };
   }
 
   /** The matchable volunteers in scope with what matching a family considers. */

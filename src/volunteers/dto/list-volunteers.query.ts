@@ -13,6 +13,12 @@ import {
 import { PageOffset, SingleLine } from '../../common/validators';
 import { STAGES, type Stage } from '../../readiness/readiness';
 
+export const VOLUNTEER_SORTS = ['name', 'appliedAt', 'stage'] as const;
+export type VolunteerSortKey = (typeof VOLUNTEER_SORTS)[number];
+/** A sort key, or the key prefixed `-` for descending. */
+export type VolunteerSort = VolunteerSortKey | `-${VolunteerSortKey}`;
+const SORT_VALUES = VOLUNTEER_SORTS.flatMap((key) => [key, `-${key}`]);
+
 export class ListVolunteersQuery {
   /** Branch code; a coordinator's own branch is applied regardless. */
   @IsOptional()
@@ -25,7 +31,10 @@ export class ListVolunteersQuery {
   @IsIn(STAGES, { message: `stage must be one of ${STAGES.join(', ')}` })
   stage?: Stage;
 
-  /** Matches first name, last name or email, case-insensitively. */
+  /**
+   * Matches first name, last name or email, case-insensitively, with Danish letters
+   * folded (ø/oe, å/aa, æ/ae); a number matches the phone by its digits.
+   */
   @IsOptional()
   @IsString()
   @Length(1, 100)
@@ -43,6 +52,11 @@ export class ListVolunteersQuery {
   )
   @IsBoolean({ message: 'matchable must be true or false' })
   matchable?: boolean;
+
+  /** `name` (last, then first name), `appliedAt` or `stage` (in path order); `-` descends. */
+  @IsOptional()
+  @IsIn(SORT_VALUES, { message: `sort must be one of ${SORT_VALUES.join(', ')}` })
+  sort?: VolunteerSort;
 
   @IsOptional()
   @Type(() => Number)
