@@ -7,6 +7,7 @@ import { StaffAccounts1764633600000 } from './1764633600000-staff-accounts';
 import { ReadinessRules1764720000000 } from './1764720000000-readiness-rules';
 import { HomeVisitHeldAt1764806400000 } from './1764806400000-home-visit-held-at';
 import { CourseProgress1764892800000 } from './1764892800000-course-progress';
+import { VolunteerNotes1764979200000 } from './1764979200000-volunteer-notes';
 
 /** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   ReadinessRules1764720000000,
   HomeVisitHeldAt1764806400000,
   CourseProgress1764892800000,
+  VolunteerNotes1764979200000,
 ];
