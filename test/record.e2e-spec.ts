@@ -240,6 +240,15 @@ describe("the volunteer's record: edit, notes, history", () => {
       expect(rejected.text).toContain(`value="${other.email}"`);
     });
 
+    it("should keep a refused form's errors for the page when the browser asks for its icon first", async () => {
+      // Chromium fetches /favicon.ico after a page loads, often while the next form is posted.
+      const { id } = await factory.apply({ branchCode });
+      await post(id, 'notes', { text: '' });
+      await agent.get('/favicon.ico').expect(404);
+      const page = await agent.get(`/staff/volunteers/${id}`).expect(200);
+      expect(page.text).toContain('id="f-note-text-error"');
+    });
+
     it('should add a note and list it with the history in Danish', async () => {
       const { id } = await factory.apply({ branchCode });
       await post(id, 'notes', { text: 'Talte med hende i telefon.', topic: 'attestation' });

@@ -22,6 +22,7 @@ export class VolunteerRecordPagesController {
   update(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
     const back = `/staff/volunteers/${id}`;
     const done = form.t('Oplysningerne er gemt.', 'The details are saved.');
+    // A refused form leads back to itself, not to the top of a long page.
     return form.submit({ name: 'details', back: `${back}#h-edit`, done }, async () => {
       const body = form.body;
       const dto = await parseForm(UpdateVolunteerDto, {
@@ -65,7 +66,7 @@ export class VolunteerRecordPagesController {
         topic: text(form.body.topic),
       });
       await this.record.addNote(actor, id, dto);
-      return `${back}#h-notes`;
+      return back;
     });
   }
 }
