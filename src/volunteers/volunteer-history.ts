@@ -38,3 +38,42 @@ export function describeDetails(details: AuditDetails): string | null {
   );
   return shown.length === 0 ? null : shown.map(([key, value]) => `${key}: ${value}`).join(', ');
 }
+
+const FIELD_NAMES: Record<string, { da: string; en: string }> = {
+  firstName: { da: 'fornavn', en: 'first name' },
+  lastName: { da: 'efternavn', en: 'last name' },
+  email: { da: 'e-mail', en: 'email' },
+  phone: { da: 'telefon', en: 'phone' },
+  postcode: { da: 'postnummer', en: 'postcode' },
+  availability: { da: 'tid', en: 'availability' },
+  languages: { da: 'sprog', en: 'languages' },
+};
+
+const TOPIC_NAMES: Record<string, { da: string; en: string }> = {
+  home_visit: { da: 'hjemmebesøg', en: 'home visit' },
+  attestation: { da: 'børneattest', en: 'child certificate' },
+  course: { da: 'kursus', en: 'course' },
+};
+
+/** The details as the record page shows them: the known ones in words, the rest as the API gives them. */
+export function readableDetail(details: AuditDetails, lang: 'da' | 'en'): string | null {
+  const words = (names: Record<string, { da: string; en: string }>, code: string) =>
+    names[code]?.[lang] ?? code;
+  if (typeof details.changed === 'string') {
+    const fields = details.changed.split(',').map((field) => words(FIELD_NAMES, field));
+    return `${lang === 'da' ? 'Ændret' : 'Changed'}: ${fields.join(', ')}`;
+  }
+  if (typeof details.topic === 'string') {
+    return `${lang === 'da' ? 'Vedrører' : 'Concerns'}: ${words(TOPIC_NAMES, details.topic)}`;
+  }
+  if (typeof details.present === 'boolean') {
+    return details.present
+      ? lang === 'da'
+        ? 'Mødt'
+        : 'Present'
+      : lang === 'da'
+        ? 'Ikke mødt'
+        : 'Absent';
+  }
+  return describeDetails(details);
+}

@@ -10,7 +10,7 @@ import { CreateNoteDto } from './dto/create-note.dto';
 import { UpdateVolunteerDto } from './dto/update-volunteer.dto';
 import { describeDetails } from './volunteer-history';
 import { VolunteerNote } from './volunteer-note.entity';
-import { VolunteerRecordRepository } from './volunteer-record.repository';
+import { type HistoryRow, VolunteerRecordRepository } from './volunteer-record.repository';
 import { Volunteer } from './volunteer.entity';
 import { VolunteersService } from './volunteers.service';
 
@@ -103,15 +103,19 @@ export class VolunteerRecordService {
 
   /** The volunteer's audit trail, newest first; `actorName` null is the volunteer or Klar itself. */
   async history(actor: Actor, id: string) {
+    return (await this.historyEvents(actor, id)).map((row) => ({
+      at: row.at,
+      actorName: row.actorName,
+      action: row.action,
+      detail: describeDetails(row.details),
+    }));
+  }
+
+  /** The audit events as stored, for the page to word in the reader's language. */
+  historyEvents(actor: Actor, id: string): Promise<HistoryRow[]> {
     return inTransaction(this.db, async (em) => {
       await this.volunteers.requireInScope(em, actor, id);
-      const rows = await this.record.historyOf(em, id);
-      return rows.map((row) => ({
-        at: row.at,
-        actorName: row.actorName,
-        action: row.action,
-        detail: describeDetails(row.details),
-      }));
+      return this.record.historyOf(em, id);
     });
   }
 }

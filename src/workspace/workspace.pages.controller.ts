@@ -16,7 +16,7 @@ import { CurriculumService } from '../courses/curriculum.service';
 import { AVAILABILITY, LANGUAGES, labelled } from '../volunteers/volunteer-options';
 import { toVolunteerView } from '../volunteers/volunteer.view';
 import { NOTE_TOPICS } from '../volunteers/volunteer-note.entity';
-import { actionName } from '../volunteers/volunteer-history';
+import { actionName, readableDetail } from '../volunteers/volunteer-history';
 import { VolunteerRecordService } from '../volunteers/volunteer-record.service';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import { type Funnel, WorkspaceRepository } from './workspace.repository';
@@ -112,9 +112,11 @@ export class WorkspacePagesController {
       languageOptions: LANGUAGES,
       noteTopics: NOTE_TOPICS,
       notes: await this.record.notes(actor, id),
-      history: (await this.record.history(actor, id)).map((h) => ({
-        ...h,
+      history: (await this.record.historyEvents(actor, id)).map((h) => ({
+        at: h.at,
+        actorName: h.actorName,
         name: actionName(h.action),
+        detail: readableDetail(h.details, lang),
       })),
     };
   }

@@ -64,7 +64,9 @@ describe("the volunteer's record, in a browser", () => {
     const rows = history.getByRole('row');
     // Newest first, after the header: the note, the correction, then the application.
     expect(await rows.nth(1).innerText()).toContain('Note skrevet');
-    expect(await rows.nth(2).innerText()).toMatch(/Karen Koordinator\s+Oplysninger rettet/);
+    expect(await rows.nth(2).innerText()).toMatch(
+      /Karen Koordinator\s+Oplysninger rettet\s+Ændret: e-mail, postnummer, tid/,
+    );
     expect(await rows.last().innerText()).toContain('Ansøgning modtaget');
     await checkPage(page, 'i11-record-02-notes-and-history');
   });
