@@ -9,6 +9,7 @@ import { HomeVisitHeldAt1764806400000 } from './1764806400000-home-visit-held-at
 import { CourseProgress1764892800000 } from './1764892800000-course-progress';
 import { CourseLocation1765152000000 } from './1765152000000-course-location';
 import { VolunteerSearch1765065600000 } from './1765065600000-volunteer-search';
+import { VolunteerNotes1764979200000 } from './1764979200000-volunteer-notes';
 
 /** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
 export const migrations = [
@@ -21,6 +22,7 @@ export const migrations = [
   ReadinessRules1764720000000,
   HomeVisitHeldAt1764806400000,
   CourseProgress1764892800000,
+  VolunteerNotes1764979200000,
   VolunteerSearch1765065600000,
   CourseLocation1765152000000,
 ];

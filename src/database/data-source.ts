@@ -19,6 +19,7 @@ import { CalendarFeed } from '../portal/calendar-feed.entity';
 import { OutboxMessage } from '../notifications/outbox-message.entity';
 import { PortalToken } from '../portal/portal-token.entity';
 import { Volunteer } from '../volunteers/volunteer.entity';
+import { VolunteerNote } from '../volunteers/volunteer-note.entity';
 import { createEmbeddedDriver } from './embedded-driver';
 import { openDataSource } from './migrate';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
@@ -42,6 +43,7 @@ export const entities = [
   CalendarFeed,
   OutboxMessage,
   PasswordReset,
+  VolunteerNote,
 ];
 
 /** Where the embedded database keeps its files. */

@@ -4,6 +4,10 @@ import { AuthModule } from '../auth/auth.module';
 import { BookingsRepositoryModule } from '../courses/bookings.repository';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { ReadinessModule } from '../readiness/readiness.module';
+import { VolunteerRecordApiController } from './volunteer-record.api.controller';
+import { VolunteerRecordPagesController } from './volunteer-record.pages.controller';
+import { VolunteerRecordRepository } from './volunteer-record.repository';
+import { VolunteerRecordService } from './volunteer-record.service';
 import { VolunteersApiController } from './volunteers.api.controller';
 import { VolunteersPagesController } from './volunteers.pages.controller';
 import { VolunteersRepository } from './volunteers.repository';
@@ -17,8 +21,18 @@ import { VolunteersService } from './volunteers.service';
     NotificationsModule,
     ReadinessModule,
   ],
-  controllers: [VolunteersApiController, VolunteersPagesController],
-  providers: [VolunteersService, VolunteersRepository],
-  exports: [VolunteersService, VolunteersRepository],
+  controllers: [
+    VolunteersApiController,
+    VolunteersPagesController,
+    VolunteerRecordApiController,
+    VolunteerRecordPagesController,
+  ],
+  providers: [
+    VolunteersService,
+    VolunteersRepository,
+    VolunteerRecordService,
+    VolunteerRecordRepository,
+  ],
+  exports: [VolunteersService, VolunteersRepository, VolunteerRecordService],
 })
 export class VolunteersModule {}

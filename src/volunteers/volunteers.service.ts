@@ -121,7 +121,7 @@ export class VolunteersService {
     });
   }
 
-  private async describe(em: EntityManager, volunteer: Volunteer) {
+  async describe(em: EntityManager, volunteer: Volunteer) {
     const readiness = await this.readiness.assess(em, volunteer);
     const branch = await em.findOneByOrFail(Branch, { id: volunteer.branchId });
     const homeVisits = await em.find(HomeVisit, {

@@ -15,6 +15,9 @@ import { CoursesService } from '../courses/courses.service';
 import { CurriculumService } from '../courses/curriculum.service';
 import { AVAILABILITY, LANGUAGES, labelled } from '../volunteers/volunteer-options';
 import { toVolunteerView } from '../volunteers/volunteer.view';
+import { NOTE_TOPICS } from '../volunteers/volunteer-note.entity';
+import { actionName, readableDetail } from '../volunteers/volunteer-history';
+import { VolunteerRecordService } from '../volunteers/volunteer-record.service';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import { type Funnel, WorkspaceRepository } from './workspace.repository';
 
@@ -36,6 +39,7 @@ export class WorkspacePagesController {
   constructor(
     private readonly workspace: WorkspaceRepository,
     private readonly volunteers: VolunteersService,
+    private readonly record: VolunteerRecordService,
     private readonly courses: CoursesService,
     private readonly bookings: BookingsService,
     private readonly curriculum: CurriculumService,
@@ -104,6 +108,16 @@ export class WorkspacePagesController {
         course: branchCourses.find((c) => c.id === b.courseId),
       })),
       bookableCourses: branchCourses.filter((c) => !own.some((b) => b.courseId === c.id)),
+      availabilityOptions: AVAILABILITY,
+      languageOptions: LANGUAGES,
+      noteTopics: NOTE_TOPICS,
+      notes: await this.record.notes(actor, id),
+      history: (await this.record.historyEvents(actor, id)).map((h) => ({
+        at: h.at,
+        actorName: h.actorName,
+        name: actionName(h.action),
+        detail: readableDetail(h.details, lang),
+      })),
     };
   }
 }

@@ -32,13 +32,18 @@ const SESSION_HOURS = 8;
  */
 const VISITOR_SESSION_MINUTES = 15;
 
-/** Routes that never see a session or a form: the API, calendars, static files, health. */
+/**
+ * Routes that never see a session or a form: the API, calendars, static files, health,
+ * and the icon browsers fetch on their own (it would otherwise take the notice or the
+ * refused form meant for the page a redirect leads to).
+ */
 export function isMachineRoute(path: string): boolean {
   return (
     path.startsWith('/api/') ||
     path.startsWith('/calendar/') ||
     path.startsWith('/static/') ||
-    path === '/health'
+    path === '/health' ||
+    path === '/favicon.ico'
   );
 }
 

@@ -1,0 +1,27 @@
+import { actionName, describeDetails, readableDetail } from './volunteer-history';
+
+describe('volunteer history wording', () => {
+  it('should name known actions in Danish and English and show an unknown one as its code', () => {
+    expect(actionName('volunteer.updated')).toEqual({
+      da: 'Oplysninger rettet',
+      en: 'Details corrected',
+    });
+    expect(actionName('something.new')).toEqual({ da: 'something.new', en: 'something.new' });
+  });
+
+  it('should leave ids out of the API detail', () => {
+    expect(describeDetails({ courseId: 'c1', position: 2 })).toBe('position: 2');
+    expect(describeDetails({ homeVisitId: 'v1' })).toBeNull();
+  });
+
+  it.each([
+    [{ changed: 'email,postcode,availability' }, 'da', 'Ændret: e-mail, postnummer, tid'],
+    [{ changed: 'firstName' }, 'en', 'Changed: first name'],
+    [{ noteId: 'n1', topic: 'attestation' }, 'da', 'Vedrører: børneattest'],
+    [{ sessionId: 's1', present: false }, 'da', 'Ikke mødt'],
+    [{ sessionId: 's1', present: true }, 'en', 'Present'],
+    [{ noteId: 'n1', topic: null }, 'da', null],
+  ] as const)('should word %j in %s as %s', (details, lang, expected) => {
+    expect(readableDetail(details, lang)).toBe(expected);
+  });
+});

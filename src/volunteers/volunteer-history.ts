@@ -1,0 +1,79 @@
+import type { AuditDetails } from '../audit/audit-event.entity';
+
+/** The audit actions a volunteer's history can hold, as a coordinator reads them. */
+const ACTION_NAMES: Record<string, { da: string; en: string }> = {
+  'application.received': { da: 'Ansøgning modtaget', en: 'Application received' },
+  'volunteer.updated': { da: 'Oplysninger rettet', en: 'Details corrected' },
+  'volunteer.note_added': { da: 'Note skrevet', en: 'Note added' },
+  'volunteer.withdrawn': { da: 'Ansøgning trukket tilbage', en: 'Application withdrawn' },
+  'volunteer.reactivated': { da: 'Ansøgning genåbnet', en: 'Application reactivated' },
+  'home_visit.scheduled': { da: 'Hjemmebesøg aftalt', en: 'Home visit scheduled' },
+  'home_visit.rescheduled': { da: 'Hjemmebesøg flyttet', en: 'Home visit rescheduled' },
+  'home_visit.cancelled': { da: 'Hjemmebesøg aflyst', en: 'Home visit cancelled' },
+  'home_visit.approved': { da: 'Hjemmebesøg godkendt', en: 'Home visit approved' },
+  'home_visit.declined': { da: 'Hjemmebesøg afslået', en: 'Home visit declined' },
+  'home_visit.follow_up': {
+    da: 'Hjemmebesøg: opfølgning nødvendig',
+    en: 'Home visit: follow-up needed',
+  },
+  'attestation.recorded': { da: 'Børneattest registreret', en: 'Child certificate recorded' },
+  'booking.booked': { da: 'Tilmeldt kursus', en: 'Booked on a course' },
+  'booking.waitlisted': { da: 'Sat på venteliste', en: 'Put on a waiting list' },
+  'booking.cancelled': { da: 'Kursustilmelding annulleret', en: 'Course booking cancelled' },
+  'attendance.recorded': { da: 'Fremmøde registreret', en: 'Attendance recorded' },
+};
+
+/** An action's name in Danish and English; an action without one shows its code. */
+export function actionName(action: string): { da: string; en: string } {
+  return ACTION_NAMES[action] ?? { da: action, en: action };
+}
+
+/**
+ * The audit details worth reading, as one line: ids mean nothing to a person, and the
+ * details never hold a changed field's value (only which fields changed).
+ */
+export function describeDetails(details: AuditDetails): string | null {
+  const shown = Object.entries(details).filter(
+    ([key, value]) => !/Id$/.test(key) && value !== null && value !== '',
+  );
+  return shown.length === 0 ? null : shown.map(([key, value]) => `${key}: ${value}`).join(', ');
+}
+
+const FIELD_NAMES: Record<string, { da: string; en: string }> = {
+  firstName: { da: 'fornavn', en: 'first name' },
+  lastName: { da: 'efternavn', en: 'last name' },
+  email: { da: 'e-mail', en: 'email' },
+  phone: { da: 'telefon', en: 'phone' },
+  postcode: { da: 'postnummer', en: 'postcode' },
+  availability: { da: 'tid', en: 'availability' },
+  languages: { da: 'sprog', en: 'languages' },
+};
+
+const TOPIC_NAMES: Record<string, { da: string; en: string }> = {
+  home_visit: { da: 'hjemmebesøg', en: 'home visit' },
+  attestation: { da: 'børneattest', en: 'child certificate' },
+  course: { da: 'kursus', en: 'course' },
+};
+
+/** The details as the record page shows them: the known ones in words, the rest as the API gives them. */
+export function readableDetail(details: AuditDetails, lang: 'da' | 'en'): string | null {
+  const words = (names: Record<string, { da: string; en: string }>, code: string) =>
+    names[code]?.[lang] ?? code;
+  if (typeof details.changed === 'string') {
+    const fields = details.changed.split(',').map((field) => words(FIELD_NAMES, field));
+    return `${lang === 'da' ? 'Ændret' : 'Changed'}: ${fields.join(', ')}`;
+  }
+  if (typeof details.topic === 'string') {
+    return `${lang === 'da' ? 'Vedrører' : 'Concerns'}: ${words(TOPIC_NAMES, details.topic)}`;
+  }
+  if (typeof details.present === 'boolean') {
+    return details.present
+      ? lang === 'da'
+        ? 'Mødt'
+        : 'Present'
+      : lang === 'da'
+        ? 'Ikke mødt'
+        : 'Absent';
+  }
+  return describeDetails(details);
+}
