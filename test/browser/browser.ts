@@ -44,3 +44,28 @@ export async function checkPage(page: Page, name: string): Promise<void> {
     violations: [],
   });
 }
+
+export interface BrowserSession {
+  t: TestApp;
+  baseUrl: string;
+  browser: Browser;
+  page: Page;
+}
+
+/**
+ * For a describe block: the app listening, Chromium with one page, then `ready` (the
+ * block's own set-up); everything is closed after the block.
+ */
+export function inBrowser(ready: (session: BrowserSession) => Promise<void> | void): void {
+  let session: Partial<BrowserSession> = {};
+  beforeAll(async () => {
+    session = await startListeningApp();
+    session.browser = await launchChromium();
+    session.page = await (await session.browser.newContext()).newPage();
+    await ready(session as BrowserSession);
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.t?.close();
+  });
+}

@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { PortalLinks } from '../../src/portal/portal-links';
 import type { TestApp } from '../app';
 import { COORDINATOR_PASSWORD, createCourse, Factory, fullCourseSessions } from '../factories';
-import { checkPage, launchChromium, startListeningApp } from './browser';
+import { checkPage, inBrowser } from './browser';
 
 /**
  * The pages that ask before recording something after the fact, and the personal page's
@@ -12,24 +12,16 @@ import { checkPage, launchChromium, startListeningApp } from './browser';
 describe('questions before the after-the-fact, in a browser', () => {
   let t: TestApp;
   let baseUrl: string;
-  let browser: Browser;
   let page: Page;
   let factory: Factory;
   let branchCode: string;
   let coordinator: { email: string; token: string };
 
-  beforeAll(async () => {
-    ({ t, baseUrl } = await startListeningApp());
-    browser = await launchChromium();
-    page = await (await browser.newContext()).newPage();
+  inBrowser(async (session) => {
+    ({ t, baseUrl, page } = session);
     factory = new Factory(t);
     branchCode = await factory.branch();
     coordinator = await factory.coordinator(branchCode);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
   });
 
   const check = (name: string) => checkPage(page, name);

@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TestApp } from '../app';
 import { COORDINATOR_PASSWORD, createCourse, Factory } from '../factories';
-import { checkPage, launchChromium, startListeningApp } from './browser';
+import { checkPage, inBrowser } from './browser';
 
 /**
  * A coordinator runs a course from its page: edits it, cancels a session, and cancels the
@@ -11,24 +11,16 @@ import { checkPage, launchChromium, startListeningApp } from './browser';
 describe('course administration, in a browser', () => {
   let t: TestApp;
   let baseUrl: string;
-  let browser: Browser;
   let page: Page;
   let factory: Factory;
   let branchCode: string;
   let coordinator: { email: string; token: string };
 
-  beforeAll(async () => {
-    ({ t, baseUrl } = await startListeningApp());
-    browser = await launchChromium();
-    page = await (await browser.newContext()).newPage();
+  inBrowser(async (session) => {
+    ({ t, baseUrl, page } = session);
     factory = new Factory(t);
     branchCode = await factory.branch();
     coordinator = await factory.coordinator(branchCode);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
   });
 
   const check = (name: string) => checkPage(page, name);

@@ -1,19 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, type TestApp } from '../app';
 import { Factory } from '../factories';
-import { launchChromium, screenshot, startListeningApp } from './browser';
+import { inBrowser, screenshot } from './browser';
 
 describe('the pages under the Content-Security-Policy', () => {
   let t: TestApp;
   let baseUrl: string;
-  let browser: Browser;
   let page: Page;
   const problems: string[] = [];
 
-  beforeAll(async () => {
-    ({ t, baseUrl } = await startListeningApp());
-    browser = await launchChromium();
-    page = await (await browser.newContext()).newPage();
+  inBrowser((session) => {
+    ({ t, baseUrl, page } = session);
     // Chromium reports every refused script, style or frame as a console error.
     page.on('console', (message) => {
       if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
@@ -21,11 +18,6 @@ describe('the pages under the Content-Security-Policy', () => {
       }
     });
     page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
   });
 
   it('should show the public, personal and staff pages and Swagger UI without a CSP violation', async () => {

@@ -1,24 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TestApp } from '../app';
 import { COORDINATOR_PASSWORD, Factory } from '../factories';
-import { checkPage, launchChromium, startListeningApp } from './browser';
+import { checkPage, inBrowser } from './browser';
 
 /** A volunteer's record in a browser: correcting it, the contact log and the history. */
 describe("the volunteer's record, in a browser", () => {
   let t: TestApp;
   let baseUrl: string;
-  let browser: Browser;
   let page: Page;
 
-  beforeAll(async () => {
-    ({ t, baseUrl } = await startListeningApp());
-    browser = await launchChromium();
-    page = await (await browser.newContext()).newPage();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+  inBrowser((session) => {
+    ({ t, baseUrl, page } = session);
   });
 
   it('should edit, annotate and show the history of a record', async () => {

@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TestApp } from '../app';
 import {
   COORDINATOR_PASSWORD,
@@ -7,23 +7,15 @@ import {
   fullCourseSessions,
   portalTokenIn,
 } from '../factories';
-import { checkPage, launchChromium, startListeningApp } from './browser';
+import { checkPage, inBrowser } from './browser';
 
 describe('the volunteer path in a browser', () => {
   let t: TestApp;
   let baseUrl: string;
-  let browser: Browser;
   let page: Page;
 
-  beforeAll(async () => {
-    ({ t, baseUrl } = await startListeningApp());
-    browser = await launchChromium();
-    page = await (await browser.newContext()).newPage();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+  inBrowser((session) => {
+    ({ t, baseUrl, page } = session);
   });
 
   const check = (name: string) => checkPage(page, name);

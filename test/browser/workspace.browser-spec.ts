@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { TestApp } from '../app';
 import { COORDINATOR_PASSWORD, Factory } from '../factories';
-import { checkPage, launchChromium, startListeningApp } from './browser';
+import { checkPage, inBrowser } from './browser';
 
 /** The coordinator's weekly work in a browser, found by its visible Danish labels. */
 describe("the coordinator's workspace, in a browser", () => {
@@ -10,15 +10,8 @@ describe("the coordinator's workspace, in a browser", () => {
   let browser: Browser;
   let page: Page;
 
-  beforeAll(async () => {
-    ({ t, baseUrl } = await startListeningApp());
-    browser = await launchChromium();
-    page = await (await browser.newContext()).newPage();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+  inBrowser((session) => {
+    ({ t, baseUrl, browser, page } = session);
   });
 
   it('should find a volunteer by name from the search field, submitted with Enter', async () => {
