@@ -21,20 +21,25 @@ import { inTransaction } from '../database/transaction';
 export class CalendarFeedsService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Makes the feed link of `portalToken` live, inside the transaction that minted it. */
-  async open(em: EntityManager, volunteerId: string, portalToken: string): Promise<void> {
+  /**
+   * Makes the feed link of `portalToken` live, inside the transaction that minted it;
+   * returns its path.
+   */
+  async open(em: EntityManager, volunteerId: string, portalToken: string): Promise<string> {
     const volunteer = await em.findOneByOrFail(Volunteer, { id: volunteerId });
+    const token = deriveFeedToken(portalToken, volunteer.calendarVersion);
     await em
       .createQueryBuilder()
       .insert()
       .into(CalendarFeed)
       .values({
-        tokenHash: hashToken(deriveFeedToken(portalToken, volunteer.calendarVersion)),
+        tokenHash: hashToken(token),
         volunteerId,
         version: volunteer.calendarVersion,
       })
       .orIgnore()
       .execute();
+    return feedPath(token);
   }
 
   /**
@@ -55,23 +60,17 @@ export class CalendarFeedsService {
   }
 
   /** Makes the feed link of `portalToken` live at the volunteer's current version. */
-  async openOwn(volunteerId: string, portalToken: string): Promise<string> {
-    const version = await inTransaction(this.db, async (em) => {
-      await this.open(em, volunteerId, portalToken);
-      return (await em.findOneByOrFail(Volunteer, { id: volunteerId })).calendarVersion;
-    });
-    return feedPath(deriveFeedToken(portalToken, version));
+  openOwn(volunteerId: string, portalToken: string): Promise<string> {
+    return inTransaction(this.db, (em) => this.open(em, volunteerId, portalToken));
   }
 
   /** Kills every feed link of the volunteer and returns the new one. */
-  async renew(volunteerId: string, portalToken: string): Promise<string> {
-    const volunteer = await inTransaction(this.db, async (em) => {
+  renew(volunteerId: string, portalToken: string): Promise<string> {
+    return inTransaction(this.db, async (em) => {
       await em.increment(Volunteer, { id: volunteerId }, 'calendarVersion', 1);
       await em.delete(CalendarFeed, { volunteerId });
-      await this.open(em, volunteerId, portalToken);
-      return em.findOneByOrFail(Volunteer, { id: volunteerId });
+      return this.open(em, volunteerId, portalToken);
     });
-    return feedPath(deriveFeedToken(portalToken, volunteer.calendarVersion));
   }
 }
 
