@@ -116,17 +116,8 @@ export class BookingsRepository {
     if ((await courseProgress(em, booking.courseId)).started) {
       return null;
     }
-    // TypeORM answers an UPDATE with [rows, affected].
-    const [[promoted]] = await em.query<[{ id: string; volunteer_id: string }[], number]>(
-      `UPDATE booking SET status = 'booked', waitlist_position = NULL
-        WHERE course_id = $1 AND status = 'waitlisted' AND waitlist_position = 1
-        RETURNING id, volunteer_id`,
-      [booking.courseId],
-    );
-    await this.closeGapAfter(em, booking.courseId, 1);
-    return promoted
-      ? { bookingId: promoted.id, courseId: booking.courseId, volunteerId: promoted.volunteer_id }
-      : null;
+    const [promoted] = await this.promoteFromWaitlist(em, booking.courseId, 1);
+    return promoted ?? null;
   }
 
   /**
@@ -147,11 +138,26 @@ export class BookingsRepository {
     if (free <= 0) {
       return [];
     }
+    return (await this.promoteFromWaitlist(em, courseId, free)).sort((a, b) =>
+      a.volunteerId.localeCompare(b.volunteerId),
+    );
+  }
+
+  /**
+   * The first `seats` on the waitlist take a seat and everyone behind them moves up, so
+   * positions stay 1..n. Returns whoever took a seat.
+   */
+  private async promoteFromWaitlist(
+    em: EntityManager,
+    courseId: string,
+    seats: number,
+  ): Promise<BookingPromoted[]> {
+    // TypeORM answers an UPDATE with [rows, affected].
     const [promoted] = await em.query<[{ id: string; volunteer_id: string }[], number]>(
       `UPDATE booking SET status = 'booked', waitlist_position = NULL
         WHERE course_id = $1 AND status = 'waitlisted' AND waitlist_position <= $2
-        RETURNING id, volunteer_id, waitlist_position`,
-      [courseId, free],
+        RETURNING id, volunteer_id`,
+      [courseId, seats],
     );
     if (promoted.length > 0) {
       await em.query(
@@ -160,9 +166,7 @@ export class BookingsRepository {
         [courseId, promoted.length],
       );
     }
-    return promoted
-      .map((p) => ({ bookingId: p.id, courseId, volunteerId: p.volunteer_id }))
-      .sort((a, b) => a.volunteerId.localeCompare(b.volunteerId));
+    return promoted.map((p) => ({ bookingId: p.id, courseId, volunteerId: p.volunteer_id }));
   }
 
   /**
