@@ -69,3 +69,12 @@ export function inBrowser(ready: (session: BrowserSession) => Promise<void> | vo
     await session.t?.close();
   });
 }
+
+/** Signs in on the login page as a person would, and waits for the dashboard. */
+export async function signIn(page: Page, baseUrl: string, email: string, password: string) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Adgangskode').fill(password);
+  await page.getByRole('button', { name: 'Log ind' }).click();
+  await page.waitForURL(`${baseUrl}/staff`);
+}

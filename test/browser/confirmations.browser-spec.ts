@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { PortalLinks } from '../../src/portal/portal-links';
 import type { TestApp } from '../app';
 import { COORDINATOR_PASSWORD, createCourse, Factory, fullCourseSessions } from '../factories';
-import { checkPage, inBrowser } from './browser';
+import { checkPage, inBrowser, signIn } from './browser';
 
 /**
  * The pages that ask before recording something after the fact, and the personal page's
@@ -28,11 +28,7 @@ describe('questions before the after-the-fact, in a browser', () => {
 
   it('should ask whether an early visit was held, and whether a past course was held', async () => {
     const volunteer = await factory.apply({ branchCode, firstName: 'Ida', lastName: 'Berg' });
-    await page.goto(`${baseUrl}/login`);
-    await page.getByLabel('E-mail').fill(coordinator.email);
-    await page.getByLabel('Adgangskode').fill(COORDINATOR_PASSWORD);
-    await page.getByRole('button', { name: 'Log ind' }).click();
-    await page.waitForURL(`${baseUrl}/staff`);
+    await signIn(page, baseUrl, coordinator.email, COORDINATOR_PASSWORD);
 
     await page.goto(`${baseUrl}/staff/volunteers/${volunteer.id}`);
     await page.getByRole('button', { name: 'Aftal besøg' }).click();

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { TestApp } from '../app';
 import { COORDINATOR_PASSWORD, createCourse, Factory } from '../factories';
-import { checkPage, inBrowser } from './browser';
+import { checkPage, inBrowser, signIn } from './browser';
 
 /**
  * A coordinator runs a course from its page: edits it, cancels a session, and cancels the
@@ -32,11 +32,7 @@ describe('course administration, in a browser', () => {
       capacity: 1,
     });
     const volunteer = await factory.apply({ branchCode, firstName: 'Ida', lastName: 'Berg' });
-    await page.goto(`${baseUrl}/login`);
-    await page.getByLabel('E-mail').fill(coordinator.email);
-    await page.getByLabel('Adgangskode').fill(COORDINATOR_PASSWORD);
-    await page.getByRole('button', { name: 'Log ind' }).click();
-    await page.waitForURL(`${baseUrl}/staff`);
+    await signIn(page, baseUrl, coordinator.email, COORDINATOR_PASSWORD);
 
     await page.goto(`${baseUrl}/staff/volunteers/${volunteer.id}`);
     await page.getByLabel('Tilmeld kursus').selectOption(course.id);

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, type TestApp } from '../app';
 import { Factory } from '../factories';
-import { inBrowser, screenshot } from './browser';
+import { inBrowser, screenshot, signIn } from './browser';
 
 describe('the pages under the Content-Security-Policy', () => {
   let t: TestApp;
@@ -32,11 +32,7 @@ describe('the pages under the Content-Security-Policy', () => {
     await page.goto(`${baseUrl}/v/${volunteer.portalToken}`);
     await page.locator('progress').waitFor();
 
-    await page.goto(`${baseUrl}/login`);
-    await page.getByLabel('E-mail').fill(ADMIN_EMAIL);
-    await page.getByLabel('Adgangskode').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Log ind' }).click();
-    await page.waitForURL(`${baseUrl}/staff`);
+    await signIn(page, baseUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
     await page.goto(`${baseUrl}/staff/volunteers`);
     await page.getByRole('button', { name: 'Log ud' }).click();
     await page.waitForURL(`${baseUrl}/login`);

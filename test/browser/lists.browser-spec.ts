@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { TestApp } from '../app';
 import { COORDINATOR_PASSWORD, Factory } from '../factories';
-import { checkPage, inBrowser } from './browser';
+import { checkPage, inBrowser, signIn } from './browser';
 
 /** The volunteer list in a browser: search by phone and by a folded name, sort by name. */
 describe('the volunteer list, in a browser', () => {
@@ -34,11 +34,7 @@ describe('the volunteer list, in a browser', () => {
       phone: '+45 71727374',
     });
 
-    await page.goto(`${baseUrl}/login`);
-    await page.getByLabel('E-mail').fill(coordinator.email);
-    await page.getByLabel('Adgangskode').fill(COORDINATOR_PASSWORD);
-    await page.getByRole('button', { name: 'Log ind' }).click();
-    await page.waitForURL(`${baseUrl}/staff`);
+    await signIn(page, baseUrl, coordinator.email, COORDINATOR_PASSWORD);
     await page.getByRole('link', { name: 'Frivillige', exact: true }).click();
     await page.waitForURL(/\/staff\/volunteers/);
 

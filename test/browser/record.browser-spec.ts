@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { TestApp } from '../app';
 import { COORDINATOR_PASSWORD, Factory } from '../factories';
-import { checkPage, inBrowser } from './browser';
+import { checkPage, inBrowser, signIn } from './browser';
 
 /** A volunteer's record in a browser: correcting it, the contact log and the history. */
 describe("the volunteer's record, in a browser", () => {
@@ -20,11 +20,7 @@ describe("the volunteer's record, in a browser", () => {
     const taken = await factory.apply({ branchCode, firstName: 'Anden' });
     const { id } = await factory.apply({ branchCode, firstName: 'Astrid', lastName: 'Holm' });
 
-    await page.goto(`${baseUrl}/login`);
-    await page.getByLabel('E-mail').fill(coordinator.email);
-    await page.getByLabel('Adgangskode').fill(COORDINATOR_PASSWORD);
-    await page.getByRole('button', { name: 'Log ind' }).click();
-    await page.waitForURL(`${baseUrl}/staff`);
+    await signIn(page, baseUrl, coordinator.email, COORDINATOR_PASSWORD);
     await page.goto(`${baseUrl}/staff/volunteers/${id}`);
 
     const edit = page.getByRole('region', { name: 'Ret oplysninger' });

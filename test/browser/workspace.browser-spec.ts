@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { TestApp } from '../app';
 import { COORDINATOR_PASSWORD, Factory } from '../factories';
-import { checkPage, inBrowser } from './browser';
+import { checkPage, inBrowser, signIn } from './browser';
 
 /** The coordinator's weekly work in a browser, found by its visible Danish labels. */
 describe("the coordinator's workspace, in a browser", () => {
@@ -21,11 +21,7 @@ describe("the coordinator's workspace, in a browser", () => {
     await factory.apply({ branchCode, firstName: 'Astrid', lastName: 'Søndergaard' });
     await factory.apply({ branchCode, firstName: 'Bo', lastName: 'Andersen' });
 
-    await page.goto(`${baseUrl}/login`);
-    await page.getByLabel('E-mail').fill(coordinator.email);
-    await page.getByLabel('Adgangskode').fill(COORDINATOR_PASSWORD);
-    await page.getByRole('button', { name: 'Log ind' }).click();
-    await page.waitForURL(`${baseUrl}/staff`);
+    await signIn(page, baseUrl, coordinator.email, COORDINATOR_PASSWORD);
     // The dashboard puts the people nobody has contacted yet at the top, each a link.
     const fresh = page.getByRole('region', { name: 'Nye ansøgninger, ikke kontaktet' });
     await fresh.getByRole('link', { name: 'Astrid Søndergaard' }).waitFor();
@@ -53,11 +49,7 @@ describe("the coordinator's workspace, in a browser", () => {
     const volunteer = await factory.apply({ branchCode, firstName: 'Carla', lastName: 'Holt' });
     const context = await browser.newContext({ viewport: { width: 1280, height: 700 } });
     const tab = await context.newPage();
-    await tab.goto(`${baseUrl}/login`);
-    await tab.getByLabel('E-mail').fill(coordinator.email);
-    await tab.getByLabel('Adgangskode').fill(COORDINATOR_PASSWORD);
-    await tab.getByRole('button', { name: 'Log ind' }).click();
-    await tab.waitForURL(`${baseUrl}/staff`);
+    await signIn(tab, baseUrl, coordinator.email, COORDINATOR_PASSWORD);
     await tab.goto(`${baseUrl}/staff/volunteers/${volunteer.id}`);
     // The certificate form, far down the page, sent without a result.
     await tab.getByRole('button', { name: 'Gem børneattest' }).click();
