@@ -8,7 +8,8 @@ import {
   fullCourseSessions,
   type SessionPlan,
 } from './factories';
-import { csrfIn, signedInAgent } from './pages';
+import { signedInAgent, submitForm } from './pages';
+import { staffRequests } from './staff-requests';
 
 /** A course whose first session began yesterday and whose others are still ahead. */
 const startedSessions = (): SessionPlan[] =>
@@ -32,16 +33,11 @@ describe('course administration', () => {
   });
   afterAll(() => t.close());
 
-  const staff = (req: request.Test) => req.auth(coordinator.token, { type: 'bearer' });
-  const book = (courseId: string, volunteerId: string) =>
-    staff(request(t.http).post(`/api/v1/courses/${courseId}/bookings`)).send({ volunteerId });
+  const { staff, book, participants } = staffRequests(() => ({ t, token: coordinator.token }));
   const patch = (courseId: string, body: object) =>
     staff(request(t.http).patch(`/api/v1/courses/${courseId}`)).send(body);
   const cancelCourse = (courseId: string) =>
     staff(request(t.http).post(`/api/v1/courses/${courseId}/cancel`));
-  const participants = async (courseId: string) =>
-    (await staff(request(t.http).get(`/api/v1/courses/${courseId}/participants`)).expect(200))
-      .body as { volunteerId: string; status: string; position: number | null }[];
   const mails = (email: string) =>
     t.db.query<{ template: string; subject: string; text: string; attachments: object[] }[]>(
       `SELECT template, subject, text_body AS text, attachments
@@ -51,13 +47,8 @@ describe('course administration', () => {
   const templatesTo = async (email: string) => (await mails(email)).map((m) => m.template);
   const people = (n: number, overrides: object = {}) =>
     Promise.all(Array.from({ length: n }, () => factory.apply({ branchCode, ...overrides })));
-  /** Posts a page form as a browser does: the page's CSRF token with the fields. */
-  const submit = async (page: string, action: string, fields: Record<string, string> = {}) => {
-    const form = await agent.get(page).expect(200);
-    const body = new URLSearchParams({ _csrf: csrfIn(form.text), ...fields }).toString();
-    const res = await agent.post(action).type('form').send(body).expect(303);
-    return res.headers.location;
-  };
+  const submit = (page: string, action: string, fields: Record<string, string> = {}) =>
+    submitForm(agent, page, action, fields);
 
   describe('PATCH /api/v1/courses/{id}', () => {
     it('should change title, capacity and default location, keep what is left out, and audit it', async () => {

@@ -10,7 +10,9 @@ import {
   fullCourseSessions,
   type SessionPlan,
 } from './factories';
-import { csrfIn, signedInAgent } from './pages';
+import { mailsTo } from './links';
+import { csrfIn, signedInAgent, submitForm } from './pages';
+import { staffRequests } from './staff-requests';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -36,27 +38,12 @@ describe('dates and bookings that make sense', () => {
   });
   afterAll(() => t.close());
 
-  const staff = (req: request.Test) => req.auth(coordinator.token, { type: 'bearer' });
-  const book = (courseId: string, volunteerId: string, extra: object = {}) =>
-    staff(request(t.http).post(`/api/v1/courses/${courseId}/bookings`)).send({
-      volunteerId,
-      ...extra,
-    });
+  const { staff, book, participants } = staffRequests(() => ({ t, token: coordinator.token }));
   const ownBook = (portalToken: string, courseId: string) =>
     request(t.http)
       .post('/api/v1/me/bookings')
       .auth(portalToken, { type: 'bearer' })
       .send({ courseId });
-  const participants = async (courseId: string) =>
-    (await staff(request(t.http).get(`/api/v1/courses/${courseId}/participants`)).expect(200))
-      .body as { volunteerId: string; status: string; position: number | null }[];
-  const mailsTo = async (email: string) =>
-    (
-      await t.db.query<{ template: string }[]>(
-        'SELECT template FROM outbox_message WHERE recipient = $1 ORDER BY created_at',
-        [email],
-      )
-    ).map((r) => r.template);
   const volunteer = async (id: string) =>
     (await staff(request(t.http).get(`/api/v1/volunteers/${id}`)).expect(200)).body as {
       homeVisits: { id: string; outcome: string | null; heldAt: string | null; notes: string }[];
@@ -67,13 +54,8 @@ describe('dates and bookings that make sense', () => {
         .send({ scheduledAt: scheduledAt.toISOString() })
         .expect(201)
     ).body as { id: string };
-  /** Posts a staff page's form with the page's CSRF token; answers where it led. */
-  const postForm = async (page: string, action: string, fields: Record<string, string>) => {
-    const form = await agent.get(page).expect(200);
-    const body = new URLSearchParams({ _csrf: csrfIn(form.text), ...fields }).toString();
-    const res = await agent.post(action).type('form').send(body).expect(303);
-    return res.headers.location;
-  };
+  const postForm = (page: string, action: string, fields: Record<string, string>) =>
+    submitForm(agent, page, action, fields);
 
   describe('home visit outcomes', () => {
     it('should record when the visit was held: the planned time once passed, a given time, never the future', async () => {
@@ -156,8 +138,8 @@ describe('dates and bookings that make sense', () => {
       const ahead = await factory.apply({ branchCode });
       await scheduleVisit(past.id, new Date(Date.now() - 5 * DAY));
       await scheduleVisit(ahead.id, new Date(Date.now() + 5 * DAY));
-      expect(await mailsTo(past.email)).not.toContain('home-visit-scheduled');
-      expect(await mailsTo(ahead.email)).toContain('home-visit-scheduled');
+      expect(await mailsTo(t, past.email)).not.toContain('home-visit-scheduled');
+      expect(await mailsTo(t, ahead.email)).toContain('home-visit-scheduled');
     });
   });
 
@@ -254,14 +236,14 @@ describe('dates and bookings that make sense', () => {
       expect((await book(held.id, first.id).expect(201)).body.status).toBe('booked');
       expect((await book(held.id, second.id).expect(201)).body.status).toBe('waitlisted');
       for (const person of [first, second]) {
-        const mails = await mailsTo(person.email);
+        const mails = await mailsTo(t, person.email);
         expect(mails).not.toContain('booking-confirmed');
         expect(mails).not.toContain('waitlisted');
       }
       const upcoming = await createCourse(t, coordinator.token, { branchCode });
       const third = await factory.apply({ branchCode });
       await book(upcoming.id, third.id).expect(201);
-      expect(await mailsTo(third.email)).toContain('booking-confirmed');
+      expect(await mailsTo(t, third.email)).toContain('booking-confirmed');
     });
 
     /** Someone seated on an upcoming course, and a later course of the same branch. */
@@ -441,7 +423,7 @@ describe('dates and bookings that make sense', () => {
           position: 2,
         }),
       ]);
-      expect(await mailsTo(firstWaiting.email)).not.toContain('promoted');
+      expect(await mailsTo(t, firstWaiting.email)).not.toContain('promoted');
     });
   });
 

@@ -22,3 +22,16 @@ export async function signedInAgent(t: TestApp, email: string, password: string)
     .expect('location', '/staff');
   return agent;
 }
+
+/** Posts a page's form as a browser does (the page's CSRF token with the fields); answers where it led. */
+export async function submitForm(
+  agent: ReturnType<typeof request.agent>,
+  page: string,
+  action: string,
+  fields: Record<string, string> = {},
+): Promise<string> {
+  const form = await agent.get(page).expect(200);
+  const body = new URLSearchParams({ _csrf: csrfIn(form.text), ...fields }).toString();
+  const res = await agent.post(action).type('form').send(body).expect(303);
+  return res.headers.location;
+}
