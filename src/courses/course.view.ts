@@ -1,6 +1,7 @@
 import { toIsoWithOffset } from '../common/dates';
 import type { CourseWarning } from './course-rules';
 import { sessionHours } from './course-rules';
+import type { GridPersonRow, GridRecordRow } from './attendance.repository';
 import type { CourseSummaryRow, SessionRow } from './courses.repository';
 
 export const toSessionView = (s: SessionRow) => ({
@@ -30,4 +31,34 @@ export function toCourseView(
     sessions: sessions.filter((s) => s.courseId === course.id).map(toSessionView),
     ...(warnings ? { warnings } : {}),
   };
+}
+
+/** The grid of `GET /api/v1/courses/{id}/attendance`: a cell per person and live session. */
+export function toAttendanceGridView(grid: {
+  sessions: SessionRow[];
+  people: GridPersonRow[];
+  records: GridRecordRow[];
+}) {
+  return {
+    sessions: grid.sessions.map((s) => ({ id: s.id, startsAt: toIsoWithOffset(s.startsAt) })),
+    rows: grid.people.map((p) => ({
+      volunteerId: p.volunteerId,
+      firstName: p.firstName,
+      lastName: p.lastName,
+      present: Object.fromEntries(
+        grid.sessions.map((s) => [s.id, presentAt(grid.records, s.id, p.volunteerId)]),
+      ),
+    })),
+  };
+}
+
+/** true or false as recorded, null where nothing is recorded. */
+export function presentAt(
+  records: GridRecordRow[],
+  sessionId: string,
+  volunteerId: string,
+): boolean | null {
+  return (
+    records.find((r) => r.sessionId === sessionId && r.volunteerId === volunteerId)?.present ?? null
+  );
 }

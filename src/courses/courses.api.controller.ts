@@ -17,9 +17,11 @@ import { CurrentActor } from '../common/auth/decorators';
 import { UuidParam } from '../common/validation';
 import { AttendanceService } from './attendance.service';
 import { BookingsService } from './bookings.service';
-import { toCourseView, toSessionView } from './course.view';
+import { toAttendanceGridView, toCourseView, toSessionView } from './course.view';
 import { CoursesService } from './courses.service';
+import { AddSessionDto } from './dto/add-session.dto';
 import { StaffBookingDto } from './dto/booking.dto';
+import { CourseAttendanceDto } from './dto/course-attendance.dto';
 import { CreateCourseDto } from './dto/create-course.dto';
 import { ListCoursesQuery } from './dto/list-courses.query';
 import { UpdateCourseDto } from './dto/update-course.dto';
@@ -32,6 +34,7 @@ export class CoursesApiController {
   constructor(
     private readonly courses: CoursesService,
     private readonly bookings: BookingsService,
+    private readonly attendance: AttendanceService,
   ) {}
 
   /** Upcoming courses open for booking (public). */
@@ -77,6 +80,35 @@ export class CoursesApiController {
   async cancelCourse(@CurrentActor() actor: Actor, @UuidParam() id: string) {
     const course = await this.courses.cancel(actor, id);
     return toCourseView(course.summary, course.sessions);
+  }
+
+  @Post(':id/sessions')
+  @ApiBearerAuth()
+  @UseGuards(StaffGuard)
+  async addSession(
+    @CurrentActor() actor: Actor,
+    @UuidParam() id: string,
+    @Body() dto: AddSessionDto,
+  ) {
+    return toSessionView(await this.courses.addSession(actor, id, dto));
+  }
+
+  @Get(':id/attendance')
+  @ApiBearerAuth()
+  @UseGuards(StaffGuard)
+  async attendanceGrid(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+    return toAttendanceGridView(await this.attendance.grid(actor, id));
+  }
+
+  @Put(':id/attendance')
+  @ApiBearerAuth()
+  @UseGuards(StaffGuard)
+  async recordAttendanceGrid(
+    @CurrentActor() actor: Actor,
+    @UuidParam() id: string,
+    @Body() dto: CourseAttendanceDto,
+  ) {
+    return toAttendanceGridView(await this.attendance.recordGrid(actor, id, dto));
   }
 
   @Get(':id/participants')

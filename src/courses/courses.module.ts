@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { ReadinessModule } from '../readiness/readiness.module';
 import { VolunteersModule } from '../volunteers/volunteers.module';
+import { AttendanceRepository } from './attendance.repository';
 import { AttendanceService } from './attendance.service';
 import { BookingsRepositoryModule } from './bookings.repository';
 import { BookingsService } from './bookings.service';
@@ -26,7 +27,13 @@ import { NotificationsModule } from '../notifications/notifications.module';
     CurriculumModule,
   ],
   controllers: [CoursesApiController, SessionsApiController, CoursesPagesController],
-  providers: [CoursesService, CoursesRepository, BookingsService, AttendanceService],
+  providers: [
+    CoursesService,
+    CoursesRepository,
+    BookingsService,
+    AttendanceService,
+    AttendanceRepository,
+  ],
   exports: [CoursesService, CoursesRepository, BookingsService, AttendanceService],
 })
 export class CoursesModule {}

@@ -1,4 +1,5 @@
 import { Controller, Get, Post, Redirect, Render, UseGuards } from '@nestjs/common';
+import { DateTime } from 'luxon';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { StaffPageGuard } from '../auth/staff.guard';
 import { BranchesService } from '../branches/branches.service';
@@ -17,14 +18,19 @@ import {
   toLocalInput,
 } from '../common/pages/forms';
 import { localPath } from '../common/pages/web';
+import { TIME_ZONE } from '../common/dates';
 import { ConflictError, InvalidInputError } from '../common/errors';
 import { UuidParam } from '../common/validation';
 import { AttendanceService } from './attendance.service';
 import { BookingsService } from './bookings.service';
-import { toCourseView, toSessionView } from './course.view';
+import { presentAt, toCourseView, toSessionView } from './course.view';
+import type { SessionRow } from './courses.repository';
 import { CoursesService } from './courses.service';
 import { CurriculumService } from './curriculum.service';
+import { AddSessionDto } from './dto/add-session.dto';
 import { OwnBookingDto } from './dto/booking.dto';
+import { CourseAttendanceDto } from './dto/course-attendance.dto';
+import { MakeUpDto } from './dto/make-up.dto';
 import { CreateCourseDto } from './dto/create-course.dto';
 import { RecordAttendanceDto } from './dto/record-attendance.dto';
 import { UpdateCourseDto } from './dto/update-course.dto';
@@ -100,6 +106,7 @@ export class CoursesPagesController {
   async show(@CurrentActor() actor: Actor, @UuidParam() id: string) {
     const course = await this.courses.get(actor, id);
     const participants = await this.courses.participants(actor, id);
+    const { topics } = await this.curriculum.get();
     const now = new Date();
     return {
       title: course.summary.title,
@@ -107,6 +114,138 @@ export class CoursesPagesController {
       started: course.sessions.some((s) => !s.cancelledAt && s.startsAt <= now),
       booked: participants.filter((p) => p.status === 'booked'),
       waitlisted: participants.filter((p) => p.status === 'waitlisted'),
+      topics,
+    };
+  }
+
+  /** "Tilføj kursusgang": the location is filled in with the course's default. */
+  @Post('courses/:id/sessions')
+  @Redirect()
+  addSession(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
+    const back = `/staff/courses/${id}`;
+    const done = form.t('Kursusgangen er tilføjet.', 'The session was added.');
+    return form.submit({ name: 'sessionAdd', back, done }, async () => {
+      const { startsAt, endsAt, location, topics } = form.body;
+      const dto = await parseForm(AddSessionDto, {
+        startsAt: copenhagenInstant(startsAt),
+        endsAt: copenhagenInstant(endsAt),
+        location,
+        topics: list(topics),
+      });
+      await this.courses.addSession(actor, id, dto);
+      return back;
+    });
+  }
+
+  /**
+   * The attendance register of the whole course: a row per person, a column per live
+   * session; only sessions that have started can be filled in.
+   */
+  @Get('courses/:id/attendance')
+  @Render('courses/attendance')
+  async attendanceGrid(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+    const grid = await this.attendance.grid(actor, id);
+    const candidates = await this.attendance.makeUpCandidates(actor, id);
+    const sessions = grid.sessions.map((s) => ({ ...s, ...dayLabels(s) }));
+    return {
+      title: grid.course.title,
+      course: { id: grid.course.id, title: grid.course.title },
+      sessions,
+      startedSessions: sessions.filter((s) => s.started),
+      anyStarted: sessions.some((s) => s.started),
+      rows: grid.people.map((p) => ({
+        ...p,
+        cells: sessions.map((s) => {
+          const present = presentAt(grid.records, s.id, p.volunteerId);
+          return {
+            name: cellName(s.id, p.volunteerId),
+            sessionId: s.id,
+            started: s.started,
+            dayDa: s.dayDa,
+            dayEn: s.dayEn,
+            value: present === null ? '' : present ? 'present' : 'absent',
+          };
+        }),
+      })),
+      candidates,
+    };
+  }
+
+  /**
+   * "Gem" saves every cell that can be filled in; "Alle mødte" (a submit button named
+   * for its session, so it works without script) saves them too, with its column present.
+   */
+  @Post('courses/:id/attendance')
+  @Redirect()
+  recordAttendanceGrid(
+    @CurrentActor() actor: Actor,
+    @UuidParam() id: string,
+    @Form() form: PageForm,
+  ) {
+    const back = `/staff/courses/${id}/attendance`;
+    const done = form.t('Fremmødet er gemt.', 'Attendance is saved.');
+    return form.submit({ name: 'attendance', back, done }, async () => {
+      const allPresent = text(form.body.allPresent);
+      const records = Object.entries(form.body).flatMap(([key, value]) => {
+        const cell = CELL_NAME.exec(key);
+        if (!cell) {
+          return [];
+        }
+        const [, sessionId, volunteerId] = cell;
+        const chosen = allPresent === sessionId ? 'present' : value;
+        const present =
+          typeof chosen === 'string' && chosen in CELL_VALUES ? CELL_VALUES[chosen] : chosen;
+        return [{ sessionId, volunteerId, present }];
+      });
+      const dto = await parseForm(CourseAttendanceDto, { records });
+      await this.attendance.recordGrid(actor, id, dto);
+      return back;
+    });
+  }
+
+  /** A make-up: someone booked on another course of the branch attended a session of this one. */
+  @Post('courses/:id/attendance/make-up')
+  @Redirect()
+  addMakeUp(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
+    const back = `/staff/courses/${id}/attendance`;
+    const done = form.t('Indhentningen er registreret.', 'The make-up is recorded.');
+    return form.submit({ name: 'makeUp', back, done }, async () => {
+      const { volunteerId, sessionId } = await parseForm(MakeUpDto, {
+        volunteerId: text(form.body.volunteerId),
+        sessionId: text(form.body.sessionId),
+      });
+      await this.attendance
+        .recordGrid(actor, id, { records: [{ volunteerId, sessionId, present: true }] })
+        .catch(onMakeUpForm);
+      return back;
+    });
+  }
+
+  /** The attendance sheet to print: names, phone and a signature column per session. */
+  @Get('courses/:id/print/attendance')
+  @Render('courses/print-attendance')
+  async printAttendance(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+    const grid = await this.attendance.grid(actor, id);
+    return {
+      title: grid.course.title,
+      course: { id: grid.course.id, title: grid.course.title, location: grid.course.location },
+      sessions: grid.sessions.map((s) => ({ ...s, ...dayLabels(s) })),
+      people: grid.people,
+      // Lines for whoever turns up without being on the list (a make-up), written in by hand.
+      blankRows: [1, 2, 3],
+    };
+  }
+
+  /** The participant list to print: the booked, with how to reach them and a signature. */
+  @Get('courses/:id/print/participants')
+  @Render('courses/print-participants')
+  async printParticipants(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+    const grid = await this.attendance.grid(actor, id);
+    return {
+      title: grid.course.title,
+      course: { id: grid.course.id, title: grid.course.title },
+      sessions: grid.sessions,
+      people: grid.people.filter((p) => p.booked),
     };
   }
 
@@ -270,6 +409,31 @@ export class CoursesPagesController {
       return back;
     });
   }
+}
+
+/** A grid cell's field: `c:<sessionId>:<volunteerId>`. */
+const cellName = (sessionId: string, volunteerId: string) => `c:${sessionId}:${volunteerId}`;
+const CELL_NAME = /^c:([0-9a-f-]{36}):([0-9a-f-]{36})$/;
+/** A cell's choice; anything else goes on as it is, for the validator to name. */
+const CELL_VALUES: Record<string, boolean | null> = { '': null, present: true, absent: false };
+
+/** A session's day for column headings and the cells' labels ("Mette Hansen, 3. dec."). */
+function dayLabels(session: SessionRow) {
+  const day = DateTime.fromJSDate(session.startsAt).setZone(TIME_ZONE);
+  return {
+    dayDa: day.setLocale('da').toFormat('d. LLL'),
+    dayEn: day.setLocale('en-GB').toFormat('d LLL'),
+  };
+}
+
+/** The make-up form has two fields; the grid's errors name them by their place in the records. */
+function onMakeUpForm(error: unknown): never {
+  if (error instanceof InvalidInputError) {
+    throw new InvalidInputError(
+      error.errors.map((e) => ({ ...e, field: e.field.replace(/^records\.0\./, '') })),
+    );
+  }
+  throw error;
 }
 
 /**

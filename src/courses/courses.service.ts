@@ -22,6 +22,7 @@ import { CourseSession, CourseSessionTopic } from './course-session.entity';
 import { BookingsRepository } from './bookings.repository';
 import { CoursesRepository } from './courses.repository';
 import { CurriculumService } from './curriculum.service';
+import type { AddSessionDto } from './dto/add-session.dto';
 import type { CreateCourseDto } from './dto/create-course.dto';
 import type { UpdateCourseDto } from './dto/update-course.dto';
 import type { UpdateSessionDto } from './dto/update-session.dto';
@@ -224,6 +225,53 @@ export class CoursesService {
       throw new NotFoundError('Course');
     }
     return course;
+  }
+
+  /**
+   * One more session for a live course, checked as in course creation (topics from the
+   * curriculum, its times) and against the course's other live sessions (no overlap).
+   * Nobody is mailed: the booked volunteers' calendar feeds list it from now on.
+   */
+  async addSession(actor: Actor, courseId: string, dto: AddSessionDto) {
+    return this.uow.run(async (em) => {
+      const course = await this.requireLive(em, actor, courseId);
+      const plan: SessionPlan = {
+        startsAt: parseInstant(dto.startsAt)!,
+        endsAt: parseInstant(dto.endsAt)!,
+        topics: [...new Set(dto.topics)],
+      };
+      const siblings = await em.find(CourseSession, { where: { courseId } });
+      const others = siblings.filter((s) => !s.cancelledAt);
+      const curriculum = await this.curriculum.get(em);
+      const problems = sessionProblems(
+        [plan, ...others.map((s) => ({ startsAt: s.startsAt, endsAt: s.endsAt, topics: [] }))],
+        new Set(curriculum.topics.map((t) => t.code)),
+        'session',
+      ).map((p) => ({ ...p, field: p.field.replace(/^session\.\d+\./, '') }));
+      if (problems.length > 0) {
+        throw new InvalidInputError(problems);
+      }
+      const session = await em.save(
+        em.create(CourseSession, {
+          courseId,
+          startsAt: plan.startsAt,
+          endsAt: plan.endsAt,
+          location: dto.location,
+          sequence: 0,
+          cancelledAt: null,
+        }),
+      );
+      await em.insert(
+        CourseSessionTopic,
+        plan.topics.map((topicCode) => ({ sessionId: session.id, topicCode })),
+      );
+      await this.audit.record(em, actor, {
+        action: 'session.added',
+        branchId: course.branchId,
+        details: { courseId, sessionId: session.id },
+      });
+      return (await this.courses.session(session.id, em))!;
+    });
   }
 
   /** Moves or changes a session; calendars see a higher SEQUENCE and the change is announced. */

@@ -21,6 +21,7 @@ const ACTION_NAMES: Record<string, { da: string; en: string }> = {
   'booking.waitlisted': { da: 'Sat på venteliste', en: 'Put on a waiting list' },
   'booking.cancelled': { da: 'Kursustilmelding annulleret', en: 'Course booking cancelled' },
   'attendance.recorded': { da: 'Fremmøde registreret', en: 'Attendance recorded' },
+  'attendance.cleared': { da: 'Fremmøde slettet', en: 'Attendance cleared' },
 };
 
 /** An action's name in Danish and English; an action without one shows its code. */

@@ -79,7 +79,7 @@ export class CreateCourseDto {
 }
 
 /** An instant the field's own rules accept; any other is already reported on its field. */
-function readableInstant(value: unknown): Date | null {
+export function readableInstant(value: unknown): Date | null {
   const date = typeof value === 'string' ? parseInstant(value) : null;
   return date && isPlausibleInstant(date) ? date : null;
 }
