@@ -308,6 +308,10 @@ describe('the volunteer side: personal page, link recovery and emails', () => {
         const urls = [...calendar.matchAll(/^URL[^:]*:(.+)$/gm)].map((m) => m[1].trim());
         expect(urls.length).toBeGreaterThan(0);
         expect(new Set(urls)).toEqual(new Set(['http://klar.test/v']));
+        // The description names the page too (lines unfolded), for apps that hide URL.
+        expect(calendar.replace(/\r\n[ \t]/g, '')).toContain(
+          'Din personlige side / Your personal page: http://klar.test/v',
+        );
         expect(calendar).not.toContain(person.portalToken);
         expect(calendar).not.toContain(feedPath.replace(/^\/calendar\/|\.ics$/g, ''));
         expect(calendar).not.toMatch(/klar\.test\/v\/[A-Za-z0-9_-]/);
