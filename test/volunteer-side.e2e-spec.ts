@@ -26,9 +26,11 @@ const READER = 'Mette Søndergaard Kjær';
 
 /** Markdown a plain-text part must not show: emphasis, links, headings, code marks. */
 function markdownMarks(text: string): string[] {
+  // Addresses aside: a personal link's token may hold `_`.
+  const words = text.replace(/https?:\/\/\S+/g, ' ');
   return [
     ...markdownIn(text, []),
-    ...[...text.matchAll(/^#{1,6} |\b_[^_\s][^_\n]*_\b|`|\]\(/gm)].map((m) => m[0]),
+    ...[...words.matchAll(/^#{1,6} |\b_[^_\s][^_\n]*_\b|`|\]\(/gm)].map((m) => m[0]),
   ];
 }
 

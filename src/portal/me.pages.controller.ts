@@ -133,8 +133,13 @@ export class MePagesController {
       (b) => b.courseId === courseId,
     );
     // Only what the personal page offers to cancel: a seat before the course begins, a
-    // waitlist place before the course ends.
-    if (!booking || booking.ended || (booking.started && booking.status === 'booked')) {
+    // waitlist place before the course ends, while the application is open.
+    if (
+      volunteer.status !== 'active' ||
+      !booking ||
+      booking.ended ||
+      (booking.started && booking.status === 'booked')
+    ) {
       throw new NotFoundError('Booking');
     }
     const [course] = await this.courses.describe([courseId]);
