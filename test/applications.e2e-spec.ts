@@ -114,7 +114,7 @@ describe('applications', () => {
   it('should show the personal page only for a valid link', async () => {
     await request(t.http).get('/v/not-a-real-token').expect(404);
     const page = await request(t.http).get('/v/not-a-real-token').set('accept', 'text/html');
-    expect(page.text).toContain('Siden findes ikke');
+    expect(page.text).toContain('Linket virker ikke');
   });
 
   it('should escape what applicants type on their personal page', async () => {

@@ -85,7 +85,7 @@ describe('calendars', () => {
       expect(event.uid).toBe(`${course.sessions[i].id}@klar`);
     }
     expect(events[0].description).toBe(
-      'Forberedende kursus. Emner: Rammer, principper og praksis, Relationer, værdier, netværk, engagement og involvering',
+      'Forberedende kursus. Emner: Rammer, principper og praksis, Relationer, værdier, netværk, engagement og involvering\n\nDin personlige side / Your personal page: http://klar.test/v',
     );
     // URL;VALUE=URI parses as { params, val }
     expect(events[0].url).toMatchObject({ val: 'http://klar.test/v' });

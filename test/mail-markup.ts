@@ -1,3 +1,5 @@
+import Handlebars from 'handlebars';
+
 /**
  * Values that Markdown would read as markup (issue 9): a link, a remote picture, a
  * script link, and a date at the start of a line that makes an ordered list.
@@ -66,3 +68,69 @@ export const PATH_TEMPLATES = [
   'session-reminder',
   'waitlisted',
 ];
+
+/** What a template reads: plain values, `{{#if}}` flags and `{{#each}}` lists of items. */
+export interface Shape {
+  values: Set<string>;
+  flags: Set<string>;
+  lists: Map<string, Shape>;
+}
+
+const emptyShape = (): Shape => ({ values: new Set(), flags: new Set(), lists: new Map() });
+
+export function shapeOf(source: string): Shape {
+  const shape = emptyShape();
+  const walk = (nodes: hbs.AST.Statement[], into: Shape) => {
+    for (const node of nodes) {
+      if (node.type === 'MustacheStatement') {
+        const path = (node as hbs.AST.MustacheStatement).path as hbs.AST.PathExpression;
+        if (path.type === 'PathExpression' && !path.data && path.original !== 'this') {
+          into.values.add(path.original);
+        }
+      } else if (node.type === 'BlockStatement') {
+        const block = node as hbs.AST.BlockStatement;
+        const helper = block.path.original;
+        const param = (block.params[0] as hbs.AST.PathExpression | undefined)?.original;
+        if (helper === 'each' && param) {
+          const item = into.lists.get(param) ?? emptyShape();
+          into.lists.set(param, item);
+          walk(block.program.body, item);
+          continue;
+        }
+        if ((helper === 'if' || helper === 'unless') && param) {
+          into.flags.add(param);
+        }
+        walk(block.program.body, into);
+        walk(block.inverse?.body ?? [], into);
+      }
+    }
+  };
+  walk(Handlebars.parse(source).body, shape);
+  return shape;
+}
+
+/**
+ * Data for a shape: `value` in every plain value (or `value(name)` per value), links kept
+ * as links, flags set to `flag`.
+ */
+export function dataFor(
+  shape: Shape,
+  value: string | ((name: string) => string),
+  flag: boolean,
+): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const name of shape.flags) {
+    data[name] = flag;
+  }
+  for (const name of shape.values) {
+    data[name] = /url$/i.test(name)
+      ? `http://klar.test/${name}`
+      : typeof value === 'string'
+        ? value
+        : value(name);
+  }
+  for (const [name, item] of shape.lists) {
+    data[name] = [dataFor(item, value, flag), dataFor(item, value, flag)];
+  }
+  return data;
+}

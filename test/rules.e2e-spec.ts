@@ -272,7 +272,7 @@ describe('Readiness rules that stay true', () => {
       [volunteer.firstName],
     );
     const toVolunteer = mails.find((m) => m.recipient === volunteer.email);
-    expect(toVolunteer?.text_body).toContain('is no longer ready to be matched');
+    expect(toVolunteer?.text_body).toContain('You are no longer ready to be matched');
     expect(toVolunteer?.text_body).toContain('the course is no longer complete');
     expect(toVolunteer?.text_body).not.toMatch(/certificate|attest/);
     const toCoordinator = mails.find((m) => m.recipient !== volunteer.email);

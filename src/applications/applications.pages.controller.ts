@@ -1,12 +1,14 @@
-import { Controller, Get, Ip, Post, Redirect, Render, Req } from '@nestjs/common';
+import { Controller, Get, Ip, Post, Redirect, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { BranchesService } from '../branches/branches.service';
 import { Form, list, type PageForm, parseForm, text, ticked } from '../common/pages/forms';
 import { langOf } from '../common/pages/web';
 import { toCourseView } from '../courses/course.view';
 import { CoursesService } from '../courses/courses.service';
 import { CurriculumService } from '../courses/curriculum.service';
+import { liveRememberedLink } from '../portal/portal-cookie';
+import { PortalLinks } from '../portal/portal-links';
 import { AVAILABILITY, LANGUAGES } from '../volunteers/volunteer-options';
 import { ApplicationsService } from './applications.service';
 import { CreateApplicationDto } from './dto/create-application.dto';
@@ -21,6 +23,7 @@ export class ApplicationsPagesController {
     private readonly branches: BranchesService,
     private readonly courses: CoursesService,
     private readonly curriculum: CurriculumService,
+    private readonly portalLinks: PortalLinks,
   ) {}
 
   @Get()
@@ -81,19 +84,30 @@ export class ApplicationsPagesController {
     return { title: 'Tak for din ansøgning' };
   }
 
-  /** Where a link without its token lands (calendar events point here): ask for the link again. */
+  /**
+   * Where a link without its token lands (calendar events point here, since a calendar
+   * must not carry the secret link): what the personal link is and a form for a new one,
+   * or straight to the personal page where this browser remembers a live link, unless
+   * the page has a notice or a refused form to show first.
+   */
   @Get('v')
-  @Render('volunteers/no-link')
-  noLink(@Req() req: Request) {
-    return { title: langOf(req) === 'en' ? 'Your personal page' : 'Din personlige side' };
+  async noLink(@Req() req: Request, @Res() res: Response) {
+    const pending = Boolean(res.locals.flash) || Boolean(res.locals.formState);
+    const remembered = pending ? null : await liveRememberedLink(req, this.portalLinks);
+    if (remembered) {
+      return res.redirect(303, `/v/${remembered}`);
+    }
+    return res.render('volunteers/no-link', {
+      title: langOf(req) === 'en' ? 'Your personal page' : 'Din personlige side',
+    });
   }
 
   @Post('v')
   @Redirect()
   requestLink(@Form() form: PageForm, @Ip() client: string) {
     const done = form.t(
-      'Tak. Hører adressen til en ansøgning hos os, har vi sendt et nyt link til den. Se også i din spam-mappe.',
-      'Thank you. If the address belongs to an application with us, we have sent a new link to it. Check your spam folder too.',
+      'Tak. Hvis adressen er kendt, har vi sendt et nyt link til den. Se også i din spam-mappe.',
+      'Thank you. If the address is known, we have sent a new link to it. Check your spam folder too.',
     );
     return form.submit({ name: 'link', back: '/v#link', done }, async () => {
       const { email } = await parseForm(RequestLinkDto, { email: form.body.email });

@@ -44,7 +44,9 @@ describe(renderCalendar.name, () => {
       expect(events[0].uid).toBe('session-1@klar');
       expect(events[0].summary).toBe(flat);
       expect(events[0].location).toBe(flat);
-      expect(events[0].description).toBe(injected('\n'));
+      expect(events[0].description).toBe(
+        `${injected('\n')}\n\nDin personlige side / Your personal page: http://klar.test/v`,
+      );
       expect(components.find((c) => c?.type === 'VCALENDAR')).toMatchObject({
         name: flat,
         'WR-CALNAME': flat,

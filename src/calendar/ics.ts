@@ -45,6 +45,12 @@ export function escapeIcsText(value: string): string {
 }
 
 /**
+ * How an event names the page its link opens: the page explains the personal link and
+ * sends it again (a calendar is shared more freely than mail, so it carries no token).
+ */
+const PAGE_LINK_LABEL = 'Din personlige side / Your personal page';
+
+/**
  * An iCalendar file with the Europe/Copenhagen VTIMEZONE, every time local to it, so a
  * 17:00 session stays 17:00 on both sides of a daylight-saving change.
  */
@@ -74,7 +80,8 @@ export function renderCalendar(
       timezone: TIME_ZONE,
       summary: oneLineText(entry.title),
       location: oneLineText(entry.location),
-      description: multiLineText(entry.description),
+      // Many calendar apps never show URL, so the description says where it leads too.
+      description: `${multiLineText(entry.description)}\n\n${PAGE_LINK_LABEL}: ${options.url}`,
       url: options.url,
       status: entry.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     });

@@ -110,8 +110,8 @@ class HtmlRenderer extends Renderer {
 }
 
 /**
- * Markdown to plain text that reads as a letter: emphasis marks dropped, a link as its
- * address (or its words followed by the address in brackets), lists kept as `-` lines.
+ * Markdown to plain text that reads as a letter: emphasis and heading marks dropped, a
+ * link as its address (or its words, a colon and the address), lists kept as `-` lines.
  */
 class TextRenderer extends Renderer {
   constructor(private readonly values: EmailValues) {
@@ -204,11 +204,13 @@ class TextRenderer extends Renderer {
     if (url === null) {
       return label;
     }
-    // `[https://…](https://…)` reads as the address alone, other words as `words (address)`.
+    // `[https://…](https://…)` reads as the address alone, other words as `words: address`:
+    // mail programs make the bare address clickable, and brackets around it can end up
+    // inside the link some of them make of it.
     if (allowedHref(this.values.fill(label)) === url) {
       return url;
     }
-    return `${label} (${url.startsWith('mailto:') ? url.slice('mailto:'.length) : url})`;
+    return `${label}: ${url.startsWith('mailto:') ? url.slice('mailto:'.length) : url}`;
   }
 
   override image({ text }: Tokens.Image): string {

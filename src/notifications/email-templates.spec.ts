@@ -1,7 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Handlebars from 'handlebars';
-import { addressesIn, INJECTIONS, markdownIn, markupOf, targetsOf } from '../../test/mail-markup';
+import {
+  addressesIn,
+  dataFor,
+  INJECTIONS,
+  markdownIn,
+  markupOf,
+  shapeOf,
+  targetsOf,
+} from '../../test/mail-markup';
 import { VIEWS_DIR } from '../common/paths';
 import type { Locale } from '../volunteers/volunteer.entity';
 import { EmailTemplates } from './email-templates';
@@ -11,61 +18,6 @@ const TEMPLATES = readdirSync(join(VIEWS_DIR, 'emails'))
   .map((file) => file.match(/^(.+)\.(da|en)\.hbs$/))
   .filter((m): m is RegExpMatchArray => m !== null)
   .map(([, name, locale]) => ({ name, locale: locale as Locale }));
-
-/** What a template reads: plain values, `{{#if}}` flags and `{{#each}}` lists of items. */
-interface Shape {
-  values: Set<string>;
-  flags: Set<string>;
-  lists: Map<string, Shape>;
-}
-
-const emptyShape = (): Shape => ({ values: new Set(), flags: new Set(), lists: new Map() });
-
-function shapeOf(source: string): Shape {
-  const shape = emptyShape();
-  const walk = (nodes: hbs.AST.Statement[], into: Shape) => {
-    for (const node of nodes) {
-      if (node.type === 'MustacheStatement') {
-        const path = (node as hbs.AST.MustacheStatement).path as hbs.AST.PathExpression;
-        if (path.type === 'PathExpression' && !path.data && path.original !== 'this') {
-          into.values.add(path.original);
-        }
-      } else if (node.type === 'BlockStatement') {
-        const block = node as hbs.AST.BlockStatement;
-        const helper = block.path.original;
-        const param = (block.params[0] as hbs.AST.PathExpression | undefined)?.original;
-        if (helper === 'each' && param) {
-          const item = into.lists.get(param) ?? emptyShape();
-          into.lists.set(param, item);
-          walk(block.program.body, item);
-          continue;
-        }
-        if ((helper === 'if' || helper === 'unless') && param) {
-          into.flags.add(param);
-        }
-        walk(block.program.body, into);
-        walk(block.inverse?.body ?? [], into);
-      }
-    }
-  };
-  walk(Handlebars.parse(source).body, shape);
-  return shape;
-}
-
-/** Data for a shape: `value` in every plain value, links kept as links, flags set to `flag`. */
-function dataFor(shape: Shape, value: string, flag: boolean): Record<string, unknown> {
-  const data: Record<string, unknown> = {};
-  for (const name of shape.flags) {
-    data[name] = flag;
-  }
-  for (const name of shape.values) {
-    data[name] = /url$/i.test(name) ? `http://klar.test/${name}` : value;
-  }
-  for (const [name, item] of shape.lists) {
-    data[name] = [dataFor(item, value, flag), dataFor(item, value, flag)];
-  }
-  return data;
-}
 
 describe(EmailTemplates.name, () => {
   const sut = new EmailTemplates();
@@ -154,7 +106,7 @@ describe(EmailTemplates.name, () => {
       volunteerUrl: 'http://klar.test/staff/volunteers/1',
     });
 
-    expect(mail.text).toContain('Se ansøgningen i Klar (http://klar.test/staff/volunteers/1)');
+    expect(mail.text).toContain('Se ansøgningen i Klar: http://klar.test/staff/volunteers/1');
     expect(mail.html).toContain(
       '<a href="http://klar.test/staff/volunteers/1">Se ansøgningen i Klar</a>',
     );

@@ -1,12 +1,14 @@
-import { Controller, Get, Inject, Param, Post, Redirect, Render, Req } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Post, Redirect, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { NotFoundError } from '../common/errors';
 import { Form, type PageForm, parseForm } from '../common/pages/forms';
 import { langOf } from '../common/pages/web';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { CalendarFeedsService } from './calendar-feeds.service';
 import { PortalAccess } from './portal-access';
+import { liveRememberedLink, rememberPortalLink } from './portal-cookie';
+import { PortalLinks } from './portal-links';
 import { portalSteps } from './portal-steps';
 import type { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteersService } from '../volunteers/volunteers.service';
@@ -27,14 +29,29 @@ export class MePagesController {
     private readonly curriculum: CurriculumService,
     private readonly calendarFeeds: CalendarFeedsService,
     private readonly access: PortalAccess,
+    private readonly links: PortalLinks,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * The personal page, which this browser then remembers (see portal-cookie). A link
+   * that opens nothing gets the page that explains the link and sends a new one, or,
+   * where this browser remembers a live link, the personal page itself.
+   */
   @Get()
-  @Render('volunteers/portal')
-  async portal(@Param('token') token: string, @Req() req: Request) {
+  async portal(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
     const lang = langOf(req);
-    const found = await this.volunteerFor(token);
+    const found = token.length <= 200 ? await this.access.volunteerFor(token) : null;
+    if (!found) {
+      const remembered = await liveRememberedLink(req, this.links);
+      if (remembered && remembered !== token) {
+        return res.redirect(303, `/v/${remembered}`);
+      }
+      return res.status(404).render('volunteers/no-link', {
+        title: lang === 'en' ? 'The link does not work' : 'Linket virker ikke',
+        badLink: true,
+      });
+    }
     const { volunteer, readiness, branch, coordinators } = await this.volunteers.ownView(found.id);
     const { topics } = await this.curriculum.get();
     const titles = new Map(topics.map((t) => [t.code, lang === 'en' ? t.titleEn : t.titleDa]));
@@ -45,7 +62,8 @@ export class MePagesController {
     const open = await this.courses.listOpen(branch.code);
     const calendarPath = await this.calendarFeeds.pathFor(volunteer, token);
     const calendarUrl = calendarPath && `${this.config.publicUrl}${calendarPath}`;
-    return {
+    rememberPortalLink(res, token, this.config);
+    return res.render('volunteers/portal', {
       title: lang === 'en' ? 'Your page' : 'Din side',
       token,
       firstName: volunteer.firstName,
@@ -58,9 +76,17 @@ export class MePagesController {
       coordinators,
       bookings: own.map((b) => {
         const course = described.find((c) => c.summary.id === b.courseId)!;
-        // A seat on a course under way is kept; a waitlist place there may be left.
-        const seatUnderWay = b.started && b.status === 'booked';
-        return { ...b, seatUnderWay, course: toCourseView(course.summary, course.sessions) };
+        const seat = b.status === 'booked';
+        return {
+          ...b,
+          // A seat on a course under way is kept; a waitlist place there may be left.
+          seatUnderWay: b.started && seat,
+          // An ended course is a record, not a booking to cancel: it shows what was attended.
+          finished: b.ended && seat && b.hoursAttended > 0,
+          showHours: b.started && seat,
+          hoursAttended: formatHours(b.hoursAttended, lang),
+          course: toCourseView(course.summary, course.sessions),
+        };
       }),
       // One unfinished course at a time (BookingsService.bookIn): no offer of a second.
       seatOnUnfinishedCourse: (await this.bookings.unfinishedSeat(volunteer)) !== null,
@@ -69,7 +95,7 @@ export class MePagesController {
         .map((c) => toCourseView(c.summary, c.sessions)),
       calendarUrl,
       webcalUrl: calendarUrl?.replace(/^https?:/, 'webcal:'),
-    };
+    });
   }
 
   @Post('bookings')
@@ -91,6 +117,49 @@ export class MePagesController {
     });
   }
 
+  /**
+   * The question before a cancellation, as a page of its own so that it works without
+   * JavaScript: the seat goes to the next on the waiting list and may not come back.
+   */
+  @Get('bookings/:courseId/cancel')
+  @Render('volunteers/cancel-booking')
+  async confirmCancel(
+    @Param('token') token: string,
+    @Param('courseId') courseId: string,
+    @Req() req: Request,
+  ) {
+    const volunteer = await this.volunteerFor(token);
+    const booking = (await this.bookings.ownBookings(volunteer.id)).find(
+      (b) => b.courseId === courseId,
+    );
+    // Only what the personal page offers to cancel: a seat before the course begins, a
+    // waitlist place before the course ends, while the application is open.
+    if (
+      volunteer.status !== 'active' ||
+      !booking ||
+      booking.ended ||
+      (booking.started && booking.status === 'booked')
+    ) {
+      throw new NotFoundError('Booking');
+    }
+    const [course] = await this.courses.describe([courseId]);
+    const waitlisted = booking.status === 'waitlisted';
+    const en = langOf(req) === 'en';
+    return {
+      title: waitlisted
+        ? en
+          ? 'Leave the waiting list?'
+          : 'Forlad ventelisten?'
+        : en
+          ? 'Cancel your booking?'
+          : 'Afmeld kurset?',
+      token,
+      waitlisted,
+      position: booking.position,
+      course: toCourseView(course.summary, course.sessions),
+    };
+  }
+
   @Post('bookings/:courseId/cancel')
   @Redirect()
   async cancel(
@@ -100,7 +169,10 @@ export class MePagesController {
   ) {
     const volunteer = await this.volunteerFor(token);
     const back = `/v/${token}#courses`;
-    const done = form.t('Din tilmelding er annulleret.', 'Your booking is cancelled.');
+    const done = form.t(
+      'Du er afmeldt kurset. Du kan tilmelde dig et andet kursus herunder.',
+      'Your booking is cancelled. You can book another course below.',
+    );
     return form.submit({ name: 'book', back, done }, async () => {
       const dto = await parseForm(OwnBookingDto, { courseId });
       await this.bookings.cancel({ kind: 'volunteer' }, dto.courseId, volunteer.id);
@@ -148,4 +220,9 @@ export class MePagesController {
     }
     return volunteer;
   }
+}
+
+/** Hours as the reader writes them: `7,5` in Danish, `7.5` in English. */
+function formatHours(hours: number, lang: 'da' | 'en'): string {
+  return lang === 'en' ? String(hours) : String(hours).replace('.', ',');
 }

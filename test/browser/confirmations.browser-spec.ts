@@ -83,6 +83,8 @@ describe('questions before the after-the-fact, in a browser', () => {
     await page.goto(`${baseUrl}/v/${other}`);
     await page.getByText('Kurset er begyndt; vil du afmelde dig').waitFor();
     await page.getByText('Du har plads på et kursus, der ikke er slut').waitFor();
+    // Afmeld is a link to the confirmation page now; neither kind may be offered here.
+    expect(await page.getByRole('link', { name: /Afmeld/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /Afmeld/ }).count()).toBe(0);
     await page.getByRole('button', { name: 'Lav kalenderlink' }).waitFor();
     await check('i10-04-personal-page-course-under-way');

@@ -63,6 +63,7 @@ export class PageForm {
       if (form.done) {
         this.flash(form.done);
       }
+      await this.keepForNextPage();
       return { url: next, statusCode: 303 };
     } catch (error) {
       const errors = formErrorsOf(error);
@@ -70,8 +71,27 @@ export class PageForm {
         throw error;
       }
       this.req.session.formState = { form: form.name, errors, values: keptValues(this.body) };
+      await this.keepForNextPage();
       return { url: form.back, statusCode: 303 };
     }
+  }
+
+  /**
+   * The notice or refused form stored before the redirect is sent. express-session saves
+   * only as the response ends, after it has already written the 303's headers, so a quick
+   * browser could follow the redirect before the session row exists and lose the notice.
+   */
+  private async keepForNextPage(): Promise<void> {
+    if (this.req.session.flash === undefined && this.req.session.formState === undefined) {
+      return;
+    }
+    await new Promise<void>((resolve, reject) =>
+      this.req.session.save((error?: unknown) =>
+        error
+          ? reject(error instanceof Error ? error : new Error('The session could not be saved'))
+          : resolve(),
+      ),
+    );
   }
 }
 

@@ -169,7 +169,7 @@ export function langOf(req: Request): Lang {
 }
 
 /** One cookie of the request (Klar's cookies hold plain tokens: nothing to decode). */
-function cookieValue(req: Request, name: string): string | undefined {
+export function cookieValue(req: Request, name: string): string | undefined {
   for (const pair of (req.headers.cookie ?? '').split(';')) {
     const at = pair.indexOf('=');
     if (at > 0 && pair.slice(0, at).trim() === name) {
