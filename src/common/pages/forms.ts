@@ -63,6 +63,7 @@ export class PageForm {
       if (form.done) {
         this.flash(form.done);
       }
+      await this.saveSession();
       return { url: next, statusCode: 303 };
     } catch (error) {
       const errors = formErrorsOf(error);
@@ -70,8 +71,33 @@ export class PageForm {
         throw error;
       }
       this.req.session.formState = { form: form.name, errors, values: keptValues(this.body) };
+      await this.saveSession();
       return { url: form.back, statusCode: 303 };
     }
+  }
+
+  /**
+   * express-session saves a changed session while the response is ending, after it has
+   * sent the status and Location: a browser may follow the redirect before the notice or
+   * the refused input is stored, and show the page without them (seen on a busy
+   * machine). Saving first makes the redirect carry them.
+   */
+  private saveSession(): Promise<void> {
+    const session = this.req.session;
+    if (!session || (session.flash === undefined && session.formState === undefined)) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) =>
+      session.save((error?: unknown) =>
+        error
+          ? reject(
+              error instanceof Error
+                ? error
+                : new Error('The session was not saved', { cause: error }),
+            )
+          : resolve(),
+      ),
+    );
   }
 }
 
