@@ -112,6 +112,25 @@ export class BookingsRepository {
   }
 
   /**
+   * What closing the application would cancel, for the confirmation page: each live
+   * booking with its course and how many wait behind a seat (the first of them moves up).
+   */
+  closingPreview(em: EntityManager, volunteerId: string) {
+    return em.query<
+      { courseId: string; title: string; status: 'booked' | 'waitlisted'; waiting: number }[]
+    >(
+      `SELECT k.course_id AS "courseId", c.title, k.status,
+              (SELECT count(*)::int FROM booking w
+                WHERE w.course_id = k.course_id AND w.status = 'waitlisted') AS waiting
+         FROM booking k
+         JOIN course c ON c.id = k.course_id
+        WHERE k.volunteer_id = $1 AND k.status <> 'cancelled'
+        ORDER BY k.created_at`,
+      [volunteerId],
+    );
+  }
+
+  /**
    * Frees the seat or the waitlist place. A freed seat goes to the first on the
    * waitlist, and everyone behind the leaver moves up one, so positions stay 1..n;
    * once the course has started, nobody is moved into it and the seat stays free.

@@ -14,7 +14,8 @@ export interface HeldAtInput {
   confirmedHeldEarly: boolean;
 }
 
-export type HeldAtDecision = { heldAt: Date; problems: [] } | { heldAt: null; problems: FieldError[] };
+export type HeldAtDecision =
+  { heldAt: Date; problems: [] } | { heldAt: null; problems: FieldError[] };
 
 export const HELD_EARLY_QUESTION =
   'Er besøget allerede holdt? Besøget er aftalt til senere; sæt kryds, hvis det er holdt, og angiv hvornår. / Has the visit already taken place? It is planned for later; tick the box if it has, and say when.';
@@ -44,3 +45,16 @@ export function decideHeldAt(input: HeldAtInput): HeldAtDecision {
 
 /** A visit planned for a time gone by is being recorded after the fact: nobody is invited. */
 export const isAfterTheFact = (scheduledAt: Date, now: Date): boolean => scheduledAt <= now;
+
+/** A visit can be moved to a time to come only; moving it into the past would be recording one. */
+export function newTimeProblems(scheduledAt: Date, now: Date): FieldError[] {
+  return scheduledAt <= now
+    ? [
+        {
+          field: 'scheduledAt',
+          message:
+            'Det nye tidspunkt skal ligge i fremtiden. / The new time must be in the future.',
+        },
+      ]
+    : [];
+}

@@ -30,6 +30,17 @@ export class HomeVisit {
   @Column('uuid', { nullable: true })
   outcomeBy: string | null;
 
+  /** A cancelled visit no longer counts as planned; it stays for the history. */
+  @Column('timestamptz', { nullable: true })
+  cancelledAt: Date | null;
+
+  @Column('uuid', { nullable: true })
+  cancelledBy: string | null;
+
+  /** Raised by every move or cancellation, for the calendar entry the volunteer holds. */
+  @Column('integer', { default: 0 })
+  sequence: number;
+
   @Column('uuid')
   createdBy: string;
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { lockCoursesBookedBy } from '../database/locks';
@@ -12,7 +13,8 @@ import { VolunteersService } from '../volunteers/volunteers.service';
 import { RecordOutcomeDto } from './dto/record-outcome.dto';
 import { ScheduleHomeVisitDto } from './dto/schedule-home-visit.dto';
 import { HomeVisit } from './home-visit.entity';
-import { decideHeldAt, isAfterTheFact } from './home-visit-rules';
+import { decideHeldAt, isAfterTheFact, newTimeProblems } from './home-visit-rules';
+import { RescheduleHomeVisitDto } from './dto/reschedule-home-visit.dto';
 
 @Injectable()
 export class HomeVisitsService {
@@ -33,7 +35,10 @@ export class HomeVisitsService {
           'volunteer_not_active',
         );
       }
-      const visits = await em.find(HomeVisit, { where: { volunteerId } });
+      // A cancelled visit counts for nothing: another can be planned in its place.
+      const visits = (await em.find(HomeVisit, { where: { volunteerId } })).filter(
+        (v) => v.cancelledAt === null,
+      );
       if (visits.some((v) => v.outcome === 'approved')) {
         throw new InvalidTransitionError('The volunteer is already approved', 'already_approved');
       }
@@ -79,18 +84,7 @@ export class HomeVisitsService {
     { confirmedHeldEarly } = { confirmedHeldEarly: true },
   ): Promise<HomeVisit> {
     return this.uow.run(async (em) => {
-      const found = await em
-        .getRepository(HomeVisit)
-        .createQueryBuilder('h')
-        .innerJoin(Volunteer, 'v', 'v.id = h.volunteer_id')
-        .where('h.id = :visitId', { visitId })
-        .andWhere('(CAST(:scope AS uuid) IS NULL OR v.branch_id = :scope)', {
-          scope: branchScopeOf(actor),
-        })
-        .getOne();
-      if (!found) {
-        throw new NotFoundError('Home visit');
-      }
+      const found = await this.findInScope(em, actor, visitId);
       if (dto.outcome === 'declined') {
         // A decline closes the application and cancels its bookings: courses first (locks.ts).
         await lockCoursesBookedBy(em, found.volunteerId);
@@ -100,12 +94,7 @@ export class HomeVisitsService {
         where: { id: visitId },
         lock: { mode: 'pessimistic_write' },
       });
-      if (visit.outcome !== null) {
-        throw new InvalidTransitionError(
-          `This visit's outcome is already recorded (${visit.outcome})`,
-          'outcome_recorded',
-        );
-      }
+      requirePlanned(visit);
       if (volunteer.status !== 'active') {
         throw new InvalidTransitionError(
           `The application is ${volunteer.status}`,
@@ -134,7 +123,10 @@ export class HomeVisitsService {
         },
       );
       if (dto.outcome === 'declined') {
-        await this.volunteers.close(em, volunteer, 'declined', now);
+        const closing = { reason: dto.reason ?? null, note: dto.notes ?? null, by: actor.id };
+        await this.volunteers.close(em, volunteer, 'declined', closing, now);
+        // Kind and general: the reasons are the coordinator's, not for the mail.
+        await this.mail.volunteerDeclined(em, { volunteerId: volunteer.id });
       } else {
         await this.readiness.refresh(em, volunteer, now);
       }
@@ -142,9 +134,150 @@ export class HomeVisitsService {
         action: `home_visit.${dto.outcome}`,
         branchId: volunteer.branchId,
         volunteerId: volunteer.id,
-        details: { homeVisitId: visitId, heldAt: held.heldAt.toISOString() },
+        details: {
+          homeVisitId: visitId,
+          heldAt: held.heldAt.toISOString(),
+          ...(dto.outcome === 'declined' ? { reason: dto.reason ?? null } : {}),
+        },
       });
       return em.findOneByOrFail(HomeVisit, { id: visitId });
     });
+  }
+
+  /** Moves a planned visit to a time to come; the volunteer gets the new time and calendar entry. */
+  async reschedule(actor: Actor, visitId: string, dto: RescheduleHomeVisitDto): Promise<HomeVisit> {
+    return this.uow.run(async (em) => {
+      const { volunteer, visit } = await this.lockPlanned(em, actor, visitId);
+      const scheduledAt = parseInstant(dto.scheduledAt)!;
+      const problems = newTimeProblems(scheduledAt, new Date());
+      if (problems.length > 0) {
+        throw new InvalidInputError(problems);
+      }
+      const sequence = visit.sequence + 1;
+      await em.update(HomeVisit, { id: visitId }, { scheduledAt, sequence });
+      await this.readiness.refresh(em, volunteer);
+      await this.audit.record(em, actor, {
+        action: 'home_visit.rescheduled',
+        branchId: volunteer.branchId,
+        volunteerId: volunteer.id,
+        details: {
+          homeVisitId: visitId,
+          from: visit.scheduledAt.toISOString(),
+          scheduledAt: scheduledAt.toISOString(),
+        },
+      });
+      await this.mail.homeVisitMoved(em, { homeVisitId: visitId, volunteerId: volunteer.id });
+      return em.findOneByOrFail(HomeVisit, { id: visitId });
+    });
+  }
+
+  /**
+   * Calls off a planned visit. It stays in the history but no longer counts as planned,
+   * so the stage goes back (to applied, or follow-up's) in the same transaction.
+   */
+  async cancel(actor: Actor, visitId: string): Promise<HomeVisit> {
+    return this.uow.run(async (em) => {
+      const { volunteer, visit } = await this.lockPlanned(em, actor, visitId);
+      const now = new Date();
+      await em.update(
+        HomeVisit,
+        { id: visitId },
+        { cancelledAt: now, cancelledBy: actor.id, sequence: visit.sequence + 1 },
+      );
+      const { stage } = await this.readiness.refresh(em, volunteer, now);
+      await this.audit.record(em, actor, {
+        action: 'home_visit.cancelled',
+        branchId: volunteer.branchId,
+        volunteerId: volunteer.id,
+        details: { homeVisitId: visitId, scheduledAt: visit.scheduledAt.toISOString(), stage },
+      });
+      // A visit that was due already is no news to the volunteer's calendar, but they
+      // were expecting it all the same: they are told either way.
+      await this.mail.homeVisitCancelled(em, { homeVisitId: visitId, volunteerId: volunteer.id });
+      return em.findOneByOrFail(HomeVisit, { id: visitId });
+    });
+  }
+
+  /**
+   * Whether `recordOutcome` would take this time, without recording anything: the page
+   * asks about the time on the outcome form before it asks to confirm a decline.
+   */
+  async checkHeldAt(
+    actor: Actor,
+    visitId: string,
+    dto: RecordOutcomeDto,
+    { confirmedHeldEarly }: { confirmedHeldEarly: boolean },
+  ): Promise<void> {
+    const visit = await this.uow.run((em) => this.findInScope(em, actor, visitId));
+    const held = decideHeldAt({
+      scheduledAt: visit.scheduledAt,
+      heldAt: dto.heldAt ? parseInstant(dto.heldAt)! : undefined,
+      now: new Date(),
+      confirmedHeldEarly,
+    });
+    if (held.heldAt === null) {
+      throw new InvalidInputError(held.problems);
+    }
+  }
+
+  /** A visit with its volunteer and their live bookings, for the confirmation pages. */
+  async getForPage(actor: Actor, volunteerId: string, visitId: string) {
+    const visit = await this.uow.run((em) => this.findInScope(em, actor, visitId));
+    if (visit.volunteerId !== volunteerId) {
+      throw new NotFoundError('Home visit');
+    }
+    const { volunteer, bookings } = await this.volunteers.closingPreview(actor, volunteerId);
+    return { visit, volunteer, bookings };
+  }
+
+  /** The visit if the actor may see its volunteer; another branch's is "not found". */
+  private async findInScope(em: EntityManager, actor: Actor, visitId: string) {
+    const found = await em
+      .getRepository(HomeVisit)
+      .createQueryBuilder('h')
+      .innerJoin(Volunteer, 'v', 'v.id = h.volunteer_id')
+      .where('h.id = :visitId', { visitId })
+      .andWhere('(CAST(:scope AS uuid) IS NULL OR v.branch_id = :scope)', {
+        scope: branchScopeOf(actor),
+      })
+      .getOne();
+    if (!found) {
+      throw new NotFoundError('Home visit');
+    }
+    return found;
+  }
+
+  /** The volunteer, then the visit (locks.ts order), both locked; the visit must still be planned. */
+  private async lockPlanned(em: EntityManager, actor: Actor, visitId: string) {
+    const found = await this.findInScope(em, actor, visitId);
+    const volunteer = await this.volunteers.requireInScope(em, actor, found.volunteerId, true);
+    const visit = await em.findOneOrFail(HomeVisit, {
+      where: { id: visitId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    requirePlanned(visit);
+    if (volunteer.status !== 'active') {
+      throw new InvalidTransitionError(
+        `The application is ${volunteer.status}`,
+        'volunteer_not_active',
+      );
+    }
+    return { volunteer, visit };
+  }
+}
+
+/** Only a visit without an outcome that is not cancelled can be moved, cancelled or settled. */
+function requirePlanned(visit: HomeVisit) {
+  if (visit.cancelledAt !== null) {
+    throw new InvalidTransitionError(
+      'Besøget er aflyst. / The visit is cancelled.',
+      'visit_cancelled',
+    );
+  }
+  if (visit.outcome !== null) {
+    throw new InvalidTransitionError(
+      `This visit's outcome is already recorded (${visit.outcome})`,
+      'outcome_recorded',
+    );
   }
 }

@@ -11,7 +11,11 @@ import { PortalLinks } from '../portal/portal-links';
 import type { LapseReason } from '../readiness/readiness';
 import type { Locale } from '../volunteers/volunteer.entity';
 import type { OutboxAttachment } from './outbox-message.entity';
-import { NotificationsRepository, type Recipient } from './notifications.repository';
+import {
+  type HomeVisitTimes,
+  NotificationsRepository,
+  type Recipient,
+} from './notifications.repository';
 import { OutboxService } from './outbox.service';
 
 /** The portal token travels in-process only, for the email that carries the link. */
@@ -151,25 +155,6 @@ export class EmailNotifications {
   async homeVisitScheduled(em: EntityManager, p: { homeVisitId: string; volunteerId: string }) {
     const person = await this.person(em, p.volunteerId);
     const visit = await this.notifications.homeVisitTimes(em, p.homeVisitId);
-    // The visit takes about an hour and a half; the coordinator comes to the volunteer's home.
-    const ics = renderCalendar(
-      'Hjemmebesøg',
-      [
-        {
-          uid: `home-visit-${p.homeVisitId}`,
-          title: `Hjemmebesøg fra ${person.branchName}`,
-          startsAt: visit.scheduledAt,
-          endsAt: new Date(visit.scheduledAt.getTime() + 90 * 60_000),
-          location: `Hjemme hos dig (${person.postcode})`,
-          description:
-            'Koordinatorens hjemmebesøg: om rollen som familieven, tavshedspligt og grænser.',
-          sequence: 0,
-          cancelled: false,
-          changedAt: visit.createdAt,
-        },
-      ],
-      { url: `${this.config.publicUrl}/v` },
-    );
     await this.toVolunteer(
       em,
       person,
@@ -179,8 +164,61 @@ export class EmailNotifications {
         when: formatDateTime(visit.scheduledAt, person.locale),
         portalUrl: await this.freshPortalUrl(em, person.id),
       },
-      [calendarFile('hjemmebesoeg.ics', ics, 'publish')],
+      [this.homeVisitCalendar(p.homeVisitId, person, visit, 'publish')],
     );
+  }
+
+  /** The new time, with the calendar entry that replaces the one the volunteer holds. */
+  async homeVisitMoved(em: EntityManager, p: { homeVisitId: string; volunteerId: string }) {
+    const person = await this.person(em, p.volunteerId);
+    const visit = await this.notifications.homeVisitTimes(em, p.homeVisitId);
+    await this.toVolunteer(
+      em,
+      person,
+      `home-visit-moved:${p.homeVisitId}:${visit.sequence}`,
+      'home-visit-moved',
+      {
+        when: formatDateTime(visit.scheduledAt, person.locale),
+        portalUrl: await this.freshPortalUrl(em, person.id),
+      },
+      [this.homeVisitCalendar(p.homeVisitId, person, visit, 'publish')],
+    );
+  }
+
+  /** The visit is off; its calendar entry is withdrawn from the volunteer's calendar. */
+  async homeVisitCancelled(em: EntityManager, p: { homeVisitId: string; volunteerId: string }) {
+    const person = await this.person(em, p.volunteerId);
+    const visit = await this.notifications.homeVisitTimes(em, p.homeVisitId);
+    await this.toVolunteer(
+      em,
+      person,
+      `home-visit-cancelled:${p.homeVisitId}`,
+      'home-visit-cancelled',
+      {
+        when: formatDateTime(visit.scheduledAt, person.locale),
+        portalUrl: await this.freshPortalUrl(em, person.id),
+      },
+      [this.homeVisitCalendar(p.homeVisitId, person, visit, 'cancel')],
+    );
+  }
+
+  /** Thanks, and how to come back; no reasons, which are the coordinator's notes. */
+  async volunteerWithdrawn(em: EntityManager, p: { volunteerId: string; closedAt: Date }) {
+    const person = await this.person(em, p.volunteerId);
+    // Keyed by when: a reactivated person who withdraws again is thanked again.
+    await this.toVolunteer(
+      em,
+      person,
+      `withdrawn:${p.volunteerId}:${p.closedAt.toISOString()}`,
+      'withdrawn',
+      { applyUrl: `${this.config.publicUrl}/ansog` },
+    );
+  }
+
+  /** A kind word after a declined home visit; never the reasons written on the record. */
+  async volunteerDeclined(em: EntityManager, p: { volunteerId: string }) {
+    const person = await this.person(em, p.volunteerId);
+    await this.toVolunteer(em, person, `declined:${p.volunteerId}`, 'declined', {});
   }
 
   /** A seat (with the course's calendar file) or a waitlist place. */
@@ -344,6 +382,35 @@ export class EmailNotifications {
       data: { firstName: person.firstName, branchName: person.branchName, ...data },
       attachments,
     });
+  }
+
+  /** The visit takes about an hour and a half; the coordinator comes to the volunteer's home. */
+  private homeVisitCalendar(
+    homeVisitId: string,
+    person: Recipient,
+    visit: HomeVisitTimes,
+    method: 'publish' | 'cancel',
+  ): OutboxAttachment {
+    const ics = renderCalendar(
+      'Hjemmebesøg',
+      [
+        {
+          uid: `home-visit-${homeVisitId}`,
+          title: `Hjemmebesøg fra ${person.branchName}`,
+          startsAt: visit.scheduledAt,
+          endsAt: new Date(visit.scheduledAt.getTime() + 90 * 60_000),
+          location: `Hjemme hos dig (${person.postcode})`,
+          description:
+            'Koordinatorens hjemmebesøg: om rollen som familieven, tavshedspligt og grænser.',
+          sequence: visit.sequence,
+          cancelled: method === 'cancel',
+          // A later change must carry a later stamp, or calendars keep the old entry.
+          changedAt: visit.sequence === 0 ? visit.createdAt : new Date(),
+        },
+      ],
+      { url: `${this.config.publicUrl}/v`, method },
+    );
+    return calendarFile('hjemmebesoeg.ics', ics, method);
   }
 
   private person(em: EntityManager, volunteerId: string): Promise<Recipient> {

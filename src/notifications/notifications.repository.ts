@@ -3,6 +3,14 @@ import type { EntityManager } from 'typeorm';
 import type { Locale } from '../volunteers/volunteer.entity';
 
 /** A volunteer as a mail addresses them. */
+/** What a home visit's mail and calendar entry need; `sequence` rises with each change. */
+export interface HomeVisitTimes {
+  scheduledAt: Date;
+  createdAt: Date;
+  sequence: number;
+  cancelledAt: Date | null;
+}
+
 export interface Recipient {
   id: string;
   firstName: string;
@@ -41,12 +49,11 @@ export class NotificationsRepository {
     return row;
   }
 
-  async homeVisitTimes(
-    em: EntityManager,
-    homeVisitId: string,
-  ): Promise<{ scheduledAt: Date; createdAt: Date }> {
-    const [row] = await em.query<{ scheduledAt: Date; createdAt: Date }[]>(
-      'SELECT scheduled_at AS "scheduledAt", created_at AS "createdAt" FROM home_visit WHERE id = $1',
+  async homeVisitTimes(em: EntityManager, homeVisitId: string): Promise<HomeVisitTimes> {
+    const [row] = await em.query<HomeVisitTimes[]>(
+      `SELECT scheduled_at AS "scheduledAt", created_at AS "createdAt", sequence,
+              cancelled_at AS "cancelledAt"
+         FROM home_visit WHERE id = $1`,
       [homeVisitId],
     );
     return row;

@@ -20,7 +20,8 @@ export type Stage = (typeof STAGES)[number];
 
 export interface ReadinessRecords {
   status: VolunteerStatus;
-  homeVisits: { outcome: HomeVisitOutcome | null; scheduledAt: Date }[];
+  /** A visit with `cancelledAt` was called off and counts for nothing. */
+  homeVisits: { outcome: HomeVisitOutcome | null; scheduledAt: Date; cancelledAt?: Date | null }[];
   attestations: { receivedOn: string; result: AttestationResult; createdAt: Date }[];
   attendedSessions: { hours: number; topics: string[] }[];
   curriculum: { requiredHours: number; mandatoryTopics: string[] };
@@ -101,7 +102,8 @@ export function deriveStage(status: VolunteerStatus, readiness: Readiness): Stag
  * requirement whatever other visits exist; otherwise a pending visit counts before a
  * follow-up that still needs one.
  */
-export function assessHomeVisit(visits: ReadinessRecords['homeVisits']): HomeVisitRequirement {
+export function assessHomeVisit(all: ReadinessRecords['homeVisits']): HomeVisitRequirement {
+  const visits = all.filter((v) => !v.cancelledAt);
   const has = (outcome: HomeVisitOutcome | null) => visits.some((v) => v.outcome === outcome);
   const pending = visits
     .filter((v) => v.outcome === null)

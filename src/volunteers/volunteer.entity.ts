@@ -59,6 +59,17 @@ export class Volunteer {
   @Column('timestamptz', { nullable: true })
   closedAt: Date | null;
 
+  /** Why it was closed: one of the page's short list, or free text from the API. */
+  @Column('text', { nullable: true })
+  closedReason: string | null;
+
+  @Column('text', { nullable: true })
+  closedNote: string | null;
+
+  /** The staff user who closed it; null when the volunteer withdrew themselves. */
+  @Column('uuid', { nullable: true })
+  closedBy: string | null;
+
   /** Derived by readiness and stored in the same transaction, so lists can filter on it. */
   @Column('text')
   stage: Stage;

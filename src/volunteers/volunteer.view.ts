@@ -14,6 +14,7 @@ export const toHomeVisitView = (visit: HomeVisit) => ({
   notes: visit.notes,
   heldAt: toIsoWithOffset(visit.heldAt),
   outcomeAt: toIsoWithOffset(visit.outcomeAt),
+  cancelledAt: toIsoWithOffset(visit.cancelledAt),
 });
 
 export const toAttestationView = (attestation: Attestation, validMonths: number) => ({
@@ -31,6 +32,7 @@ export function toVolunteerView(
     branch: Branch;
     homeVisits: HomeVisit[];
     attestations: Attestation[];
+    closedByName?: string | null;
   },
   validMonths: number,
 ) {
@@ -54,6 +56,17 @@ export function toVolunteerView(
     appliedAt: toIsoWithOffset(volunteer.createdAt),
     consentAt: toIsoWithOffset(volunteer.consentAt),
     readiness: toReadinessView(readiness, volunteer.matchableSince),
+    // Why and when the application was closed; null while it is active.
+    closing:
+      volunteer.status === 'active'
+        ? null
+        : {
+            status: volunteer.status,
+            closedAt: toIsoWithOffset(volunteer.closedAt),
+            closedByName: described.closedByName ?? null,
+            reason: volunteer.closedReason,
+            note: volunteer.closedNote,
+          },
     homeVisits: described.homeVisits.map(toHomeVisitView),
     attestations: described.attestations.map((a) => toAttestationView(a, validMonths)),
   };

@@ -1,10 +1,11 @@
-import { Controller, Get, HttpCode, Inject, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { StaffGuard } from '../auth/staff.guard';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor } from '../common/auth/decorators';
 import { UuidParam } from '../common/validation';
 import { APP_CONFIG, type AppConfig } from '../config/env';
+import { WithdrawDto } from './dto/close-application.dto';
 import { ListVolunteersQuery } from './dto/list-volunteers.query';
 import { toVolunteerView } from './volunteer.view';
 import { VolunteersService } from './volunteers.service';
@@ -34,9 +35,18 @@ export class VolunteersApiController {
 
   @Post(':id/withdraw')
   @HttpCode(200)
-  async withdraw(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+  async withdraw(@CurrentActor() actor: Actor, @UuidParam() id: string, @Body() dto: WithdrawDto) {
     return toVolunteerView(
-      await this.volunteers.withdraw(actor, id),
+      await this.volunteers.withdraw(actor, id, dto),
+      this.config.attestationValidMonths,
+    );
+  }
+
+  @Post(':id/reactivate')
+  @HttpCode(200)
+  async reactivate(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+    return toVolunteerView(
+      await this.volunteers.reactivate(actor, id),
       this.config.attestationValidMonths,
     );
   }

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { StaffPageGuard } from '../auth/staff.guard';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor } from '../common/auth/decorators';
-import { Form, type PageForm } from '../common/pages/forms';
+import { Form, type PageForm, parseForm, text } from '../common/pages/forms';
 import { UuidParam } from '../common/validation';
 import { STAGES } from '../readiness/readiness';
 import {
@@ -12,6 +12,8 @@ import {
   type VolunteerSort,
   type VolunteerSortKey,
 } from './dto/list-volunteers.query';
+import { WITHDRAW_REASONS, reasonText } from './closing';
+import { WithdrawDto } from './dto/close-application.dto';
 import { AVAILABILITY, LANGUAGES, labelled } from './volunteer-options';
 import { VolunteersService } from './volunteers.service';
 
@@ -81,14 +83,59 @@ export class VolunteersPagesController {
     };
   }
 
+  /** What withdrawing does (bookings cancelled, the waitlist moves up), with the reason asked for. */
+  @Get('staff/volunteers/:id/withdraw')
+  @UseGuards(StaffPageGuard)
+  @Render('volunteers/withdraw')
+  async confirmWithdraw(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+    const { volunteer, bookings } = await this.volunteers.closingPreview(actor, id);
+    return {
+      title: 'Træk ansøgningen tilbage',
+      v: volunteer,
+      active: volunteer.status === 'active',
+      bookings,
+      // Only a seat frees a place for the first on the waitlist.
+      promoting: bookings.filter((b) => b.status === 'booked' && b.waiting > 0),
+      reasons: WITHDRAW_REASONS,
+    };
+  }
+
   @Post('staff/volunteers/:id/withdraw')
   @UseGuards(StaffPageGuard)
   @Redirect()
   withdraw(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
     const back = `/staff/volunteers/${id}`;
     const done = form.t('Ansøgningen er trukket tilbage.', 'The application is withdrawn.');
-    return form.submit({ name: 'withdraw', back, done }, async () => {
-      await this.volunteers.withdraw(actor, id);
+    return form.submit({ name: 'withdraw', back: `${back}/withdraw`, done }, async () => {
+      const dto = await parseForm(WithdrawDto, {
+        reason: reasonText(WITHDRAW_REASONS, text(form.body.reason)),
+        note: text(form.body.note),
+      });
+      await this.volunteers.withdraw(actor, id, dto);
+      return back;
+    });
+  }
+
+  @Get('staff/volunteers/:id/reactivate')
+  @UseGuards(StaffPageGuard)
+  @Render('volunteers/reactivate')
+  async confirmReactivate(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+    const { volunteer } = await this.volunteers.closingPreview(actor, id);
+    return {
+      title: 'Genaktivér ansøgningen',
+      v: volunteer,
+      withdrawn: volunteer.status === 'withdrawn',
+    };
+  }
+
+  @Post('staff/volunteers/:id/reactivate')
+  @UseGuards(StaffPageGuard)
+  @Redirect()
+  reactivate(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
+    const back = `/staff/volunteers/${id}`;
+    const done = form.t('Ansøgningen er genaktiveret.', 'The application is reactivated.');
+    return form.submit({ name: 'reactivate', back: `${back}/reactivate`, done }, async () => {
+      await this.volunteers.reactivate(actor, id);
       return back;
     });
   }

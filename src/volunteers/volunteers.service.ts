@@ -3,18 +3,21 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Attestation } from '../attestations/attestation.entity';
 import { AuditService } from '../audit/audit.service';
+import { StaffUser } from '../auth/staff-user.entity';
 import { coordinatorsOf } from '../auth/staff-users.repository';
 import { UnitOfWork } from '../database/unit-of-work';
 import { lockCoursesBookedBy } from '../database/locks';
 import { Branch } from '../branches/branch.entity';
 import { Actor, branchScopeOf } from '../common/auth/actor';
-import { InvalidTransitionError, NotFoundError } from '../common/errors';
+import { ConflictError, InvalidTransitionError, NotFoundError } from '../common/errors';
 import { BookingsRepository } from '../courses/bookings.repository';
 import { HomeVisit } from '../home-visits/home-visit.entity';
 import { EmailNotifications } from '../notifications/email-notifications';
 import { ReadinessService } from '../readiness/readiness.service';
 import { ListVolunteersQuery, MatchablePoolQuery } from './dto/list-volunteers.query';
+import { WithdrawDto } from './dto/close-application.dto';
 import { Volunteer } from './volunteer.entity';
+import { VolunteerRecordRepository } from './volunteer-record.repository';
 import { VolunteersRepository } from './volunteers.repository';
 import { inTransaction } from '../database/transaction';
 
@@ -28,6 +31,7 @@ export class VolunteersService {
     private readonly uow: UnitOfWork,
     private readonly bookings: BookingsRepository,
     private readonly mail: EmailNotifications,
+    private readonly records: VolunteerRecordRepository,
   ) {}
 
   /**
@@ -66,7 +70,7 @@ export class VolunteersService {
     });
   }
 
-  async withdraw(actor: Actor, id: string) {
+  async withdraw(actor: Actor, id: string, dto: WithdrawDto = {}) {
     return this.uow.run(async (em) => {
       // Closing cancels the bookings: their courses come before the volunteer (locks.ts).
       await lockCoursesBookedBy(em, id);
@@ -77,13 +81,70 @@ export class VolunteersService {
           'volunteer_not_active',
         );
       }
-      await this.close(em, volunteer, 'withdrawn');
+      const closing = { reason: dto.reason ?? null, note: dto.note ?? null, by: actor.id };
+      const cancelled = await this.close(em, volunteer, 'withdrawn', closing);
       await this.audit.record(em, actor, {
         action: 'volunteer.withdrawn',
         branchId: volunteer.branchId,
         volunteerId: id,
+        details: { reason: closing.reason, note: closing.note, bookingsCancelled: cancelled },
+      });
+      await this.mail.volunteerWithdrawn(em, { volunteerId: id, closedAt: volunteer.closedAt! });
+      return this.describe(em, volunteer);
+    });
+  }
+
+  /**
+   * Opens a withdrawn application again, with its stage derived from the records as they
+   * are now. Cancelled bookings stay cancelled: their seats may have gone to others.
+   */
+  async reactivate(actor: Actor, id: string) {
+    return this.uow.run(async (em) => {
+      const volunteer = await this.requireInScope(em, actor, id, true);
+      if (volunteer.status !== 'withdrawn') {
+        throw new InvalidTransitionError(
+          volunteer.status === 'active'
+            ? 'Ansøgningen er allerede aktiv. / The application is already active.'
+            : 'Kun en tilbagetrukket ansøgning kan genaktiveres. / Only a withdrawn application can be reactivated.',
+          'volunteer_not_withdrawn',
+        );
+      }
+      // Someone may have applied anew with the same address since; two active records
+      // with one address is what the unique index forbids, so say so instead of failing.
+      if (await this.records.emailTakenByAnother(em, volunteer.email, volunteer.id)) {
+        throw new ConflictError(
+          'En anden aktiv frivillig bruger denne e-mailadresse. / Another active volunteer uses this email address.',
+          'volunteer_email_taken',
+        );
+      }
+      await em.update(
+        Volunteer,
+        { id },
+        { status: 'active', closedAt: null, closedReason: null, closedNote: null, closedBy: null },
+      );
+      Object.assign(volunteer, {
+        status: 'active',
+        closedAt: null,
+        closedReason: null,
+        closedNote: null,
+        closedBy: null,
+      });
+      const { stage } = await this.readiness.refresh(em, volunteer);
+      await this.audit.record(em, actor, {
+        action: 'volunteer.reactivated',
+        branchId: volunteer.branchId,
+        volunteerId: id,
+        details: { stage },
       });
       return this.describe(em, volunteer);
+    });
+  }
+
+  /** What withdrawing would cancel, for the confirmation page. */
+  async closingPreview(actor: Actor, id: string) {
+    return inTransaction(this.db, async (em) => {
+      const volunteer = await this.requireInScope(em, actor, id);
+      return { volunteer, bookings: await this.bookings.closingPreview(em, id) };
     });
   }
 
@@ -91,21 +152,30 @@ export class VolunteersService {
    * Ends an application (withdrawn or declined) with everything that hangs on it: the
    * volunteer gives up their seats and waitlist places (whoever moves up is told) and
    * loses the matchable mark. Call with the volunteer's courses locked first
-   * (lockCoursesBookedBy), then the volunteer.
+   * (lockCoursesBookedBy), then the volunteer. Returns how many bookings it cancelled.
    */
   async close(
     em: EntityManager,
     volunteer: Volunteer,
     status: 'withdrawn' | 'declined',
+    closing: { reason: string | null; note: string | null; by: string | null },
     now = new Date(),
-  ): Promise<void> {
-    await em.update(Volunteer, { id: volunteer.id }, { status, closedAt: now });
-    volunteer.status = status;
-    volunteer.closedAt = now;
+  ): Promise<number> {
+    const closed = {
+      status,
+      closedAt: now,
+      closedReason: closing.reason,
+      closedNote: closing.note,
+      closedBy: closing.by,
+    };
+    await em.update(Volunteer, { id: volunteer.id }, closed);
+    Object.assign(volunteer, closed);
+    const live = await this.bookings.closingPreview(em, volunteer.id);
     for (const promoted of await this.bookings.cancelAllOf(em, volunteer.id)) {
       await this.mail.bookingPromoted(em, promoted);
     }
     await this.readiness.refresh(em, volunteer, now);
+    return live.length;
   }
 
   /** What the volunteer sees of themselves on their personal page and at /api/v1/me. */
@@ -132,6 +202,16 @@ export class VolunteersService {
       where: { volunteerId: volunteer.id },
       order: { receivedOn: 'ASC' },
     });
-    return { volunteer, readiness, branch, homeVisits, attestations };
+    const closedBy = volunteer.closedBy
+      ? await em.findOneBy(StaffUser, { id: volunteer.closedBy })
+      : null;
+    return {
+      volunteer,
+      readiness,
+      branch,
+      homeVisits,
+      attestations,
+      closedByName: closedBy?.name ?? null,
+    };
   }
 }

@@ -85,14 +85,16 @@ export class WorkspacePagesController {
     const branchCourses = (await this.courses.listInScope(actor))
       .map((c) => toCourseView(c.summary, c.sessions))
       .filter((c) => c.branchCode === view.branchCode && !c.cancelled);
-    const pending = described.homeVisits.find((v) => v.outcome === null);
+    const live = described.homeVisits.filter((v) => v.cancelledAt === null);
+    const pending = live.find((v) => v.outcome === null);
     const requirements = view.readiness.requirements;
+    const active = described.volunteer.status === 'active';
     const course = requirements.find((r) => r.key === 'course');
     const missing = course?.key === 'course' ? course.detail.missingTopics : [];
     return {
       title: `${view.firstName} ${view.lastName}`,
       v: view,
-      active: described.volunteer.status === 'active',
+      active,
       availability: labelled(view.availability, AVAILABILITY),
       languages: labelled(view.languages, LANGUAGES),
       requirements,
@@ -100,7 +102,14 @@ export class WorkspacePagesController {
         .filter((t) => missing.includes(t.code))
         .map((t) => (lang === 'en' ? t.titleEn : t.titleDa)),
       pendingVisit: pending ? pendingVisitView(pending.id, pending.scheduledAt, new Date()) : null,
-      canScheduleVisit: !pending && !described.homeVisits.some((v) => v.outcome === 'approved'),
+      canScheduleVisit: !pending && !live.some((v) => v.outcome === 'approved'),
+      closing: view.closing,
+      // A closed record shows what happened, not requirement cards with nothing in them.
+      cards: {
+        visit: active || described.homeVisits.length > 0,
+        certificate: active || described.attestations.length > 0,
+        courses: active || own.length > 0,
+      },
       visitDefault: toLocalInput(new Date(Date.now() + 7 * 24 * 3600_000)),
       today: todayInCopenhagen(),
       bookings: own.map((b) => ({
@@ -133,5 +142,6 @@ function pendingVisitView(id: string, scheduledAt: Date, now: Date) {
     scheduledAt,
     plannedLater,
     heldAtDefault: toLocalInput(plannedLater ? now : scheduledAt),
+    rescheduleDefault: toLocalInput(scheduledAt),
   };
 }

@@ -70,7 +70,7 @@ export class WorkspaceRepository {
        latest AS (${LATEST_CERTIFICATE})
        SELECT (SELECT count(*) FROM v) AS applied,
               (SELECT count(*) FROM v WHERE EXISTS
-                 (SELECT 1 FROM home_visit h WHERE h.volunteer_id = v.id)) AS "visitScheduled",
+                 (SELECT 1 FROM home_visit h WHERE h.volunteer_id = v.id AND h.cancelled_at IS NULL)) AS "visitScheduled",
               (SELECT count(*) FROM v WHERE EXISTS
                  (SELECT 1 FROM home_visit h WHERE h.volunteer_id = v.id AND h.outcome = 'approved')) AS approved,
               (SELECT count(*) FROM latest WHERE valid) AS "certificateValid",
@@ -97,7 +97,7 @@ export class WorkspaceRepository {
               to_char(v.created_at AT TIME ZONE 'Europe/Copenhagen', 'YYYY-MM-DD') AS day
          FROM volunteer v
         WHERE v.status = 'active' AND v.stage = 'applied'
-          AND NOT EXISTS (SELECT 1 FROM home_visit h WHERE h.volunteer_id = v.id)
+          AND NOT EXISTS (SELECT 1 FROM home_visit h WHERE h.volunteer_id = v.id AND h.cancelled_at IS NULL)
           AND ($1::uuid IS NULL OR v.branch_id = $1)
         ORDER BY v.created_at
         LIMIT 50`,
@@ -107,7 +107,7 @@ export class WorkspaceRepository {
       `SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName", h.scheduled_at AS "scheduledAt"
          FROM home_visit h
          JOIN volunteer v ON v.id = h.volunteer_id
-        WHERE h.outcome IS NULL AND v.status = 'active'
+        WHERE h.outcome IS NULL AND h.cancelled_at IS NULL AND v.status = 'active'
           AND h.scheduled_at BETWEEN now() AND now() + interval '7 days'
           AND ($1::uuid IS NULL OR v.branch_id = $1)
         ORDER BY h.scheduled_at

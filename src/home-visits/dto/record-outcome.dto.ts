@@ -16,6 +16,18 @@ export class RecordOutcomeDto {
   @IsInstant()
   heldAt?: string;
 
+  /**
+   * For `declined`, a short reason (the page offers a list), shown on the record's
+   * closing card with `notes`. Never sent to the volunteer.
+   */
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(200, {
+    message: 'Begrundelsen må højst være 200 tegn. / The reason can be at most 200 characters.',
+  })
+  reason?: string;
+
   /** For `declined`, the reason shown on the record. */
   @IsOptional()
   @Trim()
