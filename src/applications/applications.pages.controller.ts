@@ -3,7 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { BranchesService } from '../branches/branches.service';
 import { Form, list, type PageForm, parseForm, text, ticked } from '../common/pages/forms';
+import { derivedField } from '../common/field-messages';
 import { langOf } from '../common/pages/web';
+import { RequestValidationError } from '../common/validation';
 import { toCourseView } from '../courses/course.view';
 import { CoursesService } from '../courses/courses.service';
 import { CurriculumService } from '../courses/curriculum.service';
@@ -53,8 +55,9 @@ export class ApplicationsPagesController {
     const body = form.body;
     return form.submit({ name: 'apply', back: '/ansog#form' }, async () => {
       const postcode = text(body.postcode)?.trim();
+      const chosenBranch = text(body.branchCode);
       const branchCode =
-        text(body.branchCode) ?? (postcode ? await this.branches.codeForPostcode(postcode) : null);
+        chosenBranch ?? (postcode ? await this.branches.codeForPostcode(postcode) : null);
       const dto = await parseForm(CreateApplicationDto, {
         branchCode: branchCode ?? '',
         firstName: body.firstName,
@@ -69,6 +72,15 @@ export class ApplicationsPagesController {
         consent: ticked(body.consent),
         courseId: text(body.courseId),
         locale: langOf(req),
+      }).catch((error: unknown) => {
+        // The dropdown left at "find it from my postcode": a bad postcode is one problem,
+        // not also one of the branch; a good one no branch covers asks to choose one.
+        if (chosenBranch === undefined && error instanceof RequestValidationError) {
+          throw new RequestValidationError(
+            derivedField(error.errors, 'branchCode', 'postcode', 'noBranchForPostcode'),
+          );
+        }
+        throw error;
       });
       await this.applications.apply(dto, client);
       return '/ansog/tak';

@@ -278,7 +278,7 @@ export class CoursesPagesController {
  */
 function askToConfirm(error: unknown): never {
   if (error instanceof ConflictError && error.code === 'booked_on_another_course') {
-    throw new InvalidInputError([{ field: 'second', message: error.message }]);
+    throw new InvalidInputError([{ field: 'second', code: error.code, message: error.message }]);
   }
   throw error;
 }

@@ -14,7 +14,8 @@ export interface HeldAtInput {
   confirmedHeldEarly: boolean;
 }
 
-export type HeldAtDecision = { heldAt: Date; problems: [] } | { heldAt: null; problems: FieldError[] };
+export type HeldAtDecision =
+  { heldAt: Date; problems: [] } | { heldAt: null; problems: FieldError[] };
 
 export const HELD_EARLY_QUESTION =
   'Er besøget allerede holdt? Besøget er aftalt til senere; sæt kryds, hvis det er holdt, og angiv hvornår. / Has the visit already taken place? It is planned for later; tick the box if it has, and say when.';
@@ -27,11 +28,12 @@ export function decideHeldAt(input: HeldAtInput): HeldAtDecision {
   const { scheduledAt, heldAt, now } = input;
   const problems: FieldError[] = [];
   if (scheduledAt > now && !input.confirmedHeldEarly) {
-    problems.push({ field: 'held', message: HELD_EARLY_QUESTION });
+    problems.push({ field: 'held', code: 'confirmHeldEarly', message: HELD_EARLY_QUESTION });
   }
   if (heldAt && heldAt > now) {
     problems.push({
       field: 'heldAt',
+      code: 'inFuture',
       message:
         'Tidspunktet for besøget kan ikke ligge i fremtiden. / The time of the visit cannot be in the future.',
     });
