@@ -29,7 +29,7 @@ export class ApplicationsPagesController {
   @Render('applications/front')
   async front() {
     const { requiredHours } = await this.curriculum.get();
-    return { title: 'Bliv familieven', requiredHours };
+    return { title: ['Bliv familieven', 'Become a family friend'], requiredHours };
   }
 
   @Get('ansog')
@@ -38,7 +38,7 @@ export class ApplicationsPagesController {
     const [branches, open] = await Promise.all([this.branches.list(), this.courses.listOpen()]);
     const courses = open.map((c) => toCourseView(c.summary, c.sessions));
     return {
-      title: 'Ansøg som familieven',
+      title: ['Ansøg som familieven', 'Apply as a family friend'],
       branches: branches.map((b) => ({
         code: b.code,
         name: b.name,
@@ -90,7 +90,7 @@ export class ApplicationsPagesController {
   @Get('ansog/tak')
   @Render('applications/thanks')
   thanks() {
-    return { title: 'Tak for din ansøgning' };
+    return { title: ['Tak for din ansøgning', 'Thank you for your application'] };
   }
 
   /** Where a link without its token lands (calendar events point here): ask for the link again. */

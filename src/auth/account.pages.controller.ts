@@ -25,7 +25,7 @@ export class AccountPagesController {
   @Get()
   @Render('auth/account')
   async accountPage(@CurrentActor() actor: Actor) {
-    return { title: 'Min konto', user: await this.users.view(actor.id) };
+    return { title: ['Min konto', 'My account'], user: await this.users.view(actor.id) };
   }
 
   @Post()

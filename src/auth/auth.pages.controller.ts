@@ -15,7 +15,7 @@ export class AuthPagesController {
   @Get('login')
   @Render('auth/login')
   loginPage(@Query('next') next: unknown) {
-    return { title: 'Log ind', next: localPath(next, '/staff') };
+    return { title: ['Log ind', 'Sign in'], next: localPath(next, '/staff') };
   }
 
   /** Signs in with the same password check and rate limit as the API's token. */

@@ -74,7 +74,7 @@ export class ErrorFilter implements ExceptionFilter {
       const [titleDa, titleEn] = STATUS_TITLES[body.statusCode] ?? [body.error, body.error];
       response.render('error', {
         layout: 'layouts/main',
-        title: titleDa,
+        title: [titleDa, titleEn],
         titleDa,
         titleEn,
         // A rule's "Dansk. / English." text: on a page, only the reader's half.

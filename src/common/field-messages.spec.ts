@@ -87,6 +87,11 @@ describe('field messages', () => {
       );
     });
 
+    it('should speak to staff about the record, not about themselves', () => {
+      expect(sentenceFor('firstName', 'required', 'da', [], 'staff')).toBe('Skriv fornavnet');
+      expect(sentenceFor('email', 'required', 'en', [], 'staff')).toBe('Enter an email address');
+    });
+
     it('should have nothing for a field the catalog does not know', () => {
       expect(sentenceFor('nonsense', 'required', 'da')).toBeNull();
     });

@@ -40,7 +40,15 @@ export interface FieldText {
   label: Bilingual;
   /** Per code (a FieldProblem or a rule's own code); `{min}`/`{max}` are filled in. */
   says?: Partial<Record<string, Bilingual>>;
+  /**
+   * For staff, where `says` speaks to the person themselves: a coordinator correcting a
+   * volunteer's record enters "the first name", not "your first name".
+   */
+  staffSays?: Partial<Record<string, Bilingual>>;
 }
+
+/** Who reads the message: the person the form is about, or staff working on a record. */
+export type Audience = 'person' | 'staff';
 
 /**
  * Every field a person can get a message about, by its name (the last segment of a
@@ -52,10 +60,12 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
   firstName: {
     label: ['Fornavn', 'First name'],
     says: { required: ['Skriv dit fornavn', 'Enter your first name'] },
+    staffSays: { required: ['Skriv fornavnet', 'Enter the first name'] },
   },
   lastName: {
     label: ['Efternavn', 'Last name'],
     says: { required: ['Skriv dit efternavn', 'Enter your last name'] },
+    staffSays: { required: ['Skriv efternavnet', 'Enter the last name'] },
   },
   email: {
     label: ['E-mail', 'Email'],
@@ -83,6 +93,7 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
       required: ['Skriv dit postnummer', 'Enter your postcode'],
       invalidFormat: ['Postnummeret skal være fire cifre', 'The postcode must be four digits'],
     },
+    staffSays: { required: ['Skriv postnummeret', 'Enter the postcode'] },
   },
   branchCode: {
     label: ['Lokalafdeling', 'Branch'],
@@ -110,9 +121,21 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
         'Skriv, hvorfor du vil være familieven',
         'Write why you want to be a family friend',
       ],
+      tooLong: [
+        'Din begrundelse må højst have {max} tegn',
+        'Your reason may have at most {max} characters',
+      ],
     },
   },
-  experience: { label: ['Erfaring med børn og familier', 'Experience with children and families'] },
+  experience: {
+    label: ['Erfaring med børn og familier', 'Experience with children and families'],
+    says: {
+      tooLong: [
+        'Beskrivelsen af din erfaring må højst have {max} tegn',
+        'The description of your experience may have at most {max} characters',
+      ],
+    },
+  },
   availability: { label: ['Hvornår du kan besøge', 'When you can visit'] },
   languages: { label: ['Sprog', 'Languages'] },
   consent: {
@@ -130,7 +153,10 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
   },
   courseId: {
     label: ['Kursus', 'Course'],
-    says: { invalidId: ['Vælg et kursus fra listen', 'Choose a course from the list'] },
+    says: {
+      required: ['Vælg et kursus', 'Choose a course'],
+      invalidId: ['Vælg et kursus fra listen', 'Choose a course from the list'],
+    },
   },
   locale: { label: ['Sprog', 'Language'] },
 
@@ -169,7 +195,10 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
   role: { label: ['Rolle', 'Role'], says: { required: ['Vælg en rolle', 'Choose a role'] } },
   language: {
     label: ['Sprog', 'Language'],
-    says: { notAnOption: ['Vælg dansk eller engelsk', 'Choose Danish or English'] },
+    says: {
+      required: ['Vælg dansk eller engelsk', 'Choose Danish or English'],
+      notAnOption: ['Vælg dansk eller engelsk', 'Choose Danish or English'],
+    },
   },
   active: { label: ['Aktiv', 'Active'] },
 
@@ -199,6 +228,10 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
     label: ['Tidspunkt for besøget', 'Time of the visit'],
     says: {
       required: ['Angiv dato og klokkeslæt for besøget', 'Enter the date and time of the visit'],
+      invalidDateTime: [
+        'Angiv dato og klokkeslæt for besøget',
+        'Enter the date and time of the visit',
+      ],
     },
   },
   outcome: {
@@ -208,7 +241,15 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
       notAnOption: ['Vælg besøgets udfald', 'Choose the outcome of the visit'],
     },
   },
-  heldAt: { label: ['Hvornår besøget blev holdt', 'When the visit took place'] },
+  heldAt: {
+    label: ['Hvornår besøget blev holdt', 'When the visit took place'],
+    says: {
+      invalidDateTime: [
+        'Angiv dato og klokkeslæt for, hvornår besøget blev holdt',
+        'Enter the date and time the visit took place',
+      ],
+    },
+  },
   held: { label: ['Besøget er holdt', 'The visit has taken place'] },
   notes: { label: ['Noter', 'Notes'] },
   requestedOn: {
@@ -254,11 +295,23 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
   },
   startsAt: {
     label: ['Starter', 'Starts'],
-    says: { required: ['Angiv hvornår kursusgangen starter', 'Enter when the session starts'] },
+    says: {
+      required: ['Angiv hvornår kursusgangen starter', 'Enter when the session starts'],
+      invalidDateTime: [
+        'Angiv dato og klokkeslæt for, hvornår kursusgangen starter',
+        'Enter the date and time the session starts',
+      ],
+    },
   },
   endsAt: {
     label: ['Slutter', 'Ends'],
-    says: { required: ['Angiv hvornår kursusgangen slutter', 'Enter when the session ends'] },
+    says: {
+      required: ['Angiv hvornår kursusgangen slutter', 'Enter when the session ends'],
+      invalidDateTime: [
+        'Angiv dato og klokkeslæt for, hvornår kursusgangen slutter',
+        'Enter the date and time the session ends',
+      ],
+    },
   },
   topics: {
     label: ['Emner', 'Topics'],
@@ -492,9 +545,10 @@ export function sentenceFor(
   code: string,
   lang: Lang,
   params: number[] = [],
+  audience: Audience = 'person',
 ): string | null {
   const entry = FIELD_TEXTS[fieldName(field)];
-  const own = entry?.says?.[code];
+  const own = (audience === 'staff' ? entry?.staffSays?.[code] : undefined) ?? entry?.says?.[code];
   const generic = entry ? GENERIC[code as FieldProblem] : undefined;
   const template = own ?? generic;
   return template ? fill(template[lang === 'en' ? 1 : 0], entry?.label, lang, params) : null;
@@ -506,7 +560,11 @@ export function sentenceFor(
  * reader's half when the catalog has no sentence for its code. Field and code stay, for
  * the API's clients and the page's links.
  */
-export function forReader(errors: FieldError[], lang: Lang): FieldError[] {
+export function forReader(
+  errors: FieldError[],
+  lang: Lang,
+  audience: Audience = 'person',
+): FieldError[] {
   const first = new Map<string, FieldError>();
   for (const error of errors) {
     const seen = first.get(error.field);
@@ -518,7 +576,8 @@ export function forReader(errors: FieldError[], lang: Lang): FieldError[] {
     field: error.field,
     code: error.code,
     message:
-      sentenceFor(error.field, error.code, lang, error.params) ?? readersHalf(error.message, lang),
+      sentenceFor(error.field, error.code, lang, error.params, audience) ??
+      readersHalf(error.message, lang),
   }));
 }
 

@@ -50,7 +50,10 @@ export class CoursesPagesController {
   @Render('courses/list')
   async list(@CurrentActor() actor: Actor) {
     const courses = await this.courses.listInScope(actor);
-    return { title: 'Kurser', courses: courses.map((c) => toCourseView(c.summary, c.sessions)) };
+    return {
+      title: ['Kurser', 'Courses'],
+      courses: courses.map((c) => toCourseView(c.summary, c.sessions)),
+    };
   }
 
   @Get('courses/new')
@@ -60,7 +63,7 @@ export class CoursesPagesController {
     const branches = (await this.branches.list()).filter((b) => scope === null || b.id === scope);
     const { topics } = await this.curriculum.get();
     return {
-      title: 'Nyt kursus',
+      title: ['Nyt kursus', 'New course'],
       branches,
       topics,
       rows: Array.from({ length: SESSION_ROWS }, (_, i) => ({ i })),
@@ -100,9 +103,11 @@ export class CoursesPagesController {
   async show(@CurrentActor() actor: Actor, @UuidParam() id: string) {
     const course = await this.courses.get(actor, id);
     const participants = await this.courses.participants(actor, id);
+    const { topics } = await this.curriculum.get();
     const now = new Date();
     return {
       title: course.summary.title,
+      topics,
       course: toCourseView(course.summary, course.sessions),
       started: course.sessions.some((s) => !s.cancelledAt && s.startsAt <= now),
       booked: participants.filter((p) => p.status === 'booked'),

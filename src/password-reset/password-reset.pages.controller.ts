@@ -20,7 +20,10 @@ export class PasswordResetPagesController {
   @Get('glemt-adgangskode')
   @Render('password-reset/request')
   requestPage() {
-    return { title: 'Glemt adgangskode', minutes: RESET_LINK_VALID_MINUTES };
+    return {
+      title: ['Glemt adgangskode', 'Forgotten password'],
+      minutes: RESET_LINK_VALID_MINUTES,
+    };
   }
 
   @Post('glemt-adgangskode')
@@ -47,7 +50,7 @@ export class PasswordResetPagesController {
       res.status(404);
     }
     return {
-      title: 'Ny adgangskode',
+      title: ['Ny adgangskode', 'New password'],
       usable,
       action: `/${RESET_ROUTE}/${encodeURIComponent(token)}`,
     };

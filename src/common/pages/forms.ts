@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import { DateTime } from 'luxon';
 import { TIME_ZONE } from '../dates';
 import { ConflictError, type FieldError, InvalidInputError } from '../errors';
-import { forReader, readersHalf } from '../field-messages';
+import { type Audience, forReader, readersHalf } from '../field-messages';
 import { crossFieldProblemsOf, RequestValidationError, toFieldErrors } from '../validation';
 import { inLang, type Lang, langOf } from './web';
 
@@ -66,7 +66,9 @@ export class PageForm {
       }
       return { url: next, statusCode: 303 };
     } catch (error) {
-      const errors = formErrorsOf(error, langOf(this.req));
+      // Signed-in staff work on others' records; everyone else on their own.
+      const audience = this.req.session?.userId ? 'staff' : 'person';
+      const errors = formErrorsOf(error, langOf(this.req), audience);
       if (!errors) {
         throw error;
       }
@@ -85,9 +87,9 @@ export const Form = createParamDecorator(
  * The errors a person can fix on the form, in their language (one per field, from the
  * catalog in field-messages.ts); anything else goes to the error page.
  */
-function formErrorsOf(error: unknown, lang: Lang): FieldError[] | null {
+function formErrorsOf(error: unknown, lang: Lang, audience: Audience): FieldError[] | null {
   if (error instanceof RequestValidationError || error instanceof InvalidInputError) {
-    return forReader(error.errors, lang);
+    return forReader(error.errors, lang, audience);
   }
   if (error instanceof ConflictError) {
     return [{ field: '', code: error.code, message: readersHalf(error.message, lang) }];
