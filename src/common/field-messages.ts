@@ -1,5 +1,6 @@
 import type { FieldError } from './errors';
 import type { Lang } from './pages/web';
+import { MAX_OFFSET } from './validators';
 
 /** Danish first, then English: the order of `{{t "da" "en"}}` in the views. */
 export type Bilingual = readonly [da: string, en: string];
@@ -33,6 +34,8 @@ export type FieldProblem =
   | 'notAList'
   | 'notYesOrNo'
   | 'unknownField'
+  | 'outOfRange'
+  | 'invalidCharacter'
   | 'invalid';
 
 /** A label, and texts for the problems where the generic sentence reads badly. */
@@ -158,7 +161,10 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
       invalidId: ['Vælg et kursus fra listen', 'Choose a course from the list'],
     },
   },
-  locale: { label: ['Sprog', 'Language'] },
+  locale: {
+    label: ['Sprog', 'Language'],
+    says: { notAnOption: ['Vælg dansk eller engelsk', 'Choose Danish or English'] },
+  },
 
   // Sign-in, passwords and accounts.
   password: {
@@ -352,13 +358,24 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
   topic: { label: ['Emne', 'Topic'] },
 
   // List filters and route ids (the API; no page shows these as fields).
-  id: { label: ['Id', 'Id'] },
+  id: {
+    label: ['Id', 'Id'],
+    says: { invalidId: ['Id’et er ikke gyldigt', 'The id is not valid'] },
+  },
   q: { label: ['Søgning', 'Search'] },
   branch: { label: ['Lokalafdeling', 'Branch'] },
   stage: { label: ['Fase', 'Stage'] },
   matchable: { label: ['Klar til match', 'Matchable'] },
   limit: { label: ['Antal', 'Limit'] },
-  offset: { label: ['Fra nummer', 'Offset'] },
+  offset: {
+    label: ['Fra nummer', 'Offset'],
+    says: {
+      outOfRange: [
+        `Fra nummer skal være et helt tal fra 0 til ${MAX_OFFSET}`,
+        `The offset must be a whole number from 0 to ${MAX_OFFSET}`,
+      ],
+    },
+  },
   status: { label: ['Status', 'Status'] },
   sort: { label: ['Sortering', 'Sort'] },
   dir: { label: ['Retning', 'Direction'] },
@@ -402,7 +419,13 @@ const GENERIC: Record<FieldProblem, Bilingual> = {
   invalidId: ['Vælg {label} fra listen', 'Choose {label} from the list'],
   notAList: ['Vælg en eller flere under {label}', 'Choose one or more for {label}'],
   notYesOrNo: ['{Label} skal være ja eller nej', '{Label} must be yes or no'],
-  unknownField: ['Formularen har et felt, vi ikke kender', 'The form has a field we do not know'],
+  // Only a client that sends more than the form has meets this; it needs the name.
+  unknownField: ['Feltet {field} kendes ikke', 'The field {field} is not known'],
+  outOfRange: ['{Label} er uden for det tilladte', '{Label} is out of range'],
+  invalidCharacter: [
+    '{Label} indeholder et tegn, der ikke kan gemmes',
+    '{Label} contains a character that cannot be stored',
+  ],
   invalid: ['{Label} er ikke gyldig', '{Label} is not valid'],
 };
 
@@ -437,7 +460,7 @@ const CONSTRAINT_CODES: Record<string, FieldProblem> = {
   isPlausibleInstant: 'dateTimeOutOfRange',
   singleLine: 'notSingleLine',
   noBidiControl: 'directionControls',
-  isPageOffset: 'tooLarge',
+  isPageOffset: 'outOfRange',
   whitelistValidation: 'unknownField',
 };
 
@@ -497,12 +520,14 @@ const PRIORITY: string[] = [
   'invalidFormat',
   'notSingleLine',
   'directionControls',
+  'invalidCharacter',
   'tooShort',
   'tooLong',
   'tooSmall',
   'tooLarge',
   'tooFew',
   'tooMany',
+  'outOfRange',
   'dateTooEarly',
   'dateTimeOutOfRange',
 ];
@@ -530,13 +555,20 @@ export function readersHalf(text: string, lang: Lang): string {
   return lang === 'en' ? text.slice(at + 3) : text.slice(0, at);
 }
 
-const fill = (template: string, label: Bilingual | undefined, lang: Lang, params: number[]) => {
+const fill = (
+  template: string,
+  field: string,
+  label: Bilingual | undefined,
+  lang: Lang,
+  params: number[],
+) => {
   const name = label ? label[lang === 'en' ? 1 : 0] : '';
   return template
     .replace('{Label}', name)
     .replace('{label}', name.charAt(0).toLowerCase() + name.slice(1))
-    .replace('{min}', String(params[0] ?? ''))
-    .replace('{max}', String(params[params.length - 1] ?? ''));
+    .replace('{field}', field)
+    .replace('{min}', String(params[0]))
+    .replace('{max}', String(params[params.length - 1]));
 };
 
 /** The sentence for one problem of one field, in `lang`; `null` if the catalog has none. */
@@ -549,9 +581,20 @@ export function sentenceFor(
 ): string | null {
   const entry = FIELD_TEXTS[fieldName(field)];
   const own = (audience === 'staff' ? entry?.staffSays?.[code] : undefined) ?? entry?.says?.[code];
-  const generic = entry ? GENERIC[code as FieldProblem] : undefined;
+  // A generic sentence needs the label (bar unknownField, which names the field), and
+  // the rule's numbers where it quotes them; without them it would read "at most ".
+  const generic = entry || code === 'unknownField' ? GENERIC[code as FieldProblem] : undefined;
   const template = own ?? generic;
-  return template ? fill(template[lang === 'en' ? 1 : 0], entry?.label, lang, params) : null;
+  if (!template) {
+    return null;
+  }
+  const text = template[lang === 'en' ? 1 : 0];
+  if (/\{(min|max)\}/.test(text) && params.length === 0) {
+    return entry
+      ? fill(GENERIC.invalid[lang === 'en' ? 1 : 0], field, entry.label, lang, [])
+      : null;
+  }
+  return fill(text, fieldName(field), entry?.label, lang, params);
 }
 
 /**
