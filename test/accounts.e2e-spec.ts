@@ -208,7 +208,11 @@ describe('staff accounts', () => {
       await request(t.http).get('/api/v1/outbox').auth(token, { type: 'bearer' }).expect(200);
       const back = await patchUser(id, { role: 'coordinator' }).expect(400);
       expect(back.body.errors).toEqual([
-        { field: 'branchCode', message: 'branchCode is required for a coordinator' },
+        {
+          field: 'branchCode',
+          code: 'coordinatorNeedsBranch',
+          message: "Choose the coordinator's branch",
+        },
       ]);
       await patchUser(id, { role: 'coordinator', branchCode }).expect(200);
       await request(t.http).get('/api/v1/outbox').auth(token, { type: 'bearer' }).expect(403);
@@ -246,7 +250,9 @@ describe('staff accounts', () => {
       const { id, token } = await coordinator();
       await patchUser('00000000-0000-4000-8000-000000000000', { name: 'X' }).expect(404);
       const bad = await patchUser('abc', { name: 'X' }).expect(400);
-      expect(bad.body.errors).toEqual([{ field: 'id', message: 'id must be a UUID' }]);
+      expect(bad.body.errors).toEqual([
+        { field: 'id', code: 'invalidId', message: 'The id is not valid' },
+      ]);
       await patchUser(id, { active: false }, token).expect(403);
     });
 
@@ -378,7 +384,11 @@ describe('staff accounts', () => {
         .send({ currentPassword: 'not my password', newPassword: NEW_PASSWORD })
         .expect(400);
       expect(res.body.errors).toEqual([
-        { field: 'currentPassword', message: 'currentPassword is not your current password' },
+        {
+          field: 'currentPassword',
+          code: 'wrongPassword',
+          message: 'That is not your current password',
+        },
       ]);
       await signedIn(other).expect(200);
       await factory.login(email, COORDINATOR_PASSWORD);
@@ -417,7 +427,7 @@ describe('staff accounts', () => {
         .expect(303)
         .expect('location', '/staff/account');
       const refused = await page.get('/staff/account').expect(200);
-      expect(refused.text).toContain('Det er ikke din nuværende adgangskode.');
+      expect(refused.text).toContain('Det er ikke din nuværende adgangskode');
 
       await page
         .post('/staff/account/password')
@@ -506,14 +516,14 @@ describe('staff accounts', () => {
       const refused = await saveAsCoordinatorWithoutBranch(id, () =>
         patchUser(id, { role: 'admin' }).expect(200),
       );
-      expect(refused).toContain('Vælg koordinatorens lokalafdeling.');
+      expect(refused).toContain('Vælg koordinatorens lokalafdeling');
       expect(refused).toMatch(/id="f-user-branchCode-error"/);
     });
 
     it('should refuse "Ingen" as the branch of a coordinator who stays one, keeping the branch', async () => {
       const { id } = await coordinator();
       const refused = await saveAsCoordinatorWithoutBranch(id);
-      expect(refused).toContain('Vælg koordinatorens lokalafdeling.');
+      expect(refused).toContain('Vælg koordinatorens lokalafdeling');
       expect(refused).not.toContain('Brugeren er gemt.');
       const [user] = await t.db.query<{ branch_id: string | null }[]>(
         'SELECT branch_id FROM staff_user WHERE id = $1',
@@ -683,7 +693,7 @@ describe('staff accounts', () => {
         .expect(303)
         .expect('location', '/glemt-adgangskode');
       const refused = await agent.get('/glemt-adgangskode').expect(200);
-      expect(refused.text).toContain('Skriv en gyldig e-mailadresse.');
+      expect(refused.text).toContain('Skriv en gyldig e-mailadresse');
       expect(refused.text).toContain('value="not an address"');
       await agent
         .post('/glemt-adgangskode')

@@ -84,7 +84,8 @@ describe('course administration', () => {
       const zero = await patch(course.id, { capacity: 0 }).expect(400);
       expect(zero.body.errors).toContainEqual({
         field: 'capacity',
-        message: 'capacity must be at least 1',
+        code: 'tooSmall',
+        message: 'Capacity must be at least 1',
       });
       await patch(course.id, { title: '' }).expect(400);
 
@@ -255,7 +256,9 @@ describe('course administration', () => {
       const refused = (await agent.get(page).expect(200)).text;
       expect(refused).toContain('Kurset har 2 tilmeldte; kapaciteten kan ikke sættes lavere.');
       await submit(page, page, { title: 'Weekendkursus', capacity: 'mange' });
-      expect((await agent.get(page).expect(200)).text).toContain('capacity must be a whole number');
+      expect((await agent.get(page).expect(200)).text).toContain(
+        'Antal pladser skal være et helt tal',
+      );
     });
 
     it('should show an empty waitlist as "Ingen på venteliste"', async () => {

@@ -103,7 +103,8 @@ describe('courses', () => {
         .expect(400);
       expect(zero.body.errors).toContainEqual({
         field: 'capacity',
-        message: 'capacity must be at least 1',
+        code: 'tooSmall',
+        message: 'Capacity must be at least 1',
       });
       const other = await factory.branch();
       await staff(request(t.http).post('/api/v1/courses'))
@@ -295,7 +296,8 @@ describe('courses', () => {
       expect(res.body.errors).toEqual([
         {
           field: 'courseId',
-          message: 'Kurset er allerede begyndt. / The course has already started.',
+          code: 'courseNotBookable',
+          message: 'The course has already started.',
         },
       ]);
       expect(await t.db.query('SELECT 1 FROM volunteer WHERE email = $1', [email])).toHaveLength(0);
@@ -426,7 +428,11 @@ describe('courses', () => {
         })
         .expect(400);
       expect(twice.body.errors).toEqual([
-        { field: 'records.1.volunteerId', message: 'this volunteer appears twice' },
+        {
+          field: 'records.1.volunteerId',
+          code: 'duplicate',
+          message: 'This volunteer appears twice.',
+        },
       ]);
       const stranger = await staff(
         request(t.http).put(`/api/v1/sessions/${course.sessions[0].id}/attendance`),

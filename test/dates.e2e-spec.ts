@@ -69,8 +69,10 @@ describe('dates and bookings that make sense', () => {
         outcome: 'approved',
         heldAt: new Date(Date.now() + HOUR).toISOString(),
       }).expect(400);
-      expect(future.body.errors).toEqual([{ field: 'heldAt', message: expect.any(String) }]);
-      expect(future.body.errors[0].message).toContain('fremtiden');
+      expect(future.body.errors).toEqual([
+        { field: 'heldAt', code: 'inFuture', message: expect.any(String) },
+      ]);
+      expect(future.body.errors[0].message).toContain('future');
       expect((await volunteer(id)).homeVisits[0]).toMatchObject({ outcome: null, heldAt: null });
 
       const saved = await outcome({ outcome: 'follow_up' }).expect(200);
@@ -195,7 +197,7 @@ describe('dates and bookings that make sense', () => {
       );
       expect(location).toBe('/staff/courses/new');
       const page = await agent.get('/staff/courses/new').expect(200);
-      expect(page.text).toContain('capacity must be at least 1');
+      expect(page.text).toContain('Antal pladser skal være mindst 1');
       expect(page.text).toContain('Kursusgangen skal slutte, efter den er begyndt.');
       expect(await courseCount()).toBe(before);
     });

@@ -154,7 +154,9 @@ describe('limits', () => {
           email: known.email,
         }).expect(400);
         expect(asKnown.body).toEqual(asNew.body);
-        expect(asNew.body.errors).toEqual([{ field: 'courseId', message: expect.any(String) }]);
+        expect(asNew.body.errors).toEqual([
+          { field: 'courseId', code: 'courseNotBookable', message: expect.any(String) },
+        ]);
       }
       const okNew = await apply(`198.51.100.${(n += 1)}`, { courseId: open.id }).expect(202);
       const okKnown = await apply(`198.51.100.${n + 1}`, {

@@ -118,7 +118,7 @@ describe('web pages', () => {
       .expect('location', '/ansog#form');
     const again = await agent.get('/ansog').expect(200);
     expect(again.text).toContain('class="error-summary"');
-    expect(again.text).toMatch(/id="f-apply-email-error">email must be a valid email address/);
+    expect(again.text).toMatch(/id="f-apply-email-error">Skriv en gyldig e-mailadresse/);
     expect(again.text).toContain('href="#f-apply-consent"');
     expect(again.text).toMatch(/name="firstName" type="text" value="Bo"/);
     expect(again.text).toMatch(/value="weekend" checked/);

@@ -184,7 +184,7 @@ describe('personal links', () => {
         .expect(303)
         .expect('location', '/v#link');
       const again = await agent.get('/v').expect(200);
-      expect(again.text).toContain('email must be a valid email address');
+      expect(again.text).toContain('Enter a valid email address');
       expect(again.text).toContain('value="not-an-address"');
       expect(again.text).toContain('aria-invalid="true"');
     });
@@ -203,7 +203,9 @@ describe('personal links', () => {
         .post('/api/v1/portal-links')
         .send({ email: 'nope' })
         .expect(400);
-      expect(bad.body.errors).toEqual([{ field: 'email', message: expect.any(String) }]);
+      expect(bad.body.errors).toEqual([
+        { field: 'email', code: 'invalidEmail', message: expect.any(String) },
+      ]);
       await settle(t);
       const mail = await t.mail.waitFor(
         person.email,

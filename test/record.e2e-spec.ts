@@ -235,7 +235,7 @@ describe("the volunteer's record: edit, notes, history", () => {
 
       await post(id, 'details', { ...base, email: other.email, postcode: '5000' });
       const rejected = await agent.get(`/staff/volunteers/${id}`).expect(200);
-      expect(rejected.text).toContain('En anden aktiv frivillig bruger denne e-mailadresse.');
+      expect(rejected.text).toContain('En anden aktiv frivillig bruger denne e-mailadresse');
       expect(rejected.text).toContain('id="f-details-email-error"');
       expect(rejected.text).toContain(`value="${other.email}"`);
     });

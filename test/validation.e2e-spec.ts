@@ -39,57 +39,75 @@ describe('bad input', () => {
   });
 
   it.each([
-    ['a missing field', { email: undefined }, 'email', 'email must be a valid email address'],
+    ['a missing field', { email: undefined }, 'email', 'required', 'Enter an email address'],
     [
       'consent not given',
       { consent: false },
       'consent',
-      'consent must be true: we cannot process an application without it',
+      'required',
+      'Tick the box to give consent; without it we cannot process your application',
     ],
     [
       'consent as a string',
       { consent: 'true' },
       'consent',
-      'consent must be true: we cannot process an application without it',
+      'invalid',
+      'Tick the box to give consent; without it we cannot process your application',
     ],
-    ['an unknown field', { admin: true }, 'admin', 'property admin should not exist'],
+    ['an unknown field', { admin: true }, 'admin', 'unknownField', 'The field admin is not known'],
     [
       'a bad postcode',
       { postcode: '12345' },
       'postcode',
-      'postcode must be a Danish postcode of four digits',
+      'invalidFormat',
+      'The postcode must be four digits',
     ],
     [
       'an overlong name',
       { firstName: 'x'.repeat(101) },
       'firstName',
-      'firstName must be shorter than or equal to 100 characters',
+      'tooLong',
+      'First name may have at most 100 characters',
     ],
     [
       'an empty motivation',
       { motivation: '   ' },
       'motivation',
-      'motivation must be longer than or equal to 1 characters',
+      'required',
+      'Write why you want to be a family friend',
     ],
-    ['an unknown branch', { branchCode: 'nowhere' }, 'branchCode', 'no branch has this code'],
-    ['a course id that is no UUID', { courseId: 'abc' }, 'courseId', 'courseId must be a UUID'],
-    ['an unknown locale', { locale: 'de' }, 'locale', 'locale must be da or en'],
+    [
+      'an unknown branch',
+      { branchCode: 'nowhere' },
+      'branchCode',
+      'unknownBranch',
+      'Choose a branch from the list',
+    ],
+    [
+      'a course id that is no UUID',
+      { courseId: 'abc' },
+      'courseId',
+      'invalidId',
+      'Choose a course from the list',
+    ],
+    ['an unknown locale', { locale: 'de' }, 'locale', 'notAnOption', 'Choose Danish or English'],
     [
       'availability that is no list',
       { availability: 'evenings' },
       'availability',
-      'availability must be an array',
+      'notAList',
+      'Choose one or more for when you can visit',
     ],
   ])(
     'should refuse an application with %s, naming the field, and store nothing',
-    async (_, change, field, message) => {
+    async (_, change, field, code, message) => {
       const before = await volunteerCount();
       const res = await request(t.http)
         .post('/api/v1/applications')
         .send(applicationBody({ branchCode, ...change }))
         .expect(400);
       expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
-      expect(res.body.errors).toContainEqual({ field, message });
+      expect(res.body.errors).toContainEqual({ field, code, message });
       expect(await volunteerCount()).toBe(before);
     },
   );
@@ -113,7 +131,9 @@ describe('bad input', () => {
       .get('/api/v1/volunteers/not-a-uuid')
       .auth(token, { type: 'bearer' })
       .expect(400);
-    expect(res.body.errors).toEqual([{ field: 'id', message: 'id must be a UUID' }]);
+    expect(res.body.errors).toEqual([
+      { field: 'id', code: 'invalidId', message: 'The id is not valid' },
+    ]);
     await post('/api/v1/home-visits/42/outcome', { outcome: 'approved' }).expect(400);
   });
 
@@ -137,7 +157,7 @@ describe('bad input', () => {
       outcome: 'maybe',
     }).expect(400);
     expect(res.body.errors).toEqual([
-      { field: 'outcome', message: 'outcome must be one of approved, declined, follow_up' },
+      { field: 'outcome', code: 'notAnOption', message: 'Choose the outcome of the visit' },
     ]);
     const after = await request(t.http)
       .get(`/api/v1/volunteers/${volunteerId}`)
@@ -150,46 +170,55 @@ describe('bad input', () => {
       'a date in the future',
       { receivedOn: '2999-01-01', result: 'clean' },
       'receivedOn',
-      'receivedOn cannot be in the future',
+      'inFuture',
+      'The date cannot be in the future',
     ],
     [
       'an impossible date',
       { receivedOn: '2026-02-30', result: 'clean' },
       'receivedOn',
-      'receivedOn must be a real date as YYYY-MM-DD',
+      'invalidDate',
+      'Received on must be a real date',
     ],
     [
       'a date in another format',
       { receivedOn: '01-02-2026', result: 'clean' },
       'receivedOn',
-      'receivedOn must be a real date as YYYY-MM-DD',
+      'invalidDate',
+      'Received on must be a real date',
     ],
     [
       'an unknown result',
       { receivedOn: dateFromToday(-30), result: 'fine' },
       'result',
-      'result must be one of clean, has_entries',
+      'notAnOption',
+      "Choose the certificate's result",
     ],
     [
       'a request after receipt',
       { requestedOn: dateFromToday(-10), receivedOn: dateFromToday(-30), result: 'clean' },
       'requestedOn',
-      'requestedOn cannot be after receivedOn',
+      'afterReceived',
+      'The request date cannot be after the date received',
     ],
     [
       'a scan of the certificate',
       { receivedOn: dateFromToday(-30), result: 'clean', file: 'JVBERi0x' },
       'file',
-      'property file should not exist',
+      'unknownField',
+      'The field file is not known',
     ],
-  ])('should refuse a certificate with %s and store nothing', async (_, body, field, message) => {
-    const res = await post(`/api/v1/volunteers/${volunteerId}/attestations`, body).expect(400);
-    expect(res.body.errors).toContainEqual({ field, message });
-    const rows = await t.db.query('SELECT 1 FROM attestation WHERE volunteer_id = $1', [
-      volunteerId,
-    ]);
-    expect(rows).toHaveLength(0);
-  });
+  ])(
+    'should refuse a certificate with %s and store nothing',
+    async (_, body, field, code, message) => {
+      const res = await post(`/api/v1/volunteers/${volunteerId}/attestations`, body).expect(400);
+      expect(res.body.errors).toContainEqual({ field, code, message });
+      const rows = await t.db.query('SELECT 1 FROM attestation WHERE volunteer_id = $1', [
+        volunteerId,
+      ]);
+      expect(rows).toHaveLength(0);
+    },
+  );
 
   it.each([
     ['an unknown stage', { stage: 'ready' }, 'stage'],
@@ -219,7 +248,8 @@ describe('bad input', () => {
     };
     expect((await create({ ...base, password: 'short' }).expect(400)).body.errors).toContainEqual({
       field: 'password',
-      message: 'password must be at least 12 characters',
+      code: 'tooShort',
+      message: 'The password must be at least 12 characters',
     });
     expect((await create({ ...base, role: 'root' }).expect(400)).body.errors[0].field).toBe('role');
     expect(

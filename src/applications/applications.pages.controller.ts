@@ -3,7 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { BranchesService } from '../branches/branches.service';
 import { Form, list, type PageForm, parseForm, text, ticked } from '../common/pages/forms';
+import { derivedField } from '../common/field-messages';
 import { langOf } from '../common/pages/web';
+import { RequestValidationError } from '../common/validation';
 import { toCourseView } from '../courses/course.view';
 import { CoursesService } from '../courses/courses.service';
 import { CurriculumService } from '../courses/curriculum.service';
@@ -30,7 +32,7 @@ export class ApplicationsPagesController {
   @Render('applications/front')
   async front() {
     const { requiredHours } = await this.curriculum.get();
-    return { title: 'Bliv familieven', requiredHours };
+    return { title: ['Bliv familieven', 'Become a family friend'], requiredHours };
   }
 
   @Get('ansog')
@@ -39,7 +41,7 @@ export class ApplicationsPagesController {
     const [branches, open] = await Promise.all([this.branches.list(), this.courses.listOpen()]);
     const courses = open.map((c) => toCourseView(c.summary, c.sessions));
     return {
-      title: 'Ansøg som familieven',
+      title: ['Ansøg som familieven', 'Apply as a family friend'],
       branches: branches.map((b) => ({
         code: b.code,
         name: b.name,
@@ -56,8 +58,9 @@ export class ApplicationsPagesController {
     const body = form.body;
     return form.submit({ name: 'apply', back: '/ansog#form' }, async () => {
       const postcode = text(body.postcode)?.trim();
+      const chosenBranch = text(body.branchCode);
       const branchCode =
-        text(body.branchCode) ?? (postcode ? await this.branches.codeForPostcode(postcode) : null);
+        chosenBranch ?? (postcode ? await this.branches.codeForPostcode(postcode) : null);
       const dto = await parseForm(CreateApplicationDto, {
         branchCode: branchCode ?? '',
         firstName: body.firstName,
@@ -72,6 +75,15 @@ export class ApplicationsPagesController {
         consent: ticked(body.consent),
         courseId: text(body.courseId),
         locale: langOf(req),
+      }).catch((error: unknown) => {
+        // The dropdown left at "find it from my postcode": a bad postcode is one problem,
+        // not also one of the branch; a good one no branch covers asks to choose one.
+        if (chosenBranch === undefined && error instanceof RequestValidationError) {
+          throw new RequestValidationError(
+            derivedField(error.errors, 'branchCode', 'postcode', 'noBranchForPostcode'),
+          );
+        }
+        throw error;
       });
       await this.applications.apply(dto, client);
       return '/ansog/tak';
@@ -81,7 +93,7 @@ export class ApplicationsPagesController {
   @Get('ansog/tak')
   @Render('applications/thanks')
   thanks() {
-    return { title: 'Tak for din ansøgning' };
+    return { title: ['Tak for din ansøgning', 'Thank you for your application'] };
   }
 
   /**

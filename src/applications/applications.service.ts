@@ -48,12 +48,16 @@ export class ApplicationsService {
     await this.limiter.consume(this.perClient, [client]);
     const branch = await this.db.getRepository(Branch).findOneBy({ code: dto.branchCode });
     if (!branch) {
-      throw new InvalidInputError([{ field: 'branchCode', message: 'no branch has this code' }]);
+      throw new InvalidInputError([
+        { field: 'branchCode', code: 'unknownBranch', message: 'no branch has this code' },
+      ]);
     }
     if (dto.courseId !== undefined) {
       const problem = await this.bookings.applicantCourseProblem(dto.courseId, branch.id);
       if (problem) {
-        throw new InvalidInputError([{ field: 'courseId', message: problem }]);
+        throw new InvalidInputError([
+          { field: 'courseId', code: 'courseNotBookable', message: problem },
+        ]);
       }
     }
     await this.queue.enqueue('application', dto);

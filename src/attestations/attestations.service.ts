@@ -60,10 +60,18 @@ export class AttestationsService {
 function datesProblems(dto: RecordAttestationDto, today: string): FieldError[] {
   const problems: FieldError[] = [];
   if (dto.receivedOn > today) {
-    problems.push({ field: 'receivedOn', message: 'receivedOn cannot be in the future' });
+    problems.push({
+      field: 'receivedOn',
+      code: 'inFuture',
+      message: 'receivedOn cannot be in the future',
+    });
   }
   if (dto.requestedOn !== undefined && dto.requestedOn > dto.receivedOn) {
-    problems.push({ field: 'requestedOn', message: 'requestedOn cannot be after receivedOn' });
+    problems.push({
+      field: 'requestedOn',
+      code: 'afterReceived',
+      message: 'requestedOn cannot be after receivedOn',
+    });
   }
   return problems;
 }

@@ -4,7 +4,6 @@ import type { Actor } from '../common/auth/actor';
 import { CurrentActor } from '../common/auth/decorators';
 import { InvalidInputError, TooManyRequestsError } from '../common/errors';
 import { Form, type PageForm, parseForm, text } from '../common/pages/forms';
-import { inReadersLanguage, type Messages } from '../common/pages/messages';
 import { AuthService } from './auth.service';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { UpdateOwnAccountDto } from './dto/update-user.dto';
@@ -26,7 +25,7 @@ export class AccountPagesController {
   @Get()
   @Render('auth/account')
   async accountPage(@CurrentActor() actor: Actor) {
-    return { title: 'Min konto', user: await this.users.view(actor.id) };
+    return { title: ['Min konto', 'My account'], user: await this.users.view(actor.id) };
   }
 
   @Post()
@@ -37,14 +36,6 @@ export class AccountPagesController {
       const dto = await parseForm(UpdateOwnAccountDto, {
         name: form.body.name,
         language: text(form.body.language),
-      }).catch((error: unknown) => {
-        throw inReadersLanguage(form, error, {
-          name: [
-            'Skriv dit navn på én linje (højst 120 tegn).',
-            'Enter your name on one line (at most 120 characters).',
-          ],
-          language: ['Vælg dansk eller engelsk.', 'Choose Danish or English.'],
-        });
       });
       const user = await this.users.updateOwn(actor, dto);
       // The pages follow the chosen language from now on, as the language switch would.
@@ -66,21 +57,9 @@ export class AccountPagesController {
       'Your password was changed, and you are signed out everywhere else.',
     );
     return form.submit({ name: 'password', back: '/staff/account', done }, async () => {
-      const messages: Messages = {
-        currentPassword: [
-          'Det er ikke din nuværende adgangskode.',
-          'That is not your current password.',
-        ],
-        newPassword: [
-          'Den nye adgangskode skal have mindst 12 tegn.',
-          'The new password must be at least 12 characters.',
-        ],
-      };
       const dto = await parseForm(ChangePasswordDto, {
         currentPassword: form.body.currentPassword,
         newPassword: form.body.newPassword,
-      }).catch((error: unknown) => {
-        throw inReadersLanguage(form, error, messages);
       });
       const req = form.req;
       req.session.sessionEpoch = await this.auth
@@ -88,10 +67,14 @@ export class AccountPagesController {
         .catch((error: unknown) => {
           if (error instanceof TooManyRequestsError) {
             throw new InvalidInputError([
-              { field: '', message: form.t('For mange forsøg; prøv igen om lidt.', error.message) },
+              {
+                field: '',
+                code: error.code,
+                message: form.t('For mange forsøg; prøv igen om lidt.', error.message),
+              },
             ]);
           }
-          throw inReadersLanguage(form, error, messages);
+          throw error;
         });
       return '/staff/account';
     });

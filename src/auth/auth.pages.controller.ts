@@ -15,7 +15,7 @@ export class AuthPagesController {
   @Get('login')
   @Render('auth/login')
   loginPage(@Query('next') next: unknown) {
-    return { title: 'Log ind', next: localPath(next, '/staff') };
+    return { title: ['Log ind', 'Sign in'], next: localPath(next, '/staff') };
   }
 
   /** Signs in with the same password check and rate limit as the API's token. */
@@ -32,12 +32,20 @@ export class AuthPagesController {
       const actor = await this.auth.verifyPassword(email, password, ip).catch((error: unknown) => {
         if (error instanceof UnauthorizedError) {
           throw new InvalidInputError([
-            { field: '', message: form.t('E-mail eller adgangskode er forkert.', error.message) },
+            {
+              field: '',
+              code: error.code,
+              message: form.t('E-mail eller adgangskode er forkert.', error.message),
+            },
           ]);
         }
         if (error instanceof TooManyRequestsError) {
           throw new InvalidInputError([
-            { field: '', message: form.t('For mange forsøg; prøv igen om lidt.', error.message) },
+            {
+              field: '',
+              code: error.code,
+              message: form.t('For mange forsøg; prøv igen om lidt.', error.message),
+            },
           ]);
         }
         throw error;

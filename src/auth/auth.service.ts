@@ -105,7 +105,11 @@ export class AuthService {
     if (!user || !(await verifyPassword(user.passwordHash, passwords.currentPassword))) {
       await this.limiter.recordFailure(actor.email, address);
       throw new InvalidInputError([
-        { field: 'currentPassword', message: 'currentPassword is not your current password' },
+        {
+          field: 'currentPassword',
+          code: 'wrongPassword',
+          message: 'currentPassword is not your current password',
+        },
       ]);
     }
     const passwordHash = await hashPassword(passwords.newPassword);

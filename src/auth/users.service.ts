@@ -177,7 +177,11 @@ export class UsersService {
     if (role === 'admin') {
       if (branchCode !== undefined) {
         throw new InvalidInputError([
-          { field: 'branchCode', message: 'an administrator belongs to no branch' },
+          {
+            field: 'branchCode',
+            code: 'adminHasNoBranch',
+            message: 'an administrator belongs to no branch',
+          },
         ]);
       }
       return null;
@@ -185,14 +189,20 @@ export class UsersService {
     if (branchCode === undefined) {
       if (!current) {
         throw new InvalidInputError([
-          { field: 'branchCode', message: 'branchCode is required for a coordinator' },
+          {
+            field: 'branchCode',
+            code: 'coordinatorNeedsBranch',
+            message: 'branchCode is required for a coordinator',
+          },
         ]);
       }
       return current;
     }
     const branch = await em.findOneBy(Branch, { code: branchCode });
     if (!branch) {
-      throw new InvalidInputError([{ field: 'branchCode', message: 'no branch has this code' }]);
+      throw new InvalidInputError([
+        { field: 'branchCode', code: 'unknownBranch', message: 'no branch has this code' },
+      ]);
     }
     return branch.id;
   }
@@ -237,7 +247,9 @@ export class UsersService {
     if (dto.branchCode !== undefined) {
       branch = await em.findOneBy(Branch, { code: dto.branchCode });
       if (!branch) {
-        throw new InvalidInputError([{ field: 'branchCode', message: 'no branch has this code' }]);
+        throw new InvalidInputError([
+          { field: 'branchCode', code: 'unknownBranch', message: 'no branch has this code' },
+        ]);
       }
     }
     const taken = await em

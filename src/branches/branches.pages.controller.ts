@@ -23,7 +23,7 @@ export class BranchesPagesController {
   @Get('branches')
   @Render('admin/branches')
   async branchesPage() {
-    return { title: 'Lokalafdelinger', branches: await this.branches.list() };
+    return { title: ['Lokalafdelinger', 'Branches'], branches: await this.branches.list() };
   }
 
   @Post('branches')
@@ -46,7 +46,7 @@ export class BranchesPagesController {
   @Render('admin/users')
   async usersPage() {
     return {
-      title: 'Brugere',
+      title: ['Brugere', 'Users'],
       users: await this.users.list(),
       branches: await this.branches.list(),
     };

@@ -6,7 +6,6 @@ import { UsersService } from '../auth/users.service';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Roles } from '../common/auth/decorators';
 import { ConflictError, InvalidInputError } from '../common/errors';
-import { inReadersLanguage } from '../common/pages/messages';
 import { Form, type PageForm, parseForm, text, ticked } from '../common/pages/forms';
 import { UuidParam } from '../common/validation';
 import { BranchesService } from './branches.service';
@@ -52,7 +51,9 @@ export class UsersPagesController {
       const { name, role, branchCode, language, active } = form.body;
       // "Ingen" left for a coordinator would otherwise read as "unchanged" and save.
       if (role === 'coordinator' && text(branchCode) === undefined) {
-        throw new InvalidInputError([{ field: 'branchCode', message: form.t(...NO_BRANCH) }]);
+        throw new InvalidInputError([
+          { field: 'branchCode', code: 'coordinatorNeedsBranch', message: 'branch required' },
+        ]);
       }
       const dto = await parseForm(UpdateUserDto, {
         name,
@@ -60,27 +61,17 @@ export class UsersPagesController {
         branchCode: role === 'coordinator' ? text(branchCode) : undefined,
         language,
         active: ticked(active),
-      }).catch((error: unknown) => {
-        throw inReadersLanguage(form, error, {
-          name: [
-            'Skriv navnet på én linje (højst 120 tegn).',
-            'Enter the name on one line (at most 120 characters).',
-          ],
-        });
       });
       await this.users.update(actor, id, dto).catch((error: unknown) => {
         const conflict = error instanceof ConflictError ? CONFLICTS[error.code] : undefined;
         if (conflict) {
-          throw new InvalidInputError([{ field: '', message: form.t(...conflict) }]);
+          throw new InvalidInputError([
+            { field: '', code: (error as ConflictError).code, message: form.t(...conflict) },
+          ]);
         }
-        throw inReadersLanguage(form, error, { branchCode: NO_BRANCH });
+        throw error;
       });
       return '/staff/users';
     });
   }
 }
-
-const NO_BRANCH: [string, string] = [
-  'Vælg koordinatorens lokalafdeling.',
-  "Choose the coordinator's branch.",
-];

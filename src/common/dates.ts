@@ -64,6 +64,16 @@ export function isPlausibleInstant(date: Date): boolean {
   return year >= PLAUSIBLE_YEARS.from && year <= PLAUSIBLE_YEARS.to;
 }
 
+/**
+ * A `YYYY-MM-DD` day written out, "23. november 2028" / "23 November 2028": for dates a
+ * person acts on (a certificate's last valid day), where "2028-11-23" reads as a code.
+ */
+export function formatLongDay(day: string, locale: 'da' | 'en' = 'da'): string {
+  return DateTime.fromISO(day, { zone: TIME_ZONE })
+    .setLocale(locale === 'da' ? 'da-DK' : 'en-GB')
+    .toLocaleString(DateTime.DATE_FULL);
+}
+
 /** "4. marts 2027 kl. 17.00" / "4 March 2027 at 17:00", for pages and emails. */
 export function formatDateTime(date: Date, locale: 'da' | 'en' = 'da'): string {
   return DateTime.fromJSDate(date)

@@ -5,6 +5,8 @@ import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { isDatabaseUnavailable, isRetryableConflict } from '../database/database-errors';
 import { DomainError, FieldError, InvalidInputError, TooManyRequestsError } from './errors';
+import { forReader, langOfAcceptLanguage, readersHalf } from './field-messages';
+import { langOf } from './pages/web';
 import { RequestValidationError } from './validation';
 
 const RETRY_UNAVAILABLE_SECONDS = 5;
@@ -39,7 +41,11 @@ export class ErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const body = this.toBody(exception);
+    // The API speaks the client's Accept-Language (English unless Danish comes first);
+    // pages the reader's language switch.
+    const json = wantsJson(request);
+    const lang = json ? langOfAcceptLanguage(request.headers['accept-language']) : langOf(request);
+    const body = this.toBody(exception, lang);
     if (body.statusCode === 503) {
       // Expected while the database is away; one line, not a stack per request.
       this.logger.warn(`${request.method} ${loggablePath(request.path)}: ${body.message}`);
@@ -58,7 +64,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (response.headersSent) {
       return;
     }
-    if (wantsJson(request)) {
+    if (json) {
       response.status(body.statusCode).json(body);
     } else if (body.statusCode === 401) {
       // A staff page without a signed-in session: sign in, then come back.
@@ -68,10 +74,11 @@ export class ErrorFilter implements ExceptionFilter {
       const [titleDa, titleEn] = STATUS_TITLES[body.statusCode] ?? [body.error, body.error];
       response.render('error', {
         layout: 'layouts/main',
-        title: titleDa,
+        title: [titleDa, titleEn],
         titleDa,
         titleEn,
-        error: body,
+        // A rule's "Dansk. / English." text: on a page, only the reader's half.
+        error: { ...body, message: readersHalf(body.message, lang) },
         retryAfterMinutes:
           exception instanceof TooManyRequestsError
             ? Math.ceil(exception.retryAfterSeconds / 60)
@@ -80,9 +87,10 @@ export class ErrorFilter implements ExceptionFilter {
     }
   }
 
-  private toBody(exception: unknown): ErrorBody {
+  private toBody(exception: unknown, lang: 'da' | 'en'): ErrorBody {
     if (exception instanceof RequestValidationError || exception instanceof InvalidInputError) {
-      return { ...make(400, exception.message), errors: exception.errors };
+      const errors = forReader(exception.errors, lang);
+      return { ...make(400, errors.map((e) => e.message).join('; ')), errors };
     }
     if (exception instanceof DomainError) {
       return make(STATUS_OF_KIND[exception.kind], exception.message);

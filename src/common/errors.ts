@@ -52,9 +52,17 @@ export class TooManyRequestsError extends DomainError {
   }
 }
 
+/**
+ * One problem of one field. `code` is for machines (the API returns it; the catalog in
+ * field-messages.ts turns it into the sentence a person reads); `message` is the text
+ * used when the catalog has none, a rule's "Dansk. / English." sentence. `params` are a
+ * rule's numbers (a length's minimum and maximum) for the catalog's sentence.
+ */
 export interface FieldError {
   field: string;
+  code: string;
   message: string;
+  params?: number[];
 }
 
 /** Bad input found by a rule rather than by the DTO (e.g. a date in the future). */

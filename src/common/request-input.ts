@@ -36,6 +36,7 @@ export function refuseNulBytes(req: Request, _res: Response, next: NextFunction)
     new RequestValidationError(
       [...new Set(fields)].map((field) => ({
         field,
+        code: 'invalidCharacter',
         message: `${field} must not contain a NUL character (\\u0000)`,
       })),
     ),

@@ -6,16 +6,53 @@ import {
   type ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
-import type { ValidatorOptions } from 'class-validator';
+import { getMetadataStorage, type ValidatorOptions } from 'class-validator';
 import type { FieldError } from './errors';
+import { problemOf } from './field-messages';
 
-/** Flattens class-validator's tree into `[{field: 'sessions.0.startsAt', message}]`. */
+/**
+ * Flattens class-validator's tree into `[{field: 'sessions.0.startsAt', code, message}]`:
+ * the code says which problem (field-messages.ts words it), the message is
+ * class-validator's, kept only as a last resort.
+ */
 export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    const own = Object.entries(error.constraints ?? {}).map(([constraint, message]) => {
+      const params = constraintParams(error.target, error.property, constraint);
+      const fieldError: FieldError = {
+        field,
+        code:
+          constraint === 'crossField'
+            ? crossFieldCode(error)
+            : problemOf(constraint, error.value, params),
+        message,
+      };
+      return params.length > 0 ? { ...fieldError, params } : fieldError;
+    });
     return own.concat(toFieldErrors(error.children ?? [], field));
   });
+}
+
+/**
+ * A rule's numbers (`@Length(1, 100)` → [1, 100]), read from the DTO's metadata: the
+ * error itself only carries class-validator's English sentence.
+ */
+function constraintParams(target: object | undefined, property: string, constraint: string) {
+  if (!target) {
+    return [];
+  }
+  const rule = getMetadataStorage()
+    .getTargetValidationMetadatas(target.constructor, '', true, false)
+    .find((m) => m.propertyName === property && (m.name ?? m.type) === constraint);
+  const params: unknown = rule?.constraints;
+  return Array.isArray(params) ? params.filter((p): p is number => typeof p === 'number') : [];
+}
+
+/** A cross-field problem keeps the code its rule gave (carried in the error's contexts). */
+function crossFieldCode(error: ValidationError): string {
+  const code = (error.contexts?.crossField as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : 'invalid';
 }
 
 export class RequestValidationError extends BadRequestException {
@@ -63,6 +100,7 @@ class KlarValidationPipe extends ValidationPipe {
       crossFieldProblemsOf(object).map((p) => ({
         property: p.field,
         constraints: { crossField: p.message },
+        contexts: { crossField: { code: p.code } },
         children: [],
       })),
     );
@@ -77,6 +115,9 @@ export function createValidationPipe() {
     // An unknown field is a 400 naming the field, as api.md promises.
     forbidUnknownValues: true,
     stopAtFirstError: false,
+    // The value and the DTO decide the code: an empty field is `required`, and a rule's
+    // numbers come from the DTO's metadata (toFieldErrors).
+    validationError: { target: true, value: true },
     exceptionFactory: (errors) => new RequestValidationError(toFieldErrors(errors)),
   });
 }
@@ -87,7 +128,9 @@ export const UuidParam = (name = 'id') =>
     name,
     new ParseUUIDPipe({
       exceptionFactory: () =>
-        new RequestValidationError([{ field: name, message: `${name} must be a UUID` }]),
+        new RequestValidationError([
+          { field: name, code: 'invalidId', message: `${name} must be a UUID` },
+        ]),
     }),
   );
 

@@ -226,7 +226,9 @@ export class AttendanceService {
         .filter(({ r }) => !volunteers.some((v) => v.id === r.volunteerId))
         .map(({ i }) => ({
           field: `records.${i}.volunteerId`,
-          message: 'no volunteer of this branch has this id',
+          code: 'unknownVolunteer',
+          message:
+            'Ingen frivillig i lokalafdelingen har dette id. / No volunteer of this branch has this id.',
         }));
       if (unknown.length > 0) {
         throw new InvalidInputError(unknown);
@@ -293,6 +295,7 @@ function duplicateIds(ids: string[]): FieldError[] {
     .filter(({ id, i }) => ids.indexOf(id) !== i)
     .map(({ i }) => ({
       field: `records.${i}.volunteerId`,
-      message: 'this volunteer appears twice',
+      code: 'duplicate',
+      message: 'Den frivillige står der to gange. / This volunteer appears twice.',
     }));
 }

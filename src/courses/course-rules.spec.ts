@@ -59,20 +59,27 @@ describe(sessionProblems.name, () => {
     expect(sessionProblems(sessions, known)).toEqual([
       {
         field: 'sessions.0.endsAt',
+        code: 'endsBeforeStart',
         message:
           'Kursusgangen skal slutte, efter den er begyndt. / The session must end after it starts.',
       },
       {
         field: 'sessions.1.endsAt',
+        code: 'sessionTooLong',
         message: 'En kursusgang må højst vare 12 timer. / A session may last at most 12 hours.',
       },
       {
         field: 'sessions.2.startsAt',
+        code: 'overlaps',
         message:
           'Overlapper kursusgang 2 af samme kursus. / Overlaps session 2 of the same course.',
       },
       // Times first (the form checks them with its fields), then what the curriculum knows.
-      { field: 'sessions.1.topics', message: 'ukendt emne knitting / unknown topic knitting' },
+      {
+        field: 'sessions.1.topics',
+        code: 'unknownTopic',
+        message: 'ukendt emne knitting / unknown topic knitting',
+      },
     ]);
   });
 });
@@ -86,6 +93,7 @@ describe(sessionTimeProblems.name, () => {
     expect(problems).toEqual([
       {
         field: 'sessions.1.endsAt',
+        code: 'endsBeforeStart',
         message:
           'Kursusgangen skal slutte, efter den er begyndt. / The session must end after it starts.',
       },

@@ -45,12 +45,14 @@ export function sessionTimeProblems(
     if (hours <= 0) {
       problems.push({
         field: `${path}.${i}.endsAt`,
+        code: 'endsBeforeStart',
         message:
           'Kursusgangen skal slutte, efter den er begyndt. / The session must end after it starts.',
       });
     } else if (hours > MAX_SESSION_HOURS) {
       problems.push({
         field: `${path}.${i}.endsAt`,
+        code: 'sessionTooLong',
         message: `En kursusgang må højst vare ${MAX_SESSION_HOURS} timer. / A session may last at most ${MAX_SESSION_HOURS} hours.`,
       });
     }
@@ -63,6 +65,7 @@ export function sessionTimeProblems(
     if (order[k].startsAt < order[k - 1].endsAt) {
       problems.push({
         field: `${path}.${order[k].i}.startsAt`,
+        code: 'overlaps',
         message: `Overlapper kursusgang ${order[k - 1].i + 1} af samme kursus. / Overlaps session ${order[k - 1].i + 1} of the same course.`,
       });
     }
@@ -80,6 +83,7 @@ function unknownTopicProblems(
       .filter((topic) => !knownTopics.has(topic))
       .map((topic) => ({
         field: `${path}.${i}.topics`,
+        code: 'unknownTopic',
         message: `ukendt emne ${topic} / unknown topic ${topic}`,
       })),
   );

@@ -56,7 +56,10 @@ export class CoursesPagesController {
   @Render('courses/list')
   async list(@CurrentActor() actor: Actor) {
     const courses = await this.courses.listInScope(actor);
-    return { title: 'Kurser', courses: courses.map((c) => toCourseView(c.summary, c.sessions)) };
+    return {
+      title: ['Kurser', 'Courses'],
+      courses: courses.map((c) => toCourseView(c.summary, c.sessions)),
+    };
   }
 
   @Get('courses/new')
@@ -66,7 +69,7 @@ export class CoursesPagesController {
     const branches = (await this.branches.list()).filter((b) => scope === null || b.id === scope);
     const { topics } = await this.curriculum.get();
     return {
-      title: 'Nyt kursus',
+      title: ['Nyt kursus', 'New course'],
       branches,
       topics,
       rows: Array.from({ length: SESSION_ROWS }, (_, i) => ({ i })),
@@ -110,6 +113,7 @@ export class CoursesPagesController {
     const now = new Date();
     return {
       title: course.summary.title,
+      topics,
       course: toCourseView(course.summary, course.sessions),
       started: course.sessions.some((s) => !s.cancelledAt && s.startsAt <= now),
       booked: participants.filter((p) => p.status === 'booked'),
@@ -442,7 +446,7 @@ function onMakeUpForm(error: unknown): never {
  */
 function askToConfirm(error: unknown): never {
   if (error instanceof ConflictError && error.code === 'booked_on_another_course') {
-    throw new InvalidInputError([{ field: 'second', message: error.message }]);
+    throw new InvalidInputError([{ field: 'second', code: error.code, message: error.message }]);
   }
   throw error;
 }

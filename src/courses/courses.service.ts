@@ -59,7 +59,9 @@ export class CoursesService {
     return inTransaction(this.db, async (em) => {
       const branch = await em.findOneBy(Branch, { code: dto.branchCode });
       if (!branch) {
-        throw new InvalidInputError([{ field: 'branchCode', message: 'no branch has this code' }]);
+        throw new InvalidInputError([
+          { field: 'branchCode', code: 'unknownBranch', message: 'no branch has this code' },
+        ]);
       }
       const scope = branchScopeOf(actor);
       if (scope !== null && scope !== branch.id) {
@@ -68,7 +70,11 @@ export class CoursesService {
       const curriculum = await this.curriculum.get(em);
       const problems = sessionProblems(plans, new Set(curriculum.topics.map((t) => t.code)));
       if (!confirmedAlreadyHeld && isAlreadyHeld(plans, new Date())) {
-        problems.push({ field: 'alreadyHeld', message: ALREADY_HELD_QUESTION });
+        problems.push({
+          field: 'alreadyHeld',
+          code: 'confirmAlreadyHeld',
+          message: ALREADY_HELD_QUESTION,
+        });
       }
       if (problems.length > 0) {
         throw new InvalidInputError(problems);

@@ -31,7 +31,7 @@ export class CurriculumPagesController {
     for (let n = 0; n < NEW_TOPIC_ROWS; n++) {
       rows.push({ i: rows.length, code: '', title: '', titleEn: '', mandatory: false });
     }
-    return { title: 'Kursusplan', requiredHours: String(requiredHours), rows };
+    return { title: ['Kursusplan', 'Curriculum'], requiredHours: String(requiredHours), rows };
   }
 
   @Post()

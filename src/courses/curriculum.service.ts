@@ -38,6 +38,7 @@ export class CurriculumService {
       throw new InvalidInputError([
         {
           field: 'topics',
+          code: 'duplicate',
           message: `emnet ${repeated[0]} står der to gange / topic ${repeated[0]} appears twice`,
         },
       ]);

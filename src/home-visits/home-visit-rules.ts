@@ -28,11 +28,12 @@ export function decideHeldAt(input: HeldAtInput): HeldAtDecision {
   const { scheduledAt, heldAt, now } = input;
   const problems: FieldError[] = [];
   if (scheduledAt > now && !input.confirmedHeldEarly) {
-    problems.push({ field: 'held', message: HELD_EARLY_QUESTION });
+    problems.push({ field: 'held', code: 'confirmHeldEarly', message: HELD_EARLY_QUESTION });
   }
   if (heldAt && heldAt > now) {
     problems.push({
       field: 'heldAt',
+      code: 'inFuture',
       message:
         'Tidspunktet for besøget kan ikke ligge i fremtiden. / The time of the visit cannot be in the future.',
     });

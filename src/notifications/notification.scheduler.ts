@@ -9,7 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { coordinatorsOf } from '../auth/staff-users.repository';
 import { BackgroundRuns } from '../common/background-runs';
-import { formatDateTime, TIME_ZONE } from '../common/dates';
+import { formatDateTime, formatLongDay, TIME_ZONE } from '../common/dates';
 import type { Locale } from '../volunteers/volunteer.entity';
 import { NotificationsRepository } from './notifications.repository';
 import { OutboxService } from './outbox.service';
@@ -104,7 +104,7 @@ export class NotificationScheduler implements OnApplicationBootstrap, BeforeAppl
             data: {
               recipientName: recipient.name,
               volunteerName: item.volunteerName,
-              validUntil: item.validUntil,
+              validUntil: formatLongDay(item.validUntil, recipient.locale),
             },
           });
         }

@@ -3,7 +3,15 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { StaffPageGuard } from '../auth/staff.guard';
 import { Roles } from '../common/auth/decorators';
 import { ListOutboxQuery } from './dto/list-outbox.query';
+import type { OutboxStatus } from './outbox-message.entity';
 import { OutboxService } from './outbox.service';
+
+/** The statuses as the page names them, Danish and English. */
+const STATUS_NAMES: Record<OutboxStatus, [string, string]> = {
+  failed: ['fejlet', 'failed'],
+  pending: ['venter', 'pending'],
+  sent: ['sendt', 'sent'],
+};
 
 /** The administrators' view of mail that could not be delivered (or any status). */
 @ApiExcludeController()
@@ -18,10 +26,12 @@ export class OutboxPagesController {
   async page(@Query() query: ListOutboxQuery) {
     const [messages, total] = await this.outbox.list(query.status, query.limit, query.offset);
     return {
-      title: 'E-mails',
+      title: ['E-mails', 'Emails'],
       status: query.status,
-      statuses: ['failed', 'pending', 'sent'].map((value) => ({
+      statusName: STATUS_NAMES[query.status],
+      statuses: (['failed', 'pending', 'sent'] as const).map((value) => ({
         value,
+        name: STATUS_NAMES[value],
         selected: value === query.status,
       })),
       messages,

@@ -2,7 +2,6 @@ import { Controller, Get, Header, Ip, Param, Post, Redirect, Render, Res } from 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { InvalidInputError, NotFoundError } from '../common/errors';
-import { inReadersLanguage } from '../common/pages/messages';
 import { Form, type PageForm, parseForm } from '../common/pages/forms';
 import { RequestPasswordResetDto } from './dto/request-password-reset.dto';
 import { ResetPasswordDto } from './dto/reset-password.dto';
@@ -21,7 +20,10 @@ export class PasswordResetPagesController {
   @Get('glemt-adgangskode')
   @Render('password-reset/request')
   requestPage() {
-    return { title: 'Glemt adgangskode', minutes: RESET_LINK_VALID_MINUTES };
+    return {
+      title: ['Glemt adgangskode', 'Forgotten password'],
+      minutes: RESET_LINK_VALID_MINUTES,
+    };
   }
 
   @Post('glemt-adgangskode')
@@ -32,13 +34,7 @@ export class PasswordResetPagesController {
       `If the address belongs to an active account, we have sent a link to choose a new password. The link works for ${RESET_LINK_VALID_MINUTES} minutes.`,
     );
     return form.submit({ name: 'reset-request', back: '/glemt-adgangskode', done }, async () => {
-      const dto = await parseForm(RequestPasswordResetDto, { email: form.body.email }).catch(
-        (error: unknown) => {
-          throw inReadersLanguage(form, error, {
-            email: ['Skriv en gyldig e-mailadresse.', 'Enter a valid email address.'],
-          });
-        },
-      );
+      const dto = await parseForm(RequestPasswordResetDto, { email: form.body.email });
       await this.resets.request(dto.email, client);
       return '/login';
     });
@@ -54,7 +50,7 @@ export class PasswordResetPagesController {
       res.status(404);
     }
     return {
-      title: 'Ny adgangskode',
+      title: ['Ny adgangskode', 'New password'],
       usable,
       action: `/${RESET_ROUTE}/${encodeURIComponent(token)}`,
     };
@@ -70,22 +66,14 @@ export class PasswordResetPagesController {
       'Your password has been changed. Sign in with the new one.',
     );
     return form.submit({ name: 'reset', back, done }, async () => {
-      const dto = await parseForm(ResetPasswordDto, { newPassword: form.body.newPassword }).catch(
-        (error: unknown) => {
-          throw inReadersLanguage(form, error, {
-            newPassword: [
-              'Adgangskoden skal have mindst 12 tegn.',
-              'The password must be at least 12 characters.',
-            ],
-          });
-        },
-      );
+      const dto = await parseForm(ResetPasswordDto, { newPassword: form.body.newPassword });
       await this.resets.complete(token, dto.newPassword).catch((error: unknown) => {
         // Back to the link's page, which then says the link no longer works.
         if (error instanceof NotFoundError) {
           throw new InvalidInputError([
             {
               field: '',
+              code: error.code,
               message: form.t('Linket virker ikke længere.', 'The link no longer works.'),
             },
           ]);

@@ -21,6 +21,13 @@ describe('volunteer history wording', () => {
     [{ sessionId: 's1', present: false }, 'da', 'Ikke mødt'],
     [{ sessionId: 's1', present: true }, 'en', 'Present'],
     [{ noteId: 'n1', topic: null }, 'da', null],
+    [
+      { attestationId: 'a1', receivedOn: '2026-10-26', result: 'clean' },
+      'da',
+      'modtaget 26. oktober 2026, ingen anmærkninger',
+    ],
+    [{ courseId: 'c1', position: 2 }, 'en', 'number 2 on the waiting list'],
+    [{ homeVisitId: 'v1', afterTheFact: false }, 'da', null],
   ] as const)('should word %j in %s as %s', (details, lang, expected) => {
     expect(readableDetail(details, lang)).toBe(expected);
   });

@@ -1,4 +1,5 @@
 import type { AuditDetails } from '../audit/audit-event.entity';
+import { formatDateTime, formatLongDay } from '../common/dates';
 
 /** The audit actions a volunteer's history can hold, as a coordinator reads them. */
 const ACTION_NAMES: Record<string, { da: string; en: string }> = {
@@ -76,5 +77,41 @@ export function readableDetail(details: AuditDetails, lang: 'da' | 'en'): string
         ? 'Ikke mødt'
         : 'Absent';
   }
-  return describeDetails(details);
+  const parts = Object.entries(details)
+    .filter(([key, value]) => !/Id$/.test(key) && value !== null && value !== '')
+    .map(([key, value]) => detailInWords(key, value, lang))
+    .filter((part) => part !== '');
+  return parts.length === 0 ? null : parts.join(', ');
+}
+
+/**
+ * One audit detail as the page says it: days written out, times in Copenhagen, codes
+ * as words. A detail not known here shows as the API gives it (a new audit detail
+ * needs its words here).
+ */
+function detailInWords(key: string, value: unknown, lang: 'da' | 'en'): string {
+  const t = (da: string, en: string) => (lang === 'da' ? da : en);
+  const text = typeof value === 'string' ? value : '';
+  switch (key) {
+    case 'receivedOn':
+      return `${t('modtaget', 'received')} ${formatLongDay(text, lang)}`;
+    case 'requestedOn':
+      return `${t('anmodet', 'requested')} ${formatLongDay(text, lang)}`;
+    case 'result':
+      return value === 'clean'
+        ? t('ingen anmærkninger', 'clean')
+        : t('med anmærkninger', 'with entries');
+    case 'scheduledAt':
+      return `${t('til', 'for')} ${formatDateTime(new Date(text), lang)}`;
+    case 'heldAt':
+      return `${t('holdt', 'held')} ${formatDateTime(new Date(text), lang)}`;
+    case 'afterTheFact':
+      return value === true ? t('registreret bagefter', 'recorded after the fact') : '';
+    case 'position':
+      return `${t('nummer', 'number')} ${String(value)} ${t('på ventelisten', 'on the waiting list')}`;
+    case 'title':
+      return text;
+    default:
+      return `${key}: ${typeof value === 'string' || typeof value === 'number' ? value : JSON.stringify(value)}`;
+  }
 }

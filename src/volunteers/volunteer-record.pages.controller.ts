@@ -40,13 +40,7 @@ export class VolunteerRecordPagesController {
         // On the page the clash belongs next to the address that caused it.
         if (error instanceof ConflictError && error.code === 'volunteer_email_taken') {
           throw new InvalidInputError([
-            {
-              field: 'email',
-              message: form.t(
-                'En anden aktiv frivillig bruger denne e-mailadresse.',
-                'Another active volunteer uses this email address.',
-              ),
-            },
+            { field: 'email', code: 'volunteerEmailTaken', message: error.message },
           ]);
         }
         throw error;

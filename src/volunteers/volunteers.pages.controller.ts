@@ -47,7 +47,7 @@ export class VolunteersPagesController {
         query.sort === key ? 'ascending' : query.sort === `-${key}` ? 'descending' : undefined,
     });
     return {
-      title: 'Frivillige',
+      title: ['Frivillige', 'Volunteers'],
       items,
       total,
       // Coordinators see one branch only, so the column would say the same on every row.
@@ -71,7 +71,7 @@ export class VolunteersPagesController {
   async pool(@CurrentActor() actor: Actor, @Query() query: MatchablePoolQuery) {
     const rows = await this.volunteers.matchablePool(actor, query);
     return {
-      title: 'Klar til match',
+      title: ['Klar til match', 'Matchable'],
       filters: query,
       availabilityOptions: AVAILABILITY,
       languageOptions: LANGUAGES,

@@ -27,7 +27,7 @@ describe("the volunteer's record, in a browser", () => {
     await edit.getByLabel('E-mail').fill(taken.email);
     await edit.getByLabel('Postnummer').fill('5000');
     await edit.getByRole('button', { name: 'Gem oplysninger' }).click();
-    await page.getByText('En anden aktiv frivillig bruger denne e-mailadresse.').first().waitFor();
+    await page.getByText('En anden aktiv frivillig bruger denne e-mailadresse').first().waitFor();
     // The rejected input is kept, so only the address needs fixing.
     expect(await edit.getByLabel('Postnummer').inputValue()).toBe('5000');
     await checkPage(page, 'i11-record-01-edit-rejected');

@@ -5,8 +5,9 @@ import type { Request } from 'express';
 import { DateTime } from 'luxon';
 import { TIME_ZONE } from '../dates';
 import { ConflictError, type FieldError, InvalidInputError } from '../errors';
+import { type Audience, forReader, readersHalf } from '../field-messages';
 import { crossFieldProblemsOf, RequestValidationError, toFieldErrors } from '../validation';
-import { inLang, langOf } from './web';
+import { inLang, type Lang, langOf } from './web';
 
 export type FormBody = Record<string, unknown>;
 
@@ -66,7 +67,9 @@ export class PageForm {
       await this.keepForNextPage();
       return { url: next, statusCode: 303 };
     } catch (error) {
-      const errors = formErrorsOf(error);
+      // Signed-in staff work on others' records; everyone else on their own.
+      const audience = this.req.session?.userId ? 'staff' : 'person';
+      const errors = formErrorsOf(error, langOf(this.req), audience);
       if (!errors) {
         throw error;
       }
@@ -100,21 +103,18 @@ export const Form = createParamDecorator(
   (_: unknown, ctx: ExecutionContext) => new PageForm(ctx.switchToHttp().getRequest<Request>()),
 );
 
-/** The errors a person can fix on the form; anything else goes to the error page. */
-function formErrorsOf(error: unknown): FieldError[] | null {
+/**
+ * The errors a person can fix on the form, in their language (one per field, from the
+ * catalog in field-messages.ts); anything else goes to the error page.
+ */
+function formErrorsOf(error: unknown, lang: Lang, audience: Audience): FieldError[] | null {
   if (error instanceof RequestValidationError || error instanceof InvalidInputError) {
-    return error.errors.map((e) => ({ field: e.field, message: friendlier(e.message) }));
+    return forReader(error.errors, lang, audience);
   }
   if (error instanceof ConflictError) {
-    return [{ field: '', message: error.message }];
+    return [{ field: '', code: error.code, message: readersHalf(error.message, lang) }];
   }
   return null;
-}
-
-function friendlier(message: string): string {
-  return message.includes('ISO 8601 timestamp')
-    ? 'Angiv dato og klokkeslæt / enter a date and time'
-    : message;
 }
 
 /** Never keep a password or the CSRF token in the session. */

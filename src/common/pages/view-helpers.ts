@@ -1,6 +1,6 @@
 import type hbs from 'hbs';
 import { DateTime } from 'luxon';
-import { formatDateTime, TIME_ZONE } from '../dates';
+import { formatDateTime, formatLongDay, TIME_ZONE } from '../dates';
 import type { FormState, Lang } from './web';
 
 interface HelperOptions {
@@ -33,6 +33,32 @@ export function registerViewHelpers(engine: typeof hbs): void {
   engine.registerHelper('t', (da: string, en: string, options: HelperOptions) =>
     langOf(options) === 'en' ? en : da,
   );
+  /**
+   * A page's title: controllers give fixed titles as `[da, en]` and names (a person's, a
+   * course's) as they are.
+   */
+  engine.registerHelper('pageTitle', (title: unknown, options: HelperOptions) =>
+    Array.isArray(title)
+      ? String(title[langOf(options) === 'en' ? 1 : 0])
+      : typeof title === 'string'
+        ? title
+        : '',
+  );
+  /** Curriculum topic codes as their titles in the reader's language, joined. */
+  engine.registerHelper(
+    'topicTitles',
+    (
+      codes: unknown,
+      topics: { code: string; titleDa: string; titleEn: string }[] | undefined,
+      options: HelperOptions,
+    ) =>
+      (Array.isArray(codes) ? codes : [])
+        .map((code) => {
+          const topic = topics?.find((t) => t.code === code);
+          return topic ? (langOf(options) === 'en' ? topic.titleEn : topic.titleDa) : String(code);
+        })
+        .join(', '),
+  );
   engine.registerHelper('dateTime', (value: Date | string | null, options: HelperOptions) =>
     value ? formatDateTime(new Date(value), langOf(options)) : '',
   );
@@ -43,6 +69,10 @@ export function registerViewHelpers(engine: typeof hbs): void {
           .setLocale(langOf(options) === 'en' ? 'en-GB' : 'da-DK')
           .toLocaleString(DateTime.DATE_MED)
       : '',
+  );
+  /** A `YYYY-MM-DD` day written out, "23. november 2028", for days a person acts on. */
+  engine.registerHelper('longDay', (value: string | null, options: HelperOptions) =>
+    value ? formatLongDay(value, langOf(options)) : '',
   );
   /** The kept input of a rejected form, else the default (the saved value). */
   engine.registerHelper(
