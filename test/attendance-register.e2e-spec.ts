@@ -164,7 +164,11 @@ describe('attendance register for the whole course', () => {
         { sessionId: s0.id, volunteerId: booked.id, present: false },
       ]).expect(400);
       expect(twice.body.errors).toEqual([
-        { field: 'records.1.volunteerId', message: 'this volunteer appears twice for the session' },
+        {
+          field: 'records.1.volunteerId',
+          code: 'duplicate',
+          message: 'The volunteer appears twice for the session.',
+        },
       ]);
       const badValue = await put(course.id, [
         { sessionId: s0.id, volunteerId: booked.id, present: 'yes' },
@@ -418,7 +422,7 @@ describe('attendance register for the whole course', () => {
         ['sessionId', ''],
       ]);
       const refused = (await agent.get(page).expect(200)).text;
-      expect(refused).toContain('Vælg en kursusgang.');
+      expect(refused).toContain('Vælg en kursusgang');
       expect(await attendanceRows([makeUp.id])).toEqual([]);
 
       await submit(page, `${page}/make-up`, [

@@ -133,7 +133,13 @@ describe('dates and bookings that make sense', () => {
       const confirm = `${action.replace(/outcome$/, 'decline')}`;
       expect(await postForm(page, action, { ...fields, held: 'on' })).toBe(confirm);
       expect((await volunteer(id)).homeVisits[0].outcome).toBeNull();
-      expect(await postForm(confirm, confirm, { held: 'on', heldAt: fields.heldAt })).toBe(page);
+      expect(
+        await postForm(confirm, confirm, {
+          held: 'on',
+          heldAt: fields.heldAt,
+          reason: 'not_suited',
+        }),
+      ).toBe(page);
       const [saved] = (await volunteer(id)).homeVisits;
       expect(saved.outcome).toBe('declined');
       expect(localInput(new Date(saved.heldAt!))).toBe(fields.heldAt);

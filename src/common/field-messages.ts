@@ -341,6 +341,34 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
       invalidId: ['Vælg en frivillig fra listen', 'Choose a volunteer from the list'],
     },
   },
+  sessionId: {
+    label: ['Kursusgang', 'Session'],
+    says: {
+      required: ['Vælg en kursusgang', 'Choose a session'],
+      invalidId: ['Vælg en kursusgang fra listen', 'Choose a session from the list'],
+      notOfThisCourse: [
+        'Kursusgangen hører ikke til dette kursus',
+        'The session is not of this course',
+      ],
+    },
+  },
+  reason: {
+    label: ['Begrundelse', 'Reason'],
+    says: {
+      required: ['Vælg en begrundelse', 'Choose a reason'],
+      notAnOption: ['Vælg en begrundelse fra listen', 'Choose a reason from the list'],
+      tooLong: [
+        'Begrundelsen må højst have {max} tegn',
+        'The reason may have at most {max} characters',
+      ],
+    },
+  },
+  note: {
+    label: ['Note', 'Note'],
+    says: {
+      tooLong: ['Noten må højst have {max} tegn', 'The note may have at most {max} characters'],
+    },
+  },
   second: { label: ['Plads på to kurser', 'Seats on two courses'] },
   records: {
     label: ['Fremmøde', 'Attendance'],

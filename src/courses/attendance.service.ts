@@ -79,6 +79,7 @@ export class AttendanceService {
         if (!sessions.some((s) => s.id === r.sessionId)) {
           problems.push({
             field: `records.${i}.sessionId`,
+            code: 'notOfThisCourse',
             message:
               'Kursusgangen hører ikke til dette kursus. / The session is not of this course.',
           });
@@ -88,6 +89,7 @@ export class AttendanceService {
         if (!known || (!seated.includes(r.volunteerId) && !inGrid)) {
           problems.push({
             field: `records.${i}.volunteerId`,
+            code: 'notBookedInBranch',
             message:
               'Den frivillige er hverken tilmeldt dette kursus eller et andet kursus i lokalafdelingen. / The volunteer is booked neither on this course nor on another course of the branch.',
           });
@@ -285,7 +287,9 @@ function duplicateCells(records: { sessionId: string; volunteerId: string }[]): 
     .filter(({ key, i }) => keys.indexOf(key) !== i)
     .map(({ i }) => ({
       field: `records.${i}.volunteerId`,
-      message: 'this volunteer appears twice for the session',
+      code: 'duplicate',
+      message:
+        'Den frivillige står to gange for samme kursusgang. / The volunteer appears twice for the session.',
     }));
 }
 

@@ -118,7 +118,6 @@ export class CoursesPagesController {
       started: course.sessions.some((s) => !s.cancelledAt && s.startsAt <= now),
       booked: participants.filter((p) => p.status === 'booked'),
       waitlisted: participants.filter((p) => p.status === 'waitlisted'),
-      topics,
     };
   }
 

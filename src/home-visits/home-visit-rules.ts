@@ -53,6 +53,7 @@ export function newTimeProblems(scheduledAt: Date, now: Date): FieldError[] {
     ? [
         {
           field: 'scheduledAt',
+          code: 'notInFuture',
           message:
             'Det nye tidspunkt skal ligge i fremtiden. / The new time must be in the future.',
         },

@@ -13,7 +13,7 @@ import {
   toLocalInput,
 } from '../common/pages/forms';
 import { UuidParam } from '../common/validation';
-import { DECLINE_REASONS, reasonText } from '../volunteers/closing';
+import { chosenReason, DECLINE_REASONS } from '../volunteers/closing';
 import { RecordOutcomeDto } from './dto/record-outcome.dto';
 import { RescheduleHomeVisitDto } from './dto/reschedule-home-visit.dto';
 import { ScheduleHomeVisitDto } from './dto/schedule-home-visit.dto';
@@ -121,7 +121,7 @@ export class HomeVisitsPagesController {
         const dto = await parseForm(RecordOutcomeDto, {
           outcome: 'declined',
           heldAt: copenhagenInstant(text(form.body.heldAt)),
-          reason: reasonText(DECLINE_REASONS, text(form.body.reason)),
+          reason: chosenReason(DECLINE_REASONS, text(form.body.reason)),
           notes: text(form.body.note),
         });
         await this.homeVisits.recordOutcome(actor, visitId, dto, {

@@ -1,3 +1,5 @@
+import { InvalidInputError } from '../common/errors';
+
 /**
  * The short lists of reasons the confirmation pages offer. The chosen one is stored as
  * its Danish text, like a reason typed through the API, so the record shows either alike.
@@ -27,10 +29,23 @@ export const DECLINE_REASONS: ClosingReason[] = [
   { code: 'other', da: 'Andet', en: 'Other' },
 ];
 
-/** The stored text of a listed reason; an unknown code is kept as typed, for the validator to judge. */
-export function reasonText(list: ClosingReason[], code: string | undefined): string | undefined {
-  if (code === undefined) {
-    return undefined;
+/**
+ * The stored text of the reason chosen on a confirmation page. The page asks for one of
+ * its listed reasons (the issue: withdraw and decline ask for a reason), so none chosen,
+ * or a code the list does not have, is refused on the field; the API takes free text.
+ */
+export function chosenReason(list: ClosingReason[], code: string | undefined): string {
+  const reason = list.find((r) => r.code === code);
+  if (!reason) {
+    throw new InvalidInputError([
+      code === undefined
+        ? { field: 'reason', code: 'required', message: 'Vælg en begrundelse. / Choose a reason.' }
+        : {
+            field: 'reason',
+            code: 'notAnOption',
+            message: 'Vælg en begrundelse fra listen. / Choose a reason from the list.',
+          },
+    ]);
   }
-  return list.find((r) => r.code === code)?.da ?? code;
+  return reason.da;
 }

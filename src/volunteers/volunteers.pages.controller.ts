@@ -12,7 +12,7 @@ import {
   type VolunteerSort,
   type VolunteerSortKey,
 } from './dto/list-volunteers.query';
-import { WITHDRAW_REASONS, reasonText } from './closing';
+import { chosenReason, WITHDRAW_REASONS } from './closing';
 import { WithdrawDto } from './dto/close-application.dto';
 import { AVAILABILITY, LANGUAGES, labelled } from './volunteer-options';
 import { VolunteersService } from './volunteers.service';
@@ -108,7 +108,7 @@ export class VolunteersPagesController {
     const done = form.t('Ansøgningen er trukket tilbage.', 'The application is withdrawn.');
     return form.submit({ name: 'withdraw', back: `${back}/withdraw`, done }, async () => {
       const dto = await parseForm(WithdrawDto, {
-        reason: reasonText(WITHDRAW_REASONS, text(form.body.reason)),
+        reason: chosenReason(WITHDRAW_REASONS, text(form.body.reason)),
         note: text(form.body.note),
       });
       await this.volunteers.withdraw(actor, id, dto);
