@@ -49,14 +49,6 @@ export class AuthPagesController {
       );
       form.req.session.userId = actor.id;
       form.req.session.sessionEpoch = await this.auth.sessionEpochOf(actor.id);
-      // Stored before the redirect leaves: express-session would otherwise send the 303's
-      // headers while its save is still under way, and a browser that follows at once
-      // (seen under load) arrives at /staff before the session row exists and is sent
-      // back to the login page.
-      const signedIn = form.req.session;
-      await new Promise<void>((resolve, reject) =>
-        signedIn.save((error?: Error) => (error ? reject(error) : resolve())),
-      );
       return next;
     });
   }

@@ -63,15 +63,31 @@ export class PageForm {
       if (form.done) {
         this.flash(form.done);
       }
-      return { url: next, statusCode: 303 };
+      return await this.stored({ url: next, statusCode: 303 });
     } catch (error) {
       const errors = formErrorsOf(error);
       if (!errors) {
         throw error;
       }
       this.req.session.formState = { form: form.name, errors, values: keptValues(this.body) };
-      return { url: form.back, statusCode: 303 };
+      return await this.stored({ url: form.back, statusCode: 303 });
     }
+  }
+
+  /**
+   * The session stored before the redirect leaves. express-session saves at the
+   * response's end but sends the 303's headers first, and a browser that follows at once
+   * (seen under load) could load the page before the notice, the refused form or a fresh
+   * sign-in was in the session: no notice, no errors, or back to the login page.
+   */
+  private async stored(to: RedirectTo): Promise<RedirectTo> {
+    const session = this.req.session;
+    if (Object.keys(session).some((key) => key !== 'cookie')) {
+      await new Promise<void>((resolve, reject) =>
+        session.save((error?: Error) => (error ? reject(error) : resolve())),
+      );
+    }
+    return to;
   }
 }
 
