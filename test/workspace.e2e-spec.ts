@@ -2,7 +2,8 @@ import { DateTime } from 'luxon';
 import request from 'supertest';
 import { WorkspaceRepository } from '../src/workspace/workspace.repository';
 import { createTestApp, type TestApp } from './app';
-import { createCourse, Factory, fullCourseSessions } from './factories';
+import { COORDINATOR_PASSWORD, createCourse, Factory, fullCourseSessions } from './factories';
+import { signedInAgent } from './pages';
 
 describe(WorkspaceRepository.name, () => {
   let t: TestApp;
@@ -115,5 +116,113 @@ describe(WorkspaceRepository.name, () => {
     );
     const funnel = await sut.funnel(branchId);
     expect(funnel.courseCompleted).toBe(1);
+  });
+});
+
+describe('the dashboard: waiting longest', () => {
+  let t: TestApp;
+  let sut: WorkspaceRepository;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    sut = t.app.get(WorkspaceRepository);
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const backdate = (table: 'volunteer' | 'home_visit', column: string, id: string, days: number) =>
+    t.db.query(`UPDATE ${table} SET ${column} = now() - make_interval(days => $2) WHERE id = $1`, [
+      id,
+      days,
+    ]);
+
+  it('should list who has been longest at each stage before matchable, with the days, linked to the record', async () => {
+    const factory = new Factory(t);
+    const branchCode = await factory.branch();
+    const coordinator = await factory.coordinator(branchCode);
+    const as = (path: string, body: object) =>
+      request(t.http).post(path).auth(coordinator.token, { type: 'bearer' }).send(body);
+    const today = DateTime.now().setZone('Europe/Copenhagen');
+    const [{ id: branchId }] = await t.db.query<{ id: string }[]>(
+      'SELECT id FROM branch WHERE code = $1',
+      [branchCode],
+    );
+    const agent = await signedInAgent(t, coordinator.email, COORDINATOR_PASSWORD);
+    const dashboardQueries = async () => {
+      const probe = t.queryLog.probe();
+      await agent.get('/staff').set(probe.headers).expect(200);
+      return probe.queries().length;
+    };
+    const queriesWhenEmpty = await dashboardQueries();
+
+    const newest = await factory.apply({ branchCode, firstName: 'Newest', lastName: 'Applied' });
+    const oldest = await factory.apply({ branchCode, firstName: 'Oldest', lastName: 'Applied' });
+    await backdate('volunteer', 'created_at', oldest.id, 10);
+    const middle = await factory.apply({ branchCode, firstName: 'Middle', lastName: 'Applied' });
+    await backdate('volunteer', 'created_at', middle.id, 3);
+    // At the visit stage the wait counts from the first visit planned, not the application.
+    const visitSoon = await factory.apply({ branchCode, firstName: 'Planned', lastName: 'Lately' });
+    await backdate('volunteer', 'created_at', visitSoon.id, 30);
+    const recent = await as(`/api/v1/volunteers/${visitSoon.id}/home-visits`, {
+      scheduledAt: today.plus({ days: 2 }).toISO(),
+    }).expect(201);
+    await backdate('home_visit', 'created_at', recent.body.id as string, 2);
+    const visitLong = await factory.apply({ branchCode, firstName: 'Planned', lastName: 'Long' });
+    const long = await as(`/api/v1/volunteers/${visitLong.id}/home-visits`, {
+      scheduledAt: today.plus({ days: 1 }).toISO(),
+    }).expect(201);
+    await backdate('home_visit', 'created_at', long.body.id as string, 6);
+    // Approved from the time the approving visit was held.
+    const approved = await factory.apply({
+      branchCode,
+      firstName: 'Approved',
+      lastName: 'Waiting',
+    });
+    const held = await as(`/api/v1/volunteers/${approved.id}/home-visits`, {
+      scheduledAt: today.minus({ days: 4 }).toISO(),
+    }).expect(201);
+    await as(`/api/v1/home-visits/${held.body.id}/outcome`, { outcome: 'approved' }).expect(200);
+    const otherBranch = await factory.branch();
+    await factory.apply({ branchCode: otherBranch, firstName: 'Elsewhere' });
+
+    const waiting = await sut.waitingLongest(branchId);
+    expect(waiting.map((p) => [p.stage, p.firstName, p.lastName, p.days])).toEqual([
+      ['applied', 'Oldest', 'Applied', 10],
+      ['applied', 'Middle', 'Applied', 3],
+      ['applied', 'Newest', 'Applied', 0],
+      ['visit_scheduled', 'Planned', 'Long', 6],
+      ['visit_scheduled', 'Planned', 'Lately', 2],
+      ['approved', 'Approved', 'Waiting', 4],
+    ]);
+    // Only the few longest of each stage.
+    expect((await sut.waitingLongest(branchId, 2)).map((p) => p.firstName)).toEqual([
+      'Oldest',
+      'Middle',
+      'Planned',
+      'Planned',
+      'Approved',
+    ]);
+
+    const page = await agent.get('/staff').expect(200);
+    const section = page.text.slice(page.text.indexOf('Længst ventende'));
+    const linkTo = (id: string, name: string, days: string) =>
+      section.indexOf(
+        `<a href="/staff/volunteers/${id}">${name}</a> <span class="muted">${days}</span>`,
+      );
+    const places = [
+      linkTo(oldest.id, 'Oldest Applied', '10 dage'),
+      linkTo(middle.id, 'Middle Applied', '3 dage'),
+      linkTo(newest.id, 'Newest Applied', '0 dage'),
+      linkTo(visitLong.id, 'Planned Long', '6 dage'),
+      linkTo(visitSoon.id, 'Planned Lately', '2 dage'),
+      linkTo(approved.id, 'Approved Waiting', '4 dage'),
+    ];
+    expect(places.every((place) => place >= 0)).toBe(true);
+    expect([...places].sort((a, b) => a - b)).toEqual(places);
+    expect(section).not.toContain('Elsewhere');
+    // One query for the whole list, however many are waiting.
+    expect(await dashboardQueries()).toBe(queriesWhenEmpty);
   });
 });

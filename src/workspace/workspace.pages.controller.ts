@@ -19,7 +19,12 @@ import { NOTE_TOPICS } from '../volunteers/volunteer-note.entity';
 import { actionName, readableDetail } from '../volunteers/volunteer-history';
 import { VolunteerRecordService } from '../volunteers/volunteer-record.service';
 import { VolunteersService } from '../volunteers/volunteers.service';
-import { type Funnel, WorkspaceRepository } from './workspace.repository';
+import {
+  type Funnel,
+  type WaitingPerson,
+  type WaitingStage,
+  WorkspaceRepository,
+} from './workspace.repository';
 
 const FUNNEL_STEPS: { key: keyof Funnel; da: string; en: string }[] = [
   { key: 'applied', da: 'Ansøgt', en: 'Applied' },
@@ -29,8 +34,15 @@ const FUNNEL_STEPS: { key: keyof Funnel; da: string; en: string }[] = [
   { key: 'courseCompleted', da: 'Kursus gennemført', en: 'Course completed' },
   { key: 'matchable', da: 'Klar til match', en: 'Matchable' },
 ];
-const FUNNEL_WIDTH = 640;
-const BAR_HEIGHT = 40;
+const WAITING_STAGES: { stage: WaitingStage; da: string; en: string }[] = [
+  { stage: 'applied', da: 'Ansøgt, intet besøg aftalt', en: 'Applied, no visit planned' },
+  {
+    stage: 'visit_scheduled',
+    da: 'Besøg aftalt, ikke godkendt',
+    en: 'Visit planned, not approved',
+  },
+  { stage: 'approved', da: 'Godkendt, ikke klar til match', en: 'Approved, not matchable' },
+];
 
 @ApiExcludeController()
 @UseGuards(StaffPageGuard)
@@ -53,23 +65,19 @@ export class WorkspacePagesController {
     const funnel = await this.workspace.funnel(scope);
     const attention = await this.workspace.attention(scope);
     const lang = langOf(req);
+    const waiting = await this.workspace.waitingLongest(scope);
     const most = Math.max(funnel.applied, 1);
     return {
       title: lang === 'en' ? 'Dashboard' : 'Overblik',
-      funnel: FUNNEL_STEPS.map((step, i) => {
-        // Each bar centred, as wide as its share of the applicants (at least a sliver).
-        const width = Math.max(8, Math.round((funnel[step.key] / most) * FUNNEL_WIDTH));
-        return {
-          ...step,
-          count: funnel[step.key],
-          width,
-          x: Math.round((FUNNEL_WIDTH - width) / 2) + 180,
-          y: i * (BAR_HEIGHT + 8),
-          textY: i * (BAR_HEIGHT + 8) + BAR_HEIGHT / 2 + 5,
-        };
-      }),
-      funnelHeight: FUNNEL_STEPS.length * (BAR_HEIGHT + 8),
+      // HTML bars, not a drawing: the labels keep the page's text size on a phone.
+      funnel: FUNNEL_STEPS.map((step) => ({
+        ...step,
+        count: funnel[step.key],
+        // As wide as its share of the applicants, with a sliver for none.
+        percent: Math.max(1, Math.round((funnel[step.key] / most) * 100)),
+      })),
       attention,
+      waiting: groupWaiting(waiting),
     };
   }
 
@@ -129,6 +137,14 @@ export class WorkspacePagesController {
       })),
     };
   }
+}
+
+/** The longest waiting people under the heading of their stage, every stage shown. */
+function groupWaiting(people: WaitingPerson[]) {
+  return WAITING_STAGES.map((s) => ({
+    ...s,
+    people: people.filter((p) => p.stage === s.stage),
+  }));
 }
 
 /**

@@ -33,6 +33,18 @@ export interface AttentionVisit {
   scheduledAt: Date;
 }
 
+/** A stage on the path before matchable, where a volunteer can be kept waiting. */
+export type WaitingStage = 'applied' | 'visit_scheduled' | 'approved';
+
+export interface WaitingPerson {
+  id: string;
+  firstName: string;
+  lastName: string;
+  stage: WaitingStage;
+  /** Whole days (Copenhagen calendar) since the volunteer reached the stage. */
+  days: number;
+}
+
 export interface Attention {
   newApplications: AttentionPerson[];
   visitsThisWeek: AttentionVisit[];
@@ -151,5 +163,48 @@ export class WorkspaceRepository {
       certificatesWithEntries: await certificates('entries'),
       coursesWithSeats: coursesWithSeats.map((c) => ({ ...c, seatsLeft: Number(c.seatsLeft) })),
     };
+  }
+
+  /**
+   * For each stage before matchable, the active volunteers who have been at it longest
+   * (`perStage` each), longest first. The stage is today's (`volunteer_stage_today`, so a
+   * lapsed certificate counts as approved), and "since" is the fact that put them there:
+   * the application, the first visit planned (a follow-up keeps them at the stage) and
+   * the approving visit's held time (an approval is final, so that is when it began).
+   */
+  async waitingLongest(branchId: string | null, perStage = 5): Promise<WaitingPerson[]> {
+    const rows = await this.db.query<(WaitingPerson & { days: string })[]>(
+      `WITH at_stage AS (
+         SELECT v.id, v.first_name, v.last_name,
+                volunteer_stage_today(v.stage, v.matchable_until) AS stage,
+                v.created_at AS applied_at
+           FROM volunteer v
+          WHERE v.status = 'active' AND ($1::uuid IS NULL OR v.branch_id = $1)
+       ),
+       since AS (
+         SELECT s.id, s.first_name, s.last_name, s.stage,
+                CASE s.stage
+                  WHEN 'applied' THEN s.applied_at
+                  WHEN 'visit_scheduled' THEN
+                    (SELECT min(h.created_at) FROM home_visit h WHERE h.volunteer_id = s.id)
+                  WHEN 'approved' THEN
+                    (SELECT min(h.held_at) FROM home_visit h
+                      WHERE h.volunteer_id = s.id AND h.outcome = 'approved')
+                END AS since
+           FROM at_stage s
+          WHERE s.stage IN ('applied', 'visit_scheduled', 'approved')
+       ),
+       ranked AS (
+         SELECT *, row_number() OVER (PARTITION BY stage ORDER BY since, id) AS place
+           FROM since
+       )
+       SELECT id, first_name AS "firstName", last_name AS "lastName", stage,
+              copenhagen_today() - (since AT TIME ZONE 'Europe/Copenhagen')::date AS days
+         FROM ranked
+        WHERE place <= $2
+        ORDER BY array_position(ARRAY['applied', 'visit_scheduled', 'approved'], stage), place`,
+      [branchId, perStage],
+    );
+    return rows.map((r) => ({ ...r, days: Number(r.days) }));
   }
 }

@@ -64,8 +64,7 @@ export class PageForm {
       if (form.done) {
         this.flash(form.done);
       }
-      await this.keepForNextPage();
-      return { url: next, statusCode: 303 };
+      return await this.stored({ url: next, statusCode: 303 });
     } catch (error) {
       // Signed-in staff work on others' records; everyone else on their own.
       const audience = this.req.session?.userId ? 'staff' : 'person';
@@ -74,27 +73,24 @@ export class PageForm {
         throw error;
       }
       this.req.session.formState = { form: form.name, errors, values: keptValues(this.body) };
-      await this.keepForNextPage();
-      return { url: form.back, statusCode: 303 };
+      return await this.stored({ url: form.back, statusCode: 303 });
     }
   }
 
   /**
-   * The notice or refused form stored before the redirect is sent. express-session saves
-   * only as the response ends, after it has already written the 303's headers, so a quick
-   * browser could follow the redirect before the session row exists and lose the notice.
+   * The session stored before the redirect leaves. express-session saves at the
+   * response's end but sends the 303's headers first, and a browser that follows at once
+   * (seen under load) could load the page before the notice, the refused form or a fresh
+   * sign-in was in the session: no notice, no errors, or back to the login page.
    */
-  private async keepForNextPage(): Promise<void> {
-    if (this.req.session.flash === undefined && this.req.session.formState === undefined) {
-      return;
+  private async stored(to: RedirectTo): Promise<RedirectTo> {
+    const session = this.req.session;
+    if (Object.keys(session).some((key) => key !== 'cookie')) {
+      await new Promise<void>((resolve, reject) =>
+        session.save((error?: Error) => (error ? reject(error) : resolve())),
+      );
     }
-    await new Promise<void>((resolve, reject) =>
-      this.req.session.save((error?: unknown) =>
-        error
-          ? reject(error instanceof Error ? error : new Error('The session could not be saved'))
-          : resolve(),
-      ),
-    );
+    return to;
   }
 }
 
