@@ -10,6 +10,7 @@ import { CourseProgress1764892800000 } from './1764892800000-course-progress';
 import { CourseLocation1765152000000 } from './1765152000000-course-location';
 import { VolunteerSearch1765065600000 } from './1765065600000-volunteer-search';
 import { VolunteerNotes1764979200000 } from './1764979200000-volunteer-notes';
+import { BranchSettings1765584000000 } from './1765584000000-branch-settings';
 
 /** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   VolunteerNotes1764979200000,
   VolunteerSearch1765065600000,
   CourseLocation1765152000000,
+  BranchSettings1765584000000,
 ];
