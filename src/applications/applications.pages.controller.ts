@@ -1,8 +1,9 @@
-import { Controller, Get, Ip, Post, Redirect, Render, Req } from '@nestjs/common';
+import { Controller, Get, Ip, Post, Query, Redirect, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { BranchesService } from '../branches/branches.service';
 import { Form, list, type PageForm, parseForm, text, ticked } from '../common/pages/forms';
+import { type Messages, inReadersLanguage } from '../common/pages/messages';
 import { langOf } from '../common/pages/web';
 import { toCourseView } from '../courses/course.view';
 import { CoursesService } from '../courses/courses.service';
@@ -11,6 +12,18 @@ import { AVAILABILITY, LANGUAGES } from '../volunteers/volunteer-options';
 import { ApplicationsService } from './applications.service';
 import { CreateApplicationDto } from './dto/create-application.dto';
 import { RequestLinkDto } from './dto/request-link.dto';
+
+/** The rules the service applies after the form's fields are valid, in the reader's words. */
+const APPLY_MESSAGES: Messages = {
+  postcode: [
+    'Ingen lokalafdeling dækker dit postnummer. Vælg en lokalafdeling på listen.',
+    'No branch covers your postcode. Choose a branch from the list.',
+  ],
+  branchCode: [
+    'Den valgte lokalafdeling tager ikke imod ansøgninger. Vælg en anden.',
+    'The chosen branch does not take applications. Choose another.',
+  ],
+};
 
 /** The public site: what the role is, the application form and what happens next. */
 @ApiExcludeController()
@@ -33,15 +46,21 @@ export class ApplicationsPagesController {
   @Get('ansog')
   @Render('applications/new')
   async form() {
-    const [branches, open] = await Promise.all([this.branches.list(), this.courses.listOpen()]);
+    const [branches, open] = await Promise.all([
+      this.branches.listActive(),
+      this.courses.listOpen(),
+    ]);
     const courses = open.map((c) => toCourseView(c.summary, c.sessions));
     return {
       title: 'Ansøg som familieven',
       branches: branches.map((b) => ({
         code: b.code,
         name: b.name,
+        postcodes: b.postcodes,
         courses: courses.filter((c) => c.branchCode === b.code),
       })),
+      // Said on the form, so an applicant outside every branch knows they may still apply.
+      fallback: branches.find((b) => b.fallback)?.name ?? null,
       availability: AVAILABILITY,
       languages: LANGUAGES,
     };
@@ -52,11 +71,8 @@ export class ApplicationsPagesController {
   apply(@Form() form: PageForm, @Req() req: Request, @Ip() client: string) {
     const body = form.body;
     return form.submit({ name: 'apply', back: '/ansog#form' }, async () => {
-      const postcode = text(body.postcode)?.trim();
-      const branchCode =
-        text(body.branchCode) ?? (postcode ? await this.branches.codeForPostcode(postcode) : null);
       const dto = await parseForm(CreateApplicationDto, {
-        branchCode: branchCode ?? '',
+        branchCode: text(body.branchCode),
         firstName: body.firstName,
         lastName: body.lastName,
         email: body.email,
@@ -70,15 +86,23 @@ export class ApplicationsPagesController {
         courseId: text(body.courseId),
         locale: langOf(req),
       });
-      await this.applications.apply(dto, client);
-      return '/ansog/tak';
+      const { branch } = await this.applications.apply(dto, client).catch((error: unknown) => {
+        throw inReadersLanguage(form, error, APPLY_MESSAGES);
+      });
+      // The branch follows from the form alone, so naming it tells nothing about the address.
+      return `/ansog/tak?afdeling=${encodeURIComponent(branch.code)}`;
     });
   }
 
   @Get('ansog/tak')
   @Render('applications/thanks')
-  thanks() {
-    return { title: 'Tak for din ansøgning' };
+  async thanks(@Query('afdeling') code: unknown) {
+    const branch =
+      typeof code === 'string' ? await this.branches.get(code).catch(() => null) : null;
+    return {
+      title: 'Tak for din ansøgning',
+      branch: branch ? { name: branch.name, contactEmail: branch.contactEmail } : null,
+    };
   }
 
   /** Where a link without its token lands (calendar events point here): ask for the link again. */
