@@ -78,6 +78,33 @@ export class UsersPagesController {
       return '/staff/users';
     });
   }
+
+  /** The confirmation step before a user is deactivated: what it does to them at once. */
+  @Get(':id/deaktiver')
+  @Render('admin/user-deactivate')
+  async confirmDeactivate(@UuidParam() id: string) {
+    const user = await this.users.view(id);
+    return { title: user.name, user };
+  }
+
+  @Post(':id/deaktiver')
+  @Redirect()
+  deactivate(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
+    const done = form.t(
+      'Brugeren er deaktiveret og logget ud alle steder.',
+      'The user was deactivated and signed out everywhere.',
+    );
+    const back = `/staff/users/${id}/deaktiver`;
+    return form.submit({ name: 'deactivate', back, done }, async () => {
+      await this.users.update(actor, id, { active: false }).catch((error: unknown) => {
+        const conflict = error instanceof ConflictError ? CONFLICTS[error.code] : undefined;
+        throw conflict
+          ? new InvalidInputError([{ field: '', message: form.t(...conflict) }])
+          : error;
+      });
+      return `/staff/users/${id}`;
+    });
+  }
 }
 
 const NO_BRANCH: [string, string] = [
