@@ -65,6 +65,8 @@ export class BranchesPagesController {
         postcodes: postcodesOf(postcodes),
         contactEmail: text(contactEmail) ?? null,
         fallback: ticked(fallback),
+      }).catch((error: unknown) => {
+        throw inReadersLanguage(form, error, BRANCH_MESSAGES);
       });
       await this.branches.update(actor, code, dto).catch((error: unknown) => {
         throw inReadersLanguage(form, error, BRANCH_MESSAGES);

@@ -84,6 +84,11 @@ export class BranchesService {
    */
   async update(actor: Actor, code: string, dto: UpdateBranchDto): Promise<Branch> {
     return inTransaction(this.db, async (em) => {
+      if (dto.fallback) {
+        // Two branches made the fallback at once would each clear the old one and then
+        // collide on the unique index; taken first, this lock makes the second wait and move it.
+        await em.query(`SELECT pg_advisory_xact_lock(hashtext('branch_fallback'))`);
+      }
       // FOR UPDATE: an application taken meanwhile holds the row FOR SHARE, so it either
       // lands before the check below counts it or sees the branch inactive.
       const branch = await em.findOne(Branch, {
