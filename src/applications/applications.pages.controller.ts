@@ -1,4 +1,4 @@
-import { Controller, Get, Ip, Post, Query, Redirect, Render, Req } from '@nestjs/common';
+import { Controller, Get, Ip, Post, Redirect, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { BranchesService } from '../branches/branches.service';
@@ -90,15 +90,16 @@ export class ApplicationsPagesController {
         throw inReadersLanguage(form, error, APPLY_MESSAGES);
       });
       // The branch follows from the form alone, so naming it tells nothing about the address.
-      return `/ansog/tak?afdeling=${encodeURIComponent(branch.code)}`;
+      req.session.appliedBranch = branch.code;
+      return '/ansog/tak';
     });
   }
 
   @Get('ansog/tak')
   @Render('applications/thanks')
-  async thanks(@Query('afdeling') code: unknown) {
-    const branch =
-      typeof code === 'string' ? await this.branches.get(code).catch(() => null) : null;
+  async thanks(@Req() req: Request) {
+    const code = req.session.appliedBranch;
+    const branch = code ? await this.branches.get(code).catch(() => null) : null;
     return {
       title: 'Tak for din ansøgning',
       branch: branch ? { name: branch.name, contactEmail: branch.contactEmail } : null,
