@@ -63,6 +63,7 @@ export class PageForm {
       if (form.done) {
         this.flash(form.done);
       }
+      await this.saveSession();
       return { url: next, statusCode: 303 };
     } catch (error) {
       const errors = formErrorsOf(error);
@@ -70,8 +71,28 @@ export class PageForm {
         throw error;
       }
       this.req.session.formState = { form: form.name, errors, values: keptValues(this.body) };
+      await this.saveSession();
       return { url: form.back, statusCode: 303 };
     }
+  }
+
+  /**
+   * express-session sends a response's headers before its session is stored, and a
+   * browser follows a 303 on the headers alone: under load the page it leads to was read
+   * without the notice, the refused input or the sign-in. Stored here, it is there first.
+   */
+  private saveSession(): Promise<void> {
+    const session = this.req.session as typeof this.req.session | undefined;
+    if (!session) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) =>
+      session.save((error?: unknown) =>
+        error
+          ? reject(error instanceof Error ? error : new Error('The session was not stored'))
+          : resolve(),
+      ),
+    );
   }
 }
 
