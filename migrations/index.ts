@@ -11,6 +11,7 @@ import { CourseLocation1765152000000 } from './1765152000000-course-location';
 import { VolunteerSearch1765065600000 } from './1765065600000-volunteer-search';
 import { VolunteerNotes1764979200000 } from './1764979200000-volunteer-notes';
 import { ClosingAndVisitChanges1765238400000 } from './1765238400000-closing-and-visit-changes';
+import { BranchSettings1765584000000 } from './1765584000000-branch-settings';
 
 /** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   VolunteerSearch1765065600000,
   CourseLocation1765152000000,
   ClosingAndVisitChanges1765238400000,
+  BranchSettings1765584000000,
 ];

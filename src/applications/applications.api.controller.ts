@@ -12,8 +12,8 @@ export class ApplicationsApiController {
   @Post('applications')
   @HttpCode(202)
   async apply(@Body() dto: CreateApplicationDto, @Ip() client: string) {
-    await this.applications.apply(dto, client);
-    return { message: APPLICATION_ACCEPTED };
+    const { branch } = await this.applications.apply(dto, client);
+    return { message: APPLICATION_ACCEPTED, branch: { code: branch.code, name: branch.name } };
   }
 
   /** Mails a fresh personal link to a known volunteer; the same 202 for any address. */

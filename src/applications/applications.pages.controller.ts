@@ -3,9 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { BranchesService } from '../branches/branches.service';
 import { Form, list, type PageForm, parseForm, text, ticked } from '../common/pages/forms';
-import { derivedField } from '../common/field-messages';
 import { langOf } from '../common/pages/web';
-import { RequestValidationError } from '../common/validation';
 import { toCourseView } from '../courses/course.view';
 import { CoursesService } from '../courses/courses.service';
 import { CurriculumService } from '../courses/curriculum.service';
@@ -16,6 +14,7 @@ import { ApplicationsService } from './applications.service';
 import { CreateApplicationDto } from './dto/create-application.dto';
 import { RequestLinkDto } from './dto/request-link.dto';
 
+/** The rules the service applies after the form's fields are valid, in the reader's words. */
 /** The public site: what the role is, the application form and what happens next. */
 @ApiExcludeController()
 @Controller()
@@ -38,15 +37,21 @@ export class ApplicationsPagesController {
   @Get('ansog')
   @Render('applications/new')
   async form() {
-    const [branches, open] = await Promise.all([this.branches.list(), this.courses.listOpen()]);
+    const [branches, open] = await Promise.all([
+      this.branches.listActive(),
+      this.courses.listOpen(),
+    ]);
     const courses = open.map((c) => toCourseView(c.summary, c.sessions));
     return {
       title: ['Ansøg som familieven', 'Apply as a family friend'],
       branches: branches.map((b) => ({
         code: b.code,
         name: b.name,
+        postcodes: b.postcodes,
         courses: courses.filter((c) => c.branchCode === b.code),
       })),
+      // Said on the form, so an applicant outside every branch knows they may still apply.
+      fallback: branches.find((b) => b.fallback)?.name ?? null,
       availability: AVAILABILITY,
       languages: LANGUAGES,
     };
@@ -57,12 +62,8 @@ export class ApplicationsPagesController {
   apply(@Form() form: PageForm, @Req() req: Request, @Ip() client: string) {
     const body = form.body;
     return form.submit({ name: 'apply', back: '/ansog#form' }, async () => {
-      const postcode = text(body.postcode)?.trim();
-      const chosenBranch = text(body.branchCode);
-      const branchCode =
-        chosenBranch ?? (postcode ? await this.branches.codeForPostcode(postcode) : null);
       const dto = await parseForm(CreateApplicationDto, {
-        branchCode: branchCode ?? '',
+        branchCode: text(body.branchCode),
         firstName: body.firstName,
         lastName: body.lastName,
         email: body.email,
@@ -75,25 +76,25 @@ export class ApplicationsPagesController {
         consent: ticked(body.consent),
         courseId: text(body.courseId),
         locale: langOf(req),
-      }).catch((error: unknown) => {
-        // The dropdown left at "find it from my postcode": a bad postcode is one problem,
-        // not also one of the branch; a good one no branch covers asks to choose one.
-        if (chosenBranch === undefined && error instanceof RequestValidationError) {
-          throw new RequestValidationError(
-            derivedField(error.errors, 'branchCode', 'postcode', 'noBranchForPostcode'),
-          );
-        }
-        throw error;
       });
-      await this.applications.apply(dto, client);
+      // The dropdown left at "find it from my postcode" sends no branch: the postcode, or
+      // else the fallback branch, decides, and only a postcode nobody covers is refused.
+      const { branch } = await this.applications.apply(dto, client);
+      // The branch follows from the form alone, so naming it tells nothing about the address.
+      req.session.appliedBranch = branch.code;
       return '/ansog/tak';
     });
   }
 
   @Get('ansog/tak')
   @Render('applications/thanks')
-  thanks() {
-    return { title: ['Tak for din ansøgning', 'Thank you for your application'] };
+  async thanks(@Req() req: Request) {
+    const code = req.session.appliedBranch;
+    const branch = code ? await this.branches.get(code).catch(() => null) : null;
+    return {
+      title: ['Tak for din ansøgning', 'Thank you for your application'],
+      branch: branch ? { name: branch.name, contactEmail: branch.contactEmail } : null,
+    };
   }
 
   /**

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Branch } from '../branches/branch.entity';
+import { BranchesService } from '../branches/branches.service';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { BookingsService } from '../courses/bookings.service';
@@ -27,6 +28,7 @@ export class PublicRequestHandler {
     private readonly portalLinks: PortalLinks,
     private readonly limiter: RateLimiter,
     private readonly mail: EmailNotifications,
+    private readonly branches: BranchesService,
   ) {}
 
   /**
@@ -39,10 +41,19 @@ export class PublicRequestHandler {
       await this.resendLink(em, existing.id, dto.email, 'application-repeated');
       return;
     }
-    const branch = await em.findOneBy(Branch, { code: dto.branchCode });
+    // FOR SHARE: a deactivation waits for this application, or this one sees it and goes
+    // where the postcode (or the fallback) sends it instead.
+    const chosen =
+      dto.branchCode === undefined
+        ? null
+        : await em.findOne(Branch, {
+            where: { code: dto.branchCode, active: true },
+            lock: { mode: 'pessimistic_read' },
+          });
+    const branch = chosen ?? (await this.branches.route(undefined, dto.postcode, em))?.branch;
     if (!branch) {
-      // Checked when the request was taken; a branch removed since leaves nothing to do.
-      this.logger.warn('An application for a branch that no longer exists was dropped');
+      // Checked when the request was taken; with no branch left to take it there is no one to tell.
+      this.logger.warn('An application for a branch that is no longer active was dropped');
       return;
     }
     const volunteer = await em.save(

@@ -14,6 +14,18 @@ export class Branch {
   @Column('text', { array: true })
   postcodes: string[];
 
+  /** Where applicants and volunteers can write to the branch. */
+  @Column('text', { nullable: true })
+  contactEmail: string | null;
+
+  /** An inactive branch is not offered on the application form and takes no applications. */
+  @Column('boolean')
+  active: boolean;
+
+  /** The one branch that receives applications whose postcode no branch covers. */
+  @Column('boolean')
+  fallback: boolean;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

@@ -7,4 +7,7 @@ export const toBranchView = (branch: Branch) => ({
   code: branch.code,
   name: branch.name,
   postcodes: branch.postcodes,
+  contactEmail: branch.contactEmail,
+  active: branch.active,
+  fallback: branch.fallback,
 });

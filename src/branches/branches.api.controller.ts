@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Roles } from '../common/auth/decorators';
@@ -6,6 +6,7 @@ import { StaffGuard } from '../auth/staff.guard';
 import { BranchesService } from './branches.service';
 import { toBranchSummary, toBranchView } from './branch.view';
 import { CreateBranchDto } from './dto/create-branch.dto';
+import { UpdateBranchDto } from './dto/update-branch.dto';
 
 @ApiTags('branches')
 @Controller('api/v1/branches')
@@ -14,7 +15,7 @@ export class BranchesApiController {
 
   @Get()
   async list() {
-    return (await this.branches.list()).map(toBranchSummary);
+    return (await this.branches.listActive()).map(toBranchSummary);
   }
 
   @Post()
@@ -23,5 +24,17 @@ export class BranchesApiController {
   @Roles('admin')
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateBranchDto) {
     return toBranchView(await this.branches.create(actor, dto));
+  }
+
+  @Patch(':code')
+  @ApiBearerAuth()
+  @UseGuards(StaffGuard)
+  @Roles('admin')
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('code') code: string,
+    @Body() dto: UpdateBranchDto,
+  ) {
+    return toBranchView(await this.branches.update(actor, code, dto));
   }
 }

@@ -1,13 +1,15 @@
-import { Controller, Get, Post, Redirect, Render, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Post, Redirect, Render, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { CreateUserDto } from '../auth/dto/create-user.dto';
 import { StaffPageGuard } from '../auth/staff.guard';
 import { UsersService } from '../auth/users.service';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Roles } from '../common/auth/decorators';
-import { Form, list, type PageForm, parseForm, text } from '../common/pages/forms';
-import { BranchesService } from './branches.service';
+import { InvalidInputError } from '../common/errors';
+import { Form, list, type PageForm, parseForm, text, ticked } from '../common/pages/forms';
+import { BranchBusyError, BranchesService } from './branches.service';
 import { CreateBranchDto } from './dto/create-branch.dto';
+import { UpdateBranchDto } from './dto/update-branch.dto';
 
 /** The administrators' pages: branches and staff users. */
 @ApiExcludeController()
@@ -35,10 +37,76 @@ export class BranchesPagesController {
       const dto = await parseForm(CreateBranchDto, {
         code,
         name,
-        postcodes: list((text(postcodes) ?? '').split(/[\s,]+/)),
+        postcodes: postcodesOf(postcodes),
       });
       await this.branches.create(actor, dto);
       return '/staff/branches';
+    });
+  }
+
+  @Get('branches/:code')
+  @Render('admin/branch')
+  async branchPage(@Param('code') code: string) {
+    const branch = await this.branches.get(code);
+    const fallback = (await this.branches.list()).find((b) => b.fallback && b.id !== branch.id);
+    return { title: branch.name, branch, otherFallback: fallback?.name ?? null };
+  }
+
+  @Post('branches/:code')
+  @Redirect()
+  updateBranch(@CurrentActor() actor: Actor, @Param('code') code: string, @Form() form: PageForm) {
+    const done = form.t('Lokalafdelingen er gemt.', 'The branch was saved.');
+    const back = `/staff/branches/${encodeURIComponent(code)}`;
+    return form.submit({ name: 'branch', back, done }, async () => {
+      const { name, postcodes, contactEmail, fallback } = form.body;
+      const dto = await parseForm(UpdateBranchDto, {
+        name,
+        postcodes: postcodesOf(postcodes),
+        contactEmail: text(contactEmail) ?? null,
+        fallback: ticked(fallback),
+      });
+      await this.branches.update(actor, code, dto);
+      return '/staff/branches';
+    });
+  }
+
+  /** The confirmation step before a branch is deactivated, and where a refusal is explained. */
+  @Get('branches/:code/deaktiver')
+  @Render('admin/branch-deactivate')
+  async confirmDeactivate(@Param('code') code: string) {
+    const branch = await this.branches.get(code);
+    return { title: branch.name, branch };
+  }
+
+  @Post('branches/:code/deaktiver')
+  @Redirect()
+  deactivateBranch(
+    @CurrentActor() actor: Actor,
+    @Param('code') code: string,
+    @Form() form: PageForm,
+  ) {
+    const done = form.t('Lokalafdelingen er deaktiveret.', 'The branch was deactivated.');
+    const back = `/staff/branches/${encodeURIComponent(code)}/deaktiver`;
+    return form.submit({ name: 'deactivate', back, done }, async () => {
+      await this.branches.update(actor, code, { active: false }).catch((error: unknown) => {
+        throw refusalInReadersLanguage(form, error);
+      });
+      return '/staff/branches';
+    });
+  }
+
+  @Post('branches/:code/aktiver')
+  @Redirect()
+  activateBranch(
+    @CurrentActor() actor: Actor,
+    @Param('code') code: string,
+    @Form() form: PageForm,
+  ) {
+    const done = form.t('Lokalafdelingen er aktiv igen.', 'The branch is active again.');
+    const back = `/staff/branches/${encodeURIComponent(code)}`;
+    return form.submit({ name: 'branch', back, done }, async () => {
+      await this.branches.update(actor, code, { active: true });
+      return back;
     });
   }
 
@@ -69,4 +137,38 @@ export class BranchesPagesController {
       return '/staff/users';
     });
   }
+}
+
+/** Postcodes typed into one field, separated by spaces, commas or new lines. */
+const postcodesOf = (value: unknown): string[] => list((text(value) ?? '').split(/[\s,]+/));
+
+/** Why a branch cannot be deactivated, in numbers the administrator can act on. */
+function refusalInReadersLanguage(form: PageForm, error: unknown): unknown {
+  if (error instanceof BranchBusyError) {
+    const v = error.activeVolunteers;
+    const c = error.activeCourses;
+    return new InvalidInputError([
+      {
+        field: '',
+        code: 'branchBusy',
+        message: form.t(
+          `Lokalafdelingen kan ikke deaktiveres, fordi den har ${v} aktive frivillige og ${c} aktive kurser. Flyt eller afslut dem først.`,
+          `The branch cannot be deactivated because it has ${v} active volunteers and ${c} active courses. Move or close them first.`,
+        ),
+      },
+    ]);
+  }
+  if (error instanceof InvalidInputError) {
+    return new InvalidInputError([
+      {
+        field: '',
+        code: 'fallbackBranch',
+        message: form.t(
+          'Lokalafdelingen modtager ansøgninger fra postnumre, som ingen anden dækker. Giv den opgave til en anden lokalafdeling først.',
+          'The branch receives applications from postcodes no other branch covers. Give that task to another branch first.',
+        ),
+      },
+    ]);
+  }
+  return error;
 }

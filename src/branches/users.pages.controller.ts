@@ -74,4 +74,34 @@ export class UsersPagesController {
       return '/staff/users';
     });
   }
+
+  /** The confirmation step before a user is deactivated: what it does to them at once. */
+  @Get(':id/deaktiver')
+  @Render('admin/user-deactivate')
+  async confirmDeactivate(@UuidParam() id: string) {
+    const user = await this.users.view(id);
+    return { title: user.name, user };
+  }
+
+  @Post(':id/deaktiver')
+  @Redirect()
+  deactivate(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
+    const done = form.t(
+      'Brugeren er deaktiveret og logget ud alle steder.',
+      'The user was deactivated and signed out everywhere.',
+    );
+    const back = `/staff/users/${id}/deaktiver`;
+    return form.submit({ name: 'deactivate', back, done }, async () => {
+      await this.users.update(actor, id, { active: false }).catch((error: unknown) => {
+        const conflict = error instanceof ConflictError ? CONFLICTS[error.code] : undefined;
+        if (error instanceof ConflictError && conflict) {
+          throw new InvalidInputError([
+            { field: '', code: error.code, message: form.t(...conflict) },
+          ]);
+        }
+        throw error;
+      });
+      return `/staff/users/${id}`;
+    });
+  }
 }

@@ -2,7 +2,6 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import {
-  derivedField,
   FIELD_TEXTS,
   fieldName,
   forReader,
@@ -150,22 +149,5 @@ describe('field messages', () => {
     expect(langOfAcceptLanguage('da-DK')).toBe('da');
     expect(langOfAcceptLanguage('en-GB,da;q=0.9')).toBe('en');
     expect(langOfAcceptLanguage(undefined)).toBe('en');
-  });
-
-  describe(derivedField.name, () => {
-    const postcodeBad = { field: 'postcode', code: 'invalidFormat', message: 'bad' };
-    const branchEmpty = { field: 'branchCode', code: 'required', message: 'empty' };
-
-    it('should drop the derived field’s problem when its source has one', () => {
-      expect(derivedField([postcodeBad, branchEmpty], 'branchCode', 'postcode')).toEqual([
-        postcodeBad,
-      ]);
-    });
-
-    it('should say why the derived field is empty when the source is fine', () => {
-      expect(derivedField([branchEmpty], 'branchCode', 'postcode', 'noBranchForPostcode')).toEqual([
-        { field: 'branchCode', code: 'noBranchForPostcode', message: 'empty' },
-      ]);
-    });
   });
 });

@@ -95,6 +95,10 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
     says: {
       required: ['Skriv dit postnummer', 'Enter your postcode'],
       invalidFormat: ['Postnummeret skal være fire cifre', 'The postcode must be four digits'],
+      noBranchForPostcode: [
+        'Ingen lokalafdeling dækker dit postnummer. Vælg en lokalafdeling på listen',
+        'No branch covers your postcode. Choose a branch from the list',
+      ],
     },
     staffSays: { required: ['Skriv postnummeret', 'Enter the postcode'] },
   },
@@ -103,10 +107,6 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
     says: {
       required: ['Vælg en lokalafdeling', 'Choose a branch'],
       unknownBranch: ['Vælg en lokalafdeling fra listen', 'Choose a branch from the list'],
-      noBranchForPostcode: [
-        'Vi fandt ingen lokalafdeling ud fra postnummeret; vælg en på listen',
-        'We found no branch from the postcode; choose one from the list',
-      ],
       coordinatorNeedsBranch: [
         'Vælg koordinatorens lokalafdeling',
         "Choose the coordinator's branch",
@@ -206,7 +206,33 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
       notAnOption: ['Vælg dansk eller engelsk', 'Choose Danish or English'],
     },
   },
-  active: { label: ['Aktiv', 'Active'] },
+  active: {
+    label: ['Aktiv', 'Active'],
+    says: {
+      inactiveFallback: [
+        'En deaktiveret lokalafdeling kan ikke modtage ansøgninger fra andre postnumre',
+        'A deactivated branch cannot receive applications from other postcodes',
+      ],
+    },
+  },
+  contactEmail: {
+    label: ['Kontaktadresse', 'Contact address'],
+    says: {
+      invalidEmail: [
+        'Skriv en gyldig e-mailadresse, fx kontakt@eksempel.dk, eller lad feltet stå tomt',
+        'Enter a valid email address, e.g. contact@example.dk, or leave the field empty',
+      ],
+    },
+  },
+  fallback: {
+    label: ['Modtager øvrige postnumre', 'Receives other postcodes'],
+    says: {
+      inactiveFallback: [
+        'En deaktiveret lokalafdeling kan ikke modtage ansøgninger fra andre postnumre',
+        'A deactivated branch cannot receive applications from other postcodes',
+      ],
+    },
+  },
 
   // Branches.
   code: {
@@ -656,27 +682,4 @@ export function forReader(
 export function langOfAcceptLanguage(header: string | undefined): Lang {
   const first = (header ?? '').split(',')[0]?.trim().toLowerCase() ?? '';
   return first === 'da' || first.startsWith('da-') ? 'da' : 'en';
-}
-
-/**
- * A field whose value was derived from another (the branch found from the postcode) has
- * no problem of its own when the other has one: fixing the other fixes it. Its
- * problems are replaced by `otherwise` (or dropped) when the source is fine.
- */
-export function derivedField(
-  errors: FieldError[],
-  derived: string,
-  from: string,
-  otherwise?: string,
-): FieldError[] {
-  const sourceFailed = errors.some((e) => e.field === from);
-  return errors.flatMap((e) => {
-    if (e.field !== derived) {
-      return [e];
-    }
-    if (sourceFailed) {
-      return [];
-    }
-    return otherwise ? [{ field: derived, code: otherwise, message: e.message }] : [e];
-  });
 }

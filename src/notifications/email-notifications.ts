@@ -118,7 +118,7 @@ export class EmailNotifications {
         key: `new-application:${person.id}:${coordinator.id}`,
         to: coordinator.email,
         template: 'new-application',
-        locale: 'da',
+        locale: coordinator.language,
         data: {
           coordinatorName: coordinator.name,
           volunteerName: `${person.firstName} ${person.lastName}`,
@@ -354,12 +354,12 @@ export class EmailNotifications {
         key: `${key}:${coordinator.id}`,
         to: coordinator.email,
         template,
-        locale: 'da',
+        locale: coordinator.language,
         data: {
           recipientName: coordinator.name,
           volunteerName,
           forVolunteer: false,
-          reason: lapseReason(reasons, 'da'),
+          reason: lapseReason(reasons, coordinator.language),
           volunteerUrl: this.staffVolunteerUrl(volunteerId),
         },
       });

@@ -10,15 +10,12 @@ import { DataSource } from 'typeorm';
 import { coordinatorsOf } from '../auth/staff-users.repository';
 import { BackgroundRuns } from '../common/background-runs';
 import { formatDateTime, formatLongDay, TIME_ZONE } from '../common/dates';
-import type { Locale } from '../volunteers/volunteer.entity';
 import { NotificationsRepository } from './notifications.repository';
 import { OutboxService } from './outbox.service';
 import { inTransaction } from '../database/transaction';
 
 const REMINDER_HOURS = 48;
 const EXPIRY_WARNING_DAYS = 60;
-/** Staff accounts have no language setting yet; the workspace is Danish. */
-const STAFF_LOCALE: Locale = 'da';
 
 /**
  * Mail that time causes: session reminders and expiring certificates. Each run looks at
@@ -91,8 +88,10 @@ export class NotificationScheduler implements OnApplicationBootstrap, BeforeAppl
         const recipients = [
           { id: 'volunteer', name: item.firstName, email: item.email, locale: item.locale },
           ...(await coordinatorsOf(em, item.branchId)).map((c) => ({
-            ...c,
-            locale: STAFF_LOCALE,
+            id: c.id,
+            name: c.name,
+            email: c.email,
+            locale: c.language,
           })),
         ];
         for (const recipient of recipients) {

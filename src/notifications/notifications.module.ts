@@ -1,3 +1,4 @@
+import { AuditModule } from '../audit/audit.module';
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { CalendarModule } from '../calendar/calendar.module';
@@ -14,7 +15,7 @@ import { OutboxService } from './outbox.service';
 import { OutboxWorker } from './outbox.worker';
 
 @Module({
-  imports: [AuthModule, BookingsRepositoryModule, CalendarModule, PortalLinksModule],
+  imports: [AuditModule, AuthModule, BookingsRepositoryModule, CalendarModule, PortalLinksModule],
   controllers: [OutboxApiController, OutboxPagesController],
   providers: [
     EmailTemplates,

@@ -1,8 +1,10 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { StaffGuard } from '../auth/staff.guard';
-import { Roles } from '../common/auth/decorators';
+import type { Actor } from '../common/auth/actor';
+import { CurrentActor, Roles } from '../common/auth/decorators';
 import { toIsoWithOffset } from '../common/dates';
+import { UuidParam } from '../common/validation';
 import { ListOutboxQuery } from './dto/list-outbox.query';
 import { OutboxService } from './outbox.service';
 
@@ -33,5 +35,13 @@ export class OutboxApiController {
       })),
       total,
     };
+  }
+
+  /** A failed message goes back in the queue; 409 for any other status or a purged body. */
+  @Post(':id/resend')
+  @HttpCode(202)
+  async resend(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+    await this.outbox.resend(actor, id);
+    return { message: 'The message is queued to be sent again' };
   }
 }

@@ -1,7 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../common/auth/actor';
+import { ConflictError, NotFoundError } from '../common/errors';
 import { APP_CONFIG, type AppConfig } from '../config/env';
+import { inTransaction } from '../database/transaction';
 import type { Locale } from '../volunteers/volunteer.entity';
 import { EmailTemplates } from './email-templates';
 import { type OutboxAttachment, OutboxMessage, type OutboxStatus } from './outbox-message.entity';
@@ -26,6 +30,7 @@ export class OutboxService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly templates: EmailTemplates,
+    private readonly audit: AuditService,
   ) {}
 
   /** Renders and queues an email inside the caller's transaction. */
@@ -107,4 +112,48 @@ export class OutboxService {
       skip: offset,
     });
   }
+
+  /**
+   * An administrator sends a failed message again: it goes back in the queue as if new
+   * (attempts from zero, due now), so the worker's back-off starts over. A message whose
+   * body or address was removed (retention, erasure) has nothing left to send.
+   */
+  async resend(actor: Actor, id: string): Promise<void> {
+    await inTransaction(this.db, async (em) => {
+      const message = await em.findOne(OutboxMessage, {
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!message) {
+        throw new NotFoundError('Message');
+      }
+      if (message.status !== 'failed') {
+        throw new ConflictError(
+          `Only a failed message can be sent again; this one is ${message.status}`,
+          'outbox_not_failed',
+        );
+      }
+      if (isPurged(message)) {
+        throw new ConflictError(
+          'The content of this message has been removed, so it cannot be sent again',
+          'outbox_purged',
+        );
+      }
+      await em.query(
+        `UPDATE outbox_message
+            SET status = 'pending', attempts = 0, next_attempt_at = now()
+          WHERE id = $1`,
+        [id],
+      );
+      await this.audit.record(em, actor, {
+        action: 'outbox.resent',
+        branchId: null,
+        details: { template: message.template, attempts: message.attempts },
+      });
+    });
+  }
 }
+
+/** Retention and erasure empty a sent-or-failed message's body and address; nothing is left to send. */
+export const isPurged = (m: Pick<OutboxMessage, 'textBody' | 'recipient'>) =>
+  m.textBody === '' || m.recipient === '';

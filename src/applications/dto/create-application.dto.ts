@@ -14,11 +14,13 @@ import {
 import { NormaliseEmail, PlainName, SingleLine, Trim } from '../../common/validators';
 
 export class CreateApplicationDto {
+  /** The chosen branch; without it the postcode picks one, else the fallback branch. */
+  @IsOptional()
   @Trim()
   @IsString()
   @Length(2, 40)
   @SingleLine()
-  branchCode: string;
+  branchCode?: string;
 
   @Trim()
   @IsString()

@@ -62,6 +62,15 @@ export function registerViewHelpers(engine: typeof hbs): void {
   engine.registerHelper('dateTime', (value: Date | string | null, options: HelperOptions) =>
     value ? formatDateTime(new Date(value), langOf(options)) : '',
   );
+  /** The clock time of an instant in Copenhagen, e.g. "21.00": the end of a session. */
+  engine.registerHelper('time', (value: Date | string | null, options: HelperOptions) =>
+    value
+      ? DateTime.fromJSDate(new Date(value))
+          .setZone(TIME_ZONE)
+          .setLocale(langOf(options) === 'en' ? 'en-GB' : 'da-DK')
+          .toLocaleString(DateTime.TIME_24_SIMPLE)
+      : '',
+  );
   /** A `YYYY-MM-DD` day in the reader's language, e.g. "4. mar. 2027". */
   engine.registerHelper('day', (value: string | null, options: HelperOptions) =>
     value

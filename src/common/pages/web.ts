@@ -21,6 +21,8 @@ declare module 'express-session' {
     userId?: string;
     flash?: string;
     formState?: FormState;
+    /** The branch that will contact a visitor who just applied, for the thanks page. */
+    appliedBranch?: string;
   }
 }
 
