@@ -66,7 +66,11 @@ describe('the applicant and the branch that will contact them', () => {
     const { send } = applyWithout({ postcode: '9000' });
     const res = await send().expect(400);
     expect(res.body.errors).toEqual([
-      { field: 'postcode', message: 'no branch covers this postcode' },
+      {
+        field: 'postcode',
+        code: 'noBranchForPostcode',
+        message: 'No branch covers your postcode. Choose a branch from the list',
+      },
     ]);
   });
 
@@ -75,7 +79,7 @@ describe('the applicant and the branch that will contact them', () => {
     expect(location).toBe('/ansog#form');
     const again = await agent.get('/ansog').expect(200);
     expect(again.text).toMatch(
-      /id="f-apply-postcode-error">Ingen lokalafdeling dækker dit postnummer\. Vælg en lokalafdeling på listen\./,
+      /id="f-apply-postcode-error">Ingen lokalafdeling dækker dit postnummer\. Vælg en lokalafdeling på listen</,
     );
     expect(again.text).toContain('value="9000"');
   });

@@ -263,6 +263,7 @@ describe('messages in the reader’s language', () => {
       `/staff/sessions/${course.sessions[0].id}`,
       '/staff/curriculum',
       '/staff/branches',
+      `/staff/branches/${branchCode}`,
       '/staff/users',
       `/staff/users/${coordinatorId}`,
       '/staff/account',
