@@ -159,7 +159,7 @@ describe('the volunteer side: personal page, link recovery and emails', () => {
       }
     };
 
-    it('should show an ended course as "Gennemført" with the hours attended and no way to cancel', async () => {
+    it('should show an ended course with the hours attended, "Gennemført" only once the course counts, and no way to cancel', async () => {
       const course = await createCourse(t, coordinator.token, {
         branchCode,
         sessions: fullCourseSessions(-20),
@@ -171,15 +171,26 @@ describe('the volunteer side: personal page, link recovery and emails', () => {
         person.id,
       );
 
+      // 15 of the 20 hours: the course has ended, but it is not completed.
+      const short = await request(t.http).get(`/v/${person.portalToken}`).expect(200);
+      expect(short.text).toContain('kurset er slut');
+      expect(short.text).toContain('Du deltog i 15 timer på kurset.');
+      expect(short.text).not.toContain('Gennemført');
+      expect(short.text).not.toContain('Afmeld');
+
+      await attended(
+        course.sessions.slice(3).map((s) => s.id),
+        person.id,
+      );
       const page = await request(t.http).get(`/v/${person.portalToken}`).expect(200);
       expect(page.text).toContain('Gennemført');
-      expect(page.text).toContain('Du deltog i 15 timer på kurset.');
+      expect(page.text).toContain('Du deltog i 20 timer på kurset.');
       expect(page.text).not.toContain(`/bookings/${course.id}/cancel`);
       expect(page.text).not.toContain('Afmeld');
 
       const en = await (await english()).get(`/v/${person.portalToken}`).expect(200);
       expect(en.text).toContain('Completed');
-      expect(en.text).toContain('You attended 15 hours of the course.');
+      expect(en.text).toContain('You attended 20 hours of the course.');
     });
 
     it('should show the hours so far on a course under way, without a cancel button', async () => {

@@ -56,6 +56,7 @@ export class MePagesController {
     const { topics } = await this.curriculum.get();
     const titles = new Map(topics.map((t) => [t.code, lang === 'en' ? t.titleEn : t.titleDa]));
     const steps = portalSteps(readiness, lang, titles);
+    const courseMet = readiness.requirements.some((r) => r.key === 'course' && r.met);
     const current = steps.findIndex((s) => !s.met);
     const own = await this.bookings.ownBookings(volunteer.id);
     const described = await this.courses.describe(own.map((b) => b.courseId));
@@ -81,8 +82,10 @@ export class MePagesController {
           ...b,
           // A seat on a course under way is kept; a waitlist place there may be left.
           seatUnderWay: b.started && seat,
-          // An ended course is a record, not a booking to cancel: it shows what was attended.
-          finished: b.ended && seat && b.hoursAttended > 0,
+          // An ended course is a record, not a booking to cancel: it shows what was attended,
+          // and "Gennemført" only once the course requirement is met, so a volunteer short of
+          // the hours is not told they are done.
+          finished: b.ended && seat && b.hoursAttended > 0 && courseMet,
           showHours: b.started && seat,
           hoursAttended: formatHours(b.hoursAttended, lang),
           course: toCourseView(course.summary, course.sessions),
