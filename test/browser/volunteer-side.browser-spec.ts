@@ -32,7 +32,7 @@ describe("the volunteer's own side in a browser", () => {
     });
     const person = await factory.apply({ branchCode, firstName: 'Mette' });
     await book(held.id, person.id).expect(201);
-    for (const session of held.sessions.slice(0, 3)) {
+    for (const session of held.sessions) {
       await staff(request(t.http).put(`/api/v1/sessions/${session.id}/attendance`))
         .send({ records: [{ volunteerId: person.id, present: true }] })
         .expect(200);
@@ -44,7 +44,7 @@ describe("the volunteer's own side in a browser", () => {
     await page.goto(personal);
     const finished = page.getByRole('listitem').filter({ hasText: 'Vinterens kursus' });
     await finished.getByText('Gennemført').waitFor();
-    await finished.getByText('Du deltog i 15 timer på kurset.').waitFor();
+    await finished.getByText('Du deltog i 20 timer på kurset.').waitFor();
     expect(await finished.getByRole('link', { name: /Afmeld/ }).count()).toBe(0);
     await checkPage(page, 'i12-41-personal-page');
 
