@@ -99,19 +99,10 @@ export class AttendanceService {
         throw new InvalidInputError(problems);
       }
       for (const r of dto.records) {
-        const session = sessions.find((s) => s.id === r.sessionId)!;
-        if (session.cancelledAt) {
-          throw new ConflictError(
-            'Kursusgangen er aflyst. / The session is cancelled.',
-            'session_cancelled',
-          );
-        }
-        if (session.startsAt > now) {
-          throw new ConflictError(
-            'Fremmøde kan registreres, når kursusgangen er begyndt. / Attendance can be recorded once the session has started.',
-            'session_not_started',
-          );
-        }
+        assertAttendanceOpen(
+          sessions.find((s) => s.id === r.sessionId)!,
+          now,
+        );
       }
       const changes = dto.records.filter((r) => {
         const before = existing.find(
@@ -204,18 +195,7 @@ export class AttendanceService {
         sessionId,
         true,
       );
-      if (session.cancelledAt) {
-        throw new ConflictError(
-          'Kursusgangen er aflyst. / The session is cancelled.',
-          'session_cancelled',
-        );
-      }
-      if (session.startsAt > now) {
-        throw new ConflictError(
-          'Fremmøde kan registreres, når kursusgangen er begyndt. / Attendance can be recorded once the session has started.',
-          'session_not_started',
-        );
-      }
+      assertAttendanceOpen(session, now);
       const ids = dto.records.map((r) => r.volunteerId);
       // Locked in id order, so two attendance requests never deadlock on each other.
       const volunteers = await em.find(Volunteer, {
@@ -302,4 +282,20 @@ function duplicateIds(ids: string[]): FieldError[] {
       code: 'duplicate',
       message: 'Den frivillige står der to gange. / This volunteer appears twice.',
     }));
+}
+
+/** Attendance is taken for a session that has begun and was not cancelled. */
+function assertAttendanceOpen(session: { cancelledAt: Date | null; startsAt: Date }, now: Date) {
+  if (session.cancelledAt) {
+    throw new ConflictError(
+      'Kursusgangen er aflyst. / The session is cancelled.',
+      'session_cancelled',
+    );
+  }
+  if (session.startsAt > now) {
+    throw new ConflictError(
+      'Fremmøde kan registreres, når kursusgangen er begyndt. / Attendance can be recorded once the session has started.',
+      'session_not_started',
+    );
+  }
 }

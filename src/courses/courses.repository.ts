@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Course } from './course.entity';
+import { CourseSession, CourseSessionTopic } from './course-session.entity';
+import type { SessionPlan } from './course-rules';
 
 export interface SessionRow {
   id: string;
@@ -109,6 +111,30 @@ export class CoursesRepository {
   /** Where the course stands in time (see courseProgress). */
   progress(courseId: string, em: EntityManager = this.db.manager): Promise<CourseProgress> {
     return courseProgress(em, courseId);
+  }
+
+  /** A new session of a course, with its topics; the caller audits it. */
+  async addSession(
+    em: EntityManager,
+    courseId: string,
+    plan: SessionPlan,
+    location: string,
+  ): Promise<CourseSession> {
+    const session = await em.save(
+      em.create(CourseSession, {
+        courseId,
+        startsAt: plan.startsAt,
+        endsAt: plan.endsAt,
+        location,
+        sequence: 0,
+        cancelledAt: null,
+      }),
+    );
+    await em.insert(
+      CourseSessionTopic,
+      plan.topics.map((topicCode) => ({ sessionId: session.id, topicCode })),
+    );
+    return session;
   }
 
   /** A course inside the branch scope (null scope: any branch), locked when asked. */

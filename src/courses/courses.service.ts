@@ -88,20 +88,7 @@ export class CoursesService {
         }),
       );
       for (const [i, plan] of plans.entries()) {
-        const session = await em.save(
-          em.create(CourseSession, {
-            courseId: course.id,
-            startsAt: plan.startsAt,
-            endsAt: plan.endsAt,
-            location: dto.sessions[i].location,
-            sequence: 0,
-            cancelledAt: null,
-          }),
-        );
-        await em.insert(
-          CourseSessionTopic,
-          plan.topics.map((topicCode) => ({ sessionId: session.id, topicCode })),
-        );
+        await this.courses.addSession(em, course.id, plan, dto.sessions[i].location);
       }
       await this.audit.record(em, actor, {
         action: 'course.created',
@@ -257,20 +244,7 @@ export class CoursesService {
       if (problems.length > 0) {
         throw new InvalidInputError(problems);
       }
-      const session = await em.save(
-        em.create(CourseSession, {
-          courseId,
-          startsAt: plan.startsAt,
-          endsAt: plan.endsAt,
-          location: dto.location,
-          sequence: 0,
-          cancelledAt: null,
-        }),
-      );
-      await em.insert(
-        CourseSessionTopic,
-        plan.topics.map((topicCode) => ({ sessionId: session.id, topicCode })),
-      );
+      const session = await this.courses.addSession(em, courseId, plan, dto.location);
       await this.audit.record(em, actor, {
         action: 'session.added',
         branchId: course.branchId,

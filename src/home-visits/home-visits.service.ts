@@ -84,23 +84,10 @@ export class HomeVisitsService {
     { confirmedHeldEarly } = { confirmedHeldEarly: true },
   ): Promise<HomeVisit> {
     return this.uow.run(async (em) => {
-      const found = await this.findInScope(em, actor, visitId);
-      if (dto.outcome === 'declined') {
-        // A decline closes the application and cancels its bookings: courses first (locks.ts).
-        await lockCoursesBookedBy(em, found.volunteerId);
-      }
-      const volunteer = await this.volunteers.requireInScope(em, actor, found.volunteerId, true);
-      const visit = await em.findOneOrFail(HomeVisit, {
-        where: { id: visitId },
-        lock: { mode: 'pessimistic_write' },
+      // A decline closes the application and cancels its bookings: courses first (locks.ts).
+      const { volunteer, visit } = await this.lockPlanned(em, actor, visitId, {
+        coursesFirst: dto.outcome === 'declined',
       });
-      requirePlanned(visit);
-      if (volunteer.status !== 'active') {
-        throw new InvalidTransitionError(
-          `The application is ${volunteer.status}`,
-          'volunteer_not_active',
-        );
-      }
       const now = new Date();
       const held = decideHeldAt({
         scheduledAt: visit.scheduledAt,
@@ -247,9 +234,20 @@ export class HomeVisitsService {
     return found;
   }
 
-  /** The volunteer, then the visit (locks.ts order), both locked; the visit must still be planned. */
-  private async lockPlanned(em: EntityManager, actor: Actor, visitId: string) {
+  /**
+   * The volunteer, then the visit (locks.ts order), both locked, after the volunteer's
+   * courses when asked; the visit must still be planned.
+   */
+  private async lockPlanned(
+    em: EntityManager,
+    actor: Actor,
+    visitId: string,
+    { coursesFirst = false } = {},
+  ) {
     const found = await this.findInScope(em, actor, visitId);
+    if (coursesFirst) {
+      await lockCoursesBookedBy(em, found.volunteerId);
+    }
     const volunteer = await this.volunteers.requireInScope(em, actor, found.volunteerId, true);
     const visit = await em.findOneOrFail(HomeVisit, {
       where: { id: visitId },
