@@ -75,10 +75,10 @@ describe('messages in the reader’s language, in a browser', () => {
     await page.goto(`${baseUrl}/staff/outbox?status=sent`);
     await page.getByRole('heading', { name: 'Emails' }).waitFor();
     expect(await page.title()).toBe('Emails · Klar');
-    expect(await page.getByLabel('Status').innerText()).toMatch(/failed\s+pending\s+sent/);
+    expect(await page.getByLabel('Status').innerText()).toMatch(/Queued\s+Sent\s+Failed/);
     await checkPage(page, 'i12-04-outbox-en');
     await page.getByRole('button', { name: 'Dansk' }).click();
     await page.getByRole('heading', { name: 'E-mails' }).waitFor();
-    expect(await page.getByLabel('Status').innerText()).toMatch(/fejlet\s+venter\s+sendt/);
+    expect(await page.getByLabel('Status').innerText()).toMatch(/I kø\s+Sendt\s+Fejlet/);
   });
 });
