@@ -31,4 +31,14 @@ describe('volunteer history wording', () => {
   ] as const)('should word %j in %s as %s', (details, lang, expected) => {
     expect(readableDetail(details, lang)).toBe(expected);
   });
+
+  it('should write a closing and a reactivation out in words, without codes', () => {
+    expect(
+      readableDetail({ reason: 'Flytter', note: 'Til Aalborg', bookingsCancelled: 2 }, 'da'),
+    ).toBe('begrundelse: Flytter, note: Til Aalborg, 2 tilmeldinger annulleret');
+    expect(readableDetail({ reason: 'Flytter', bookingsCancelled: 0 }, 'en')).toBe(
+      'reason: Flytter',
+    );
+    expect(readableDetail({ stage: 'visit_scheduled' }, 'da')).toBe('fase: besøg aftalt');
+  });
 });

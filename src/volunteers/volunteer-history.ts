@@ -51,6 +51,20 @@ const FIELD_NAMES: Record<string, { da: string; en: string }> = {
   languages: { da: 'sprog', en: 'languages' },
 };
 
+type Names = Record<string, { da: string; en: string }>;
+
+/** A code in words, or the code itself where it has none. */
+const inWords = (names: Names, code: string, lang: 'da' | 'en') => names[code]?.[lang] ?? code;
+
+const STAGE_NAMES: Record<string, { da: string; en: string }> = {
+  applied: { da: 'ansøgt', en: 'applied' },
+  visit_scheduled: { da: 'besøg aftalt', en: 'visit scheduled' },
+  approved: { da: 'godkendt', en: 'approved' },
+  matchable: { da: 'klar til match', en: 'matchable' },
+  declined: { da: 'afslået', en: 'declined' },
+  withdrawn: { da: 'trukket tilbage', en: 'withdrawn' },
+};
+
 const TOPIC_NAMES: Record<string, { da: string; en: string }> = {
   home_visit: { da: 'hjemmebesøg', en: 'home visit' },
   attestation: { da: 'børneattest', en: 'child certificate' },
@@ -59,8 +73,7 @@ const TOPIC_NAMES: Record<string, { da: string; en: string }> = {
 
 /** The details as the record page shows them: the known ones in words, the rest as the API gives them. */
 export function readableDetail(details: AuditDetails, lang: 'da' | 'en'): string | null {
-  const words = (names: Record<string, { da: string; en: string }>, code: string) =>
-    names[code]?.[lang] ?? code;
+  const words = (names: Names, code: string) => inWords(names, code, lang);
   if (typeof details.changed === 'string') {
     const fields = details.changed.split(',').map((field) => words(FIELD_NAMES, field));
     return `${lang === 'da' ? 'Ændret' : 'Changed'}: ${fields.join(', ')}`;
@@ -111,6 +124,18 @@ function detailInWords(key: string, value: unknown, lang: 'da' | 'en'): string {
       return `${t('nummer', 'number')} ${String(value)} ${t('på ventelisten', 'on the waiting list')}`;
     case 'title':
       return text;
+    case 'from':
+      return `${t('fra', 'from')} ${formatDateTime(new Date(text), lang)}`;
+    case 'reason':
+      return `${t('begrundelse', 'reason')}: ${text}`;
+    case 'note':
+      return `${t('note', 'note')}: ${text}`;
+    case 'bookingsCancelled':
+      return value === 0
+        ? ''
+        : `${String(value)} ${t('tilmeldinger annulleret', 'bookings cancelled')}`;
+    case 'stage':
+      return `${t('fase', 'stage')}: ${inWords(STAGE_NAMES, text, lang)}`;
     default:
       return `${key}: ${typeof value === 'string' || typeof value === 'number' ? value : JSON.stringify(value)}`;
   }
