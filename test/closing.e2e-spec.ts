@@ -1,7 +1,8 @@
 import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
 import { createTestApp, type TestApp } from './app';
-import { createCourse, Factory } from './factories';
+import { COORDINATOR_PASSWORD, createCourse, Factory, fullCourseSessions } from './factories';
+import { signedInAgent } from './pages';
 
 /** Moving and cancelling a home visit; withdrawing, declining and reactivating an application. */
 describe('closing a record, and home-visit changes', () => {
@@ -293,6 +294,44 @@ describe('closing a record, and home-visit changes', () => {
       expect(live).toHaveLength(0);
       const audit = (await auditActions(id)).find((a) => a.action === 'volunteer.reactivated');
       expect(audit?.details).toEqual({ stage: 'approved' });
+    });
+
+    it('should keep the seat of a course that has ended, and promise no waitlist move on one that has started', async () => {
+      const ended = await createCourse(t, coordinator.token, {
+        branchCode,
+        sessions: fullCourseSessions(-20),
+      });
+      const started = await createCourse(t, coordinator.token, {
+        branchCode,
+        capacity: 1,
+        sessions: fullCourseSessions(-1),
+      });
+      const person = await factory.apply({ branchCode });
+      const waiting = await factory.apply({ branchCode });
+      await staff().post(`/api/v1/courses/${ended.id}/bookings`, { volunteerId: person.id });
+      await staff()
+        .post(`/api/v1/courses/${started.id}/bookings`, { volunteerId: person.id, second: true })
+        .expect(201);
+      await staff()
+        .post(`/api/v1/courses/${started.id}/bookings`, { volunteerId: waiting.id })
+        .expect(201);
+      const agent = await signedInAgent(t, coordinator.email, COORDINATOR_PASSWORD);
+
+      const preview = await agent.get(`/staff/volunteers/${person.id}/withdraw`).expect(200);
+      expect(preview.text).toContain('1 tilmeldinger annulleres');
+      expect(preview.text).not.toContain('Ventelisten rykker op');
+
+      await staff().post(`/api/v1/volunteers/${person.id}/withdraw`).expect(200);
+      const statusOn = async (courseId: string, volunteerId: string) =>
+        (
+          await t.db.query<{ status: string }[]>(
+            'SELECT status FROM booking WHERE course_id = $1 AND volunteer_id = $2',
+            [courseId, volunteerId],
+          )
+        )[0]?.status;
+      expect(await statusOn(ended.id, person.id)).toBe('booked');
+      expect(await statusOn(started.id, person.id)).toBe('cancelled');
+      expect(await statusOn(started.id, waiting.id)).toBe('waitlisted');
     });
 
     it('should refuse with 409 to reactivate an active or declined volunteer, or one whose address is taken again', async () => {

@@ -1,6 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import type { BookingPromoted } from '../notifications/email-notifications';
 import { Booking } from './booking.entity';
 import { Course } from './course.entity';
@@ -113,18 +113,27 @@ export class BookingsRepository {
 
   /**
    * What closing the application would cancel, for the confirmation page: each live
-   * booking with its course and how many wait behind a seat (the first of them moves up).
+   * booking on a course that has not ended (an ended course's seat is a record and stays),
+   * with how many wait behind a seat and whether the course has started (nobody moves up
+   * into a started course).
    */
   closingPreview(em: EntityManager, volunteerId: string) {
     return em.query<
-      { courseId: string; title: string; status: 'booked' | 'waitlisted'; waiting: number }[]
+      {
+        courseId: string;
+        title: string;
+        status: 'booked' | 'waitlisted';
+        waiting: number;
+        started: boolean;
+      }[]
     >(
-      `SELECT k.course_id AS "courseId", c.title, k.status,
+      `SELECT k.course_id AS "courseId", c.title, k.status, p.started,
               (SELECT count(*)::int FROM booking w
                 WHERE w.course_id = k.course_id AND w.status = 'waitlisted') AS waiting
          FROM booking k
          JOIN course c ON c.id = k.course_id
-        WHERE k.volunteer_id = $1 AND k.status <> 'cancelled'
+         JOIN course_progress p ON p.course_id = k.course_id
+        WHERE k.volunteer_id = $1 AND k.status <> 'cancelled' AND NOT p.ended
         ORDER BY k.created_at`,
       [volunteerId],
     );
@@ -226,15 +235,19 @@ export class BookingsRepository {
   }
 
   /**
-   * Cancels every seat and waitlist place of a volunteer whose application closed.
-   * Returns whoever took a freed seat.
+   * Cancels every seat and waitlist place of a volunteer whose application closed, on
+   * courses that have not ended: a seat on an ended course is the record of a course
+   * taken, and stays. Returns whoever took a freed seat.
    */
   async cancelAllOf(em: EntityManager, volunteerId: string): Promise<BookingPromoted[]> {
+    const live = await em.query<{ id: string }[]>(
+      `SELECT k.id FROM booking k
+         JOIN course_progress p ON p.course_id = k.course_id
+        WHERE k.volunteer_id = $1 AND k.status IN ('booked', 'waitlisted') AND NOT p.ended`,
+      [volunteerId],
+    );
     const bookings = await em.find(Booking, {
-      where: [
-        { volunteerId, status: 'booked' },
-        { volunteerId, status: 'waitlisted' },
-      ],
+      where: { id: In(live.map((b) => b.id)) },
       order: { courseId: 'ASC' },
     });
     const promotions: BookingPromoted[] = [];

@@ -97,7 +97,8 @@ export class HomeVisitsPagesController {
       plannedLater,
       heldAtDefault: toLocalInput(plannedLater ? now : visit.scheduledAt),
       bookings,
-      booked: bookings.filter((b) => b.status === 'booked'),
+      // The waitlist moves up behind a seat, but nobody moves into a started course.
+      promoting: bookings.filter((b) => b.status === 'booked' && b.waiting > 0 && !b.started),
       reasons: DECLINE_REASONS,
     };
   }

@@ -94,8 +94,8 @@ export class VolunteersPagesController {
       v: volunteer,
       active: volunteer.status === 'active',
       bookings,
-      // Only a seat frees a place for the first on the waitlist.
-      promoting: bookings.filter((b) => b.status === 'booked' && b.waiting > 0),
+      // Only a seat frees a place for the first on the waitlist, and not on a started course.
+      promoting: bookings.filter((b) => b.status === 'booked' && b.waiting > 0 && !b.started),
       reasons: WITHDRAW_REASONS,
     };
   }
