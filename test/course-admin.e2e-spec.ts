@@ -88,6 +88,8 @@ describe('course administration', () => {
         message: 'Capacity must be at least 1',
       });
       await patch(course.id, { title: '' }).expect(400);
+      await patch(course.id, { title: null }).expect(400);
+      await patch(course.id, { capacity: null }).expect(400);
 
       const other = await factory.coordinator(await factory.branch());
       await request(t.http)

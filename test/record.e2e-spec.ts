@@ -103,6 +103,10 @@ describe("the volunteer's record: edit, notes, history", () => {
       [{ availability: ['sometimes'] }, 'availability'],
       [{ languages: 'da' }, 'languages'],
       [{ stage: 'matchable' }, 'stage'],
+      // null is not "unchanged": it is refused, never passed on to a NOT NULL column.
+      [{ phone: null }, 'phone'],
+      [{ firstName: null }, 'firstName'],
+      [{ languages: null }, 'languages'],
     ];
     for (const [body, field] of cases) {
       const res = await staff.patch(`/api/v1/volunteers/${id}`, body).expect(400);

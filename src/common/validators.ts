@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { IsOptional, registerDecorator, type ValidationOptions } from 'class-validator';
+import { IsOptional, registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
 import {
   isPlausibleDate,
   isPlausibleInstant,
@@ -124,3 +124,10 @@ export const NormaliseEmail = () =>
   Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' ? value.trim().toLowerCase() : value,
   );
+
+/**
+ * For a partial update: a field left out is unchanged, but a field sent as `null` is
+ * checked like any value (and refused), where IsOptional would let `null` through to a
+ * NOT NULL column.
+ */
+export const UnlessLeftOut = () => ValidateIf((_: object, value: unknown) => value !== undefined);

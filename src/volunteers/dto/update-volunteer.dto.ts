@@ -3,13 +3,18 @@ import {
   IsArray,
   IsEmail,
   IsIn,
-  IsOptional,
   IsString,
   Length,
   Matches,
   MaxLength,
 } from 'class-validator';
-import { NormaliseEmail, PlainName, SingleLine, Trim } from '../../common/validators';
+import {
+  NormaliseEmail,
+  PlainName,
+  SingleLine,
+  Trim,
+  UnlessLeftOut,
+} from '../../common/validators';
 import { AVAILABILITY, LANGUAGES } from '../volunteer-options';
 
 const AVAILABILITY_CODES = AVAILABILITY.map((o) => o.code);
@@ -17,28 +22,28 @@ const LANGUAGE_CODES = LANGUAGES.map((o) => o.code);
 
 /** The record's correctable facts, by the same rules as the application form; absent means unchanged. */
 export class UpdateVolunteerDto {
-  @IsOptional()
+  @UnlessLeftOut()
   @Trim()
   @IsString()
   @Length(1, 100)
   @PlainName()
   firstName?: string;
 
-  @IsOptional()
+  @UnlessLeftOut()
   @Trim()
   @IsString()
   @Length(1, 100)
   @PlainName()
   lastName?: string;
 
-  @IsOptional()
+  @UnlessLeftOut()
   @NormaliseEmail()
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
   @SingleLine()
   email?: string;
 
-  @IsOptional()
+  @UnlessLeftOut()
   @Trim()
   @IsString()
   @Matches(/^\+?[0-9][0-9 ()-]{5,19}$/, {
@@ -46,13 +51,13 @@ export class UpdateVolunteerDto {
   })
   phone?: string;
 
-  @IsOptional()
+  @UnlessLeftOut()
   @Trim()
   @IsString()
   @Matches(/^[0-9]{4}$/, { message: 'postcode must be a Danish postcode of four digits' })
   postcode?: string;
 
-  @IsOptional()
+  @UnlessLeftOut()
   @IsArray()
   @ArrayMaxSize(AVAILABILITY_CODES.length)
   @IsIn(AVAILABILITY_CODES, {
@@ -61,7 +66,7 @@ export class UpdateVolunteerDto {
   })
   availability?: string[];
 
-  @IsOptional()
+  @UnlessLeftOut()
   @IsArray()
   @ArrayMaxSize(LANGUAGE_CODES.length)
   @IsIn(LANGUAGE_CODES, {
