@@ -2,7 +2,7 @@ import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
 import { createTestApp, type TestApp } from './app';
 import { COORDINATOR_PASSWORD, createCourse, Factory, fullCourseSessions } from './factories';
-import { signedInAgent } from './pages';
+import { csrfIn, signedInAgent } from './pages';
 
 /** Moving and cancelling a home visit; withdrawing, declining and reactivating an application. */
 describe('closing a record, and home-visit changes', () => {
@@ -178,6 +178,23 @@ describe('closing a record, and home-visit changes', () => {
         [visitId],
       );
       expect(row.sequence).toBe(0);
+    });
+
+    it('should say at the top of the record why a form from an out-of-date page was refused', async () => {
+      const { id, visitId } = await withVisit();
+      const agent = await signedInAgent(t, coordinator.email, COORDINATOR_PASSWORD);
+      const record = await agent.get(`/staff/volunteers/${id}`).expect(200);
+      // Meanwhile someone else cancels the visit, and the reschedule form is no longer shown.
+      await staff().post(`/api/v1/home-visits/${visitId}/cancel`).expect(200);
+      const posted = await agent
+        .post(`/staff/volunteers/${id}/home-visits/${visitId}/reschedule`)
+        .type('form')
+        .send({ _csrf: csrfIn(record.text), scheduledAt: '2031-05-06T15:30' })
+        .expect(303);
+      const page = await agent.get(posted.headers.location).expect(200);
+      expect(page.text).toContain('Det blev ikke gemt');
+      expect(page.text).toContain('Besøget er aflyst.');
+      expect(page.text).not.toContain('The visit is cancelled');
     });
 
     it("should answer 404 for another branch's visit", async () => {

@@ -166,7 +166,8 @@ describe('the volunteer path', () => {
     expect(pending.body).toEqual({
       statusCode: 409,
       error: 'Conflict',
-      message: 'A visit is already scheduled; record its outcome first',
+      message:
+        'Der er allerede aftalt et besøg; registrér dets udfald først. / A visit is already scheduled; record its outcome first.',
     });
     const record = (outcome: string) =>
       asCoordinator(

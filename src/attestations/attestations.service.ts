@@ -32,7 +32,7 @@ export class AttestationsService {
       const volunteer = await this.volunteers.requireInScope(em, actor, volunteerId, true);
       if (volunteer.status !== 'active') {
         throw new InvalidTransitionError(
-          `The application is ${volunteer.status}`,
+          `Ansøgningen er ${volunteer.status === 'withdrawn' ? 'trukket tilbage' : 'afslået'}. / The application is ${volunteer.status}.`,
           'volunteer_not_active',
         );
       }

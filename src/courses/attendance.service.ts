@@ -219,7 +219,7 @@ export class AttendanceService {
       const notBooked = ids.filter((id) => !booked.includes(id));
       if (notBooked.length > 0) {
         throw new ConflictError(
-          `Not booked on a course of this branch: ${notBooked.join(', ')}`,
+          `${notBooked.length === 1 ? 'En deltager er' : `${notBooked.length} deltagere er`} ikke tilmeldt et kursus i lokalafdelingen. / ${notBooked.length} of the participants ${notBooked.length === 1 ? 'is' : 'are'} not booked on a course of this branch.`,
           'attendee_not_booked',
         );
       }

@@ -31,7 +31,7 @@ export class HomeVisitsService {
       const volunteer = await this.volunteers.requireInScope(em, actor, volunteerId, true);
       if (volunteer.status !== 'active') {
         throw new InvalidTransitionError(
-          `The application is ${volunteer.status}; no visit can be scheduled`,
+          `Ansøgningen er ${volunteer.status === 'withdrawn' ? 'trukket tilbage' : 'afslået'}; der kan ikke aftales besøg. / The application is ${volunteer.status}; no visit can be scheduled.`,
           'volunteer_not_active',
         );
       }
@@ -40,11 +40,14 @@ export class HomeVisitsService {
         (v) => v.cancelledAt === null,
       );
       if (visits.some((v) => v.outcome === 'approved')) {
-        throw new InvalidTransitionError('The volunteer is already approved', 'already_approved');
+        throw new InvalidTransitionError(
+          'Den frivillige er allerede godkendt. / The volunteer is already approved.',
+          'already_approved',
+        );
       }
       if (visits.some((v) => v.outcome === null)) {
         throw new InvalidTransitionError(
-          'A visit is already scheduled; record its outcome first',
+          'Der er allerede aftalt et besøg; registrér dets udfald først. / A visit is already scheduled; record its outcome first.',
           'visit_pending',
         );
       }
@@ -256,7 +259,7 @@ export class HomeVisitsService {
     requirePlanned(visit);
     if (volunteer.status !== 'active') {
       throw new InvalidTransitionError(
-        `The application is ${volunteer.status}`,
+        `Ansøgningen er ${volunteer.status === 'withdrawn' ? 'trukket tilbage' : 'afslået'}. / The application is ${volunteer.status}.`,
         'volunteer_not_active',
       );
     }
@@ -274,7 +277,7 @@ function requirePlanned(visit: HomeVisit) {
   }
   if (visit.outcome !== null) {
     throw new InvalidTransitionError(
-      `This visit's outcome is already recorded (${visit.outcome})`,
+      "Besøgets udfald er allerede registreret. / This visit's outcome is already recorded.",
       'outcome_recorded',
     );
   }

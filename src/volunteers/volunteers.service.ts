@@ -77,7 +77,7 @@ export class VolunteersService {
       const volunteer = await this.requireInScope(em, actor, id, true);
       if (volunteer.status !== 'active') {
         throw new InvalidTransitionError(
-          `The application is already ${volunteer.status}`,
+          `Ansøgningen er allerede ${volunteer.status === 'withdrawn' ? 'trukket tilbage' : 'afslået'}. / The application is already ${volunteer.status}.`,
           'volunteer_not_active',
         );
       }

@@ -26,6 +26,9 @@ const stateFor = (form: string, options: HelperOptions) => {
   return state && state.form === form ? state : null;
 };
 
+/** The refused forms whose errors a page showed next to the form, for the layout to know. */
+const shown = new WeakSet<FormState>();
+
 /** The helpers every page template may use; all return plain text, which hbs escapes. */
 export function registerViewHelpers(engine: typeof hbs): void {
   engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
@@ -114,7 +117,20 @@ export function registerViewHelpers(engine: typeof hbs): void {
     );
   });
   engine.registerHelper('formErrors', (form: string, options: HelperOptions) => {
-    return stateFor(form, options)?.errors ?? [];
+    const state = stateFor(form, options);
+    if (state) {
+      shown.add(state);
+    }
+    return state?.errors ?? [];
+  });
+  /**
+   * A refused form's errors that no form on the page showed: the form's section is gone
+   * since (the visit was settled meanwhile, the course cancelled), and the layout, which
+   * is rendered after the page, says why at the top instead of saying nothing.
+   */
+  engine.registerHelper('unshownFormErrors', (options: HelperOptions) => {
+    const state = options.data.root.formState;
+    return state && !shown.has(state) ? state.errors : [];
   });
   /** A field's element id: `f-apply-firstName`, safe for names like `sessions.0.startsAt`. */
   engine.registerHelper('fid', (form: string, field: string) =>
