@@ -197,6 +197,23 @@ describe('closing a record, and home-visit changes', () => {
       expect(page.text).not.toContain('The visit is cancelled');
     });
 
+    it("should answer 404 on a page address that pairs one volunteer with another's visit", async () => {
+      const first = await withVisit();
+      const second = await factory.apply({ branchCode });
+      const agent = await signedInAgent(t, coordinator.email, COORDINATOR_PASSWORD);
+      const record = await agent.get(`/staff/volunteers/${second.id}`).expect(200);
+      await agent
+        .post(`/staff/volunteers/${second.id}/home-visits/${first.visitId}/cancel`)
+        .type('form')
+        .send({ _csrf: csrfIn(record.text) })
+        .expect(404);
+      const [visit] = await t.db.query<{ cancelled_at: Date | null }[]>(
+        'SELECT cancelled_at FROM home_visit WHERE id = $1',
+        [first.visitId],
+      );
+      expect(visit.cancelled_at).toBeNull();
+    });
+
     it("should answer 404 for another branch's visit", async () => {
       const { visitId } = await withVisit();
       const other = as(otherCoordinator.token);

@@ -52,6 +52,7 @@ export class HomeVisitsPagesController {
     const declining = form.body.outcome === 'declined';
     const done = declining ? undefined : form.t('Udfaldet er gemt.', 'The outcome is saved.');
     return form.submit({ name: 'outcome', back, done }, async () => {
+      await this.homeVisits.requireVisitOf(actor, volunteerId, visitId);
       const dto = await parseForm(RecordOutcomeDto, {
         outcome: form.body.outcome,
         heldAt: copenhagenInstant(text(form.body.heldAt)),
@@ -119,6 +120,7 @@ export class HomeVisitsPagesController {
     return form.submit(
       { name: 'decline', back: `${back}/home-visits/${visitId}/decline`, done },
       async () => {
+        await this.homeVisits.requireVisitOf(actor, volunteerId, visitId);
         const dto = await parseForm(RecordOutcomeDto, {
           outcome: 'declined',
           heldAt: copenhagenInstant(text(form.body.heldAt)),
@@ -147,6 +149,7 @@ export class HomeVisitsPagesController {
       'The visit is moved and the volunteer has been told.',
     );
     return form.submit({ name: 'reschedule', back: `${back}#h-visit`, done }, async () => {
+      await this.homeVisits.requireVisitOf(actor, volunteerId, visitId);
       const dto = await parseForm(RescheduleHomeVisitDto, {
         scheduledAt: copenhagenInstant(form.body.scheduledAt),
       });
@@ -187,6 +190,7 @@ export class HomeVisitsPagesController {
     return form.submit(
       { name: 'visitCancel', back: `${back}/home-visits/${visitId}/cancel`, done },
       async () => {
+        await this.homeVisits.requireVisitOf(actor, volunteerId, visitId);
         await this.homeVisits.cancel(actor, visitId);
         return back;
       },

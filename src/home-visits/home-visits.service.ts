@@ -212,12 +212,21 @@ export class HomeVisitsService {
 
   /** A visit with its volunteer and their live bookings, for the confirmation pages. */
   async getForPage(actor: Actor, volunteerId: string, visitId: string) {
+    const visit = await this.requireVisitOf(actor, volunteerId, visitId);
+    const { volunteer, bookings } = await this.volunteers.closingPreview(actor, volunteerId);
+    return { visit, volunteer, bookings };
+  }
+
+  /**
+   * The visit of this volunteer, as a page's address names both: a visit of someone else
+   * (or of another branch) is "not found", so a page never acts on a record it did not show.
+   */
+  async requireVisitOf(actor: Actor, volunteerId: string, visitId: string): Promise<HomeVisit> {
     const visit = await this.uow.run((em) => this.findInScope(em, actor, visitId));
     if (visit.volunteerId !== volunteerId) {
       throw new NotFoundError('Home visit');
     }
-    const { volunteer, bookings } = await this.volunteers.closingPreview(actor, volunteerId);
-    return { visit, volunteer, bookings };
+    return visit;
   }
 
   /** The visit if the actor may see its volunteer; another branch's is "not found". */
