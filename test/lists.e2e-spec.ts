@@ -202,6 +202,17 @@ describe('the volunteer list', () => {
     await agent.get('/staff/volunteers?sort=email').expect(400);
   });
 
+  it('should say a page past the end is empty and lead back to the first, not "Viser 501–500"', async () => {
+    const branchCode = await factory.branch();
+    const coordinator = await factory.coordinator(branchCode);
+    await factory.apply({ branchCode });
+    const agent = await signedInAgent(t, coordinator.email, COORDINATOR_PASSWORD);
+    const page = await agent.get('/staff/volunteers?offset=500').expect(200);
+    expect(page.text).toContain('Ingen frivillige på denne side');
+    expect(page.text).toContain('href="/staff/volunteers?offset&#x3D;0"');
+    expect(page.text).not.toContain('Viser 501');
+  });
+
   it('should link the column headers to their sorts and mark the sorted one with aria-sort', async () => {
     const branchCode = await factory.branch();
     const coordinator = await factory.coordinator(branchCode);

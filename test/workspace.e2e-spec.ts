@@ -51,7 +51,10 @@ describe(WorkspaceRepository.name, () => {
       scheduledAt: today.plus({ days: 3 }).toISO(),
     }).expect(201);
     const soon = await createCourse(t, token, { branchCode, sessions: fullCourseSessions(10) });
-    await createCourse(t, token, { branchCode, sessions: fullCourseSessions(45) });
+    const later = await createCourse(t, token, {
+      branchCode,
+      sessions: fullCourseSessions(45),
+    });
 
     const otherBranch = await factory.branch();
     await factory.apply({ branchCode: otherBranch });
@@ -81,6 +84,8 @@ describe(WorkspaceRepository.name, () => {
     expect(attention.certificatesWithEntries.map((p) => p.firstName)).toEqual(['Entries']);
     expect(attention.coursesWithSeats).toEqual([
       expect.objectContaining({ id: soon.id, seatsLeft: 12 }),
+      // Every coming course with a free seat, soonest first: planning looks further than a month.
+      expect.objectContaining({ id: later.id, seatsLeft: 12 }),
     ]);
   });
 
@@ -206,6 +211,10 @@ describe('the dashboard: waiting longest', () => {
     ]);
 
     const page = await agent.get('/staff').expect(200);
+    // What needs doing first is at the top: the new applications before the figures.
+    const newApplications = page.text.indexOf('Nye ansøgninger, ikke kontaktet');
+    expect(newApplications).toBeGreaterThan(-1);
+    expect(newApplications).toBeLessThan(page.text.indexOf('Vejen til klar til match'));
     const section = page.text.slice(page.text.indexOf('Længst ventende'));
     const linkTo = (id: string, name: string, days: string) =>
       section.indexOf(

@@ -60,7 +60,8 @@ export class VolunteersPagesController {
       stages: STAGES,
       from: total === 0 ? 0 : page.offset + 1,
       to: page.offset + items.length,
-      prev: page.offset > 0 ? link(Math.max(0, page.offset - PAGE_SIZE)) : null,
+      firstPage: link(0),
+      prev: page.offset > 0 && items.length > 0 ? link(Math.max(0, page.offset - PAGE_SIZE)) : null,
       next: page.offset + PAGE_SIZE < total ? link(page.offset + PAGE_SIZE) : null,
     };
   }

@@ -150,10 +150,11 @@ export class WorkspaceRepository {
                         WHERE s.course_id = c.id AND s.cancelled_at IS NULL) f ON true
         WHERE c.cancelled_at IS NULL
           AND ($1::uuid IS NULL OR c.branch_id = $1)
-          AND f.starts_at BETWEEN now() AND now() + interval '30 days'
+          AND f.starts_at > now()
           AND c.capacity > (SELECT count(*) FROM booking k
                              WHERE k.course_id = c.id AND k.status = 'booked')
-        ORDER BY f.starts_at`,
+        ORDER BY f.starts_at
+        LIMIT 20`,
       [branchId],
     );
     return {
