@@ -8,6 +8,8 @@ import { APP_CONFIG, type AppConfig } from '../config/env';
 import { CreateNoteDto } from './dto/create-note.dto';
 import { UpdateVolunteerDto } from './dto/update-volunteer.dto';
 import { VolunteerRecordService } from './volunteer-record.service';
+import { toIsoWithOffset } from '../common/dates';
+import type { NoteRow } from './volunteer-record.repository';
 import { toVolunteerView } from './volunteer.view';
 
 @ApiTags('volunteers')
@@ -33,17 +35,20 @@ export class VolunteerRecordApiController {
   }
 
   @Get(':id/notes')
-  notes(@CurrentActor() actor: Actor, @UuidParam() id: string) {
-    return this.record.notes(actor, id);
+  async notes(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+    return (await this.record.notes(actor, id)).map(noteInApi);
   }
 
   @Post(':id/notes')
-  addNote(@CurrentActor() actor: Actor, @UuidParam() id: string, @Body() dto: CreateNoteDto) {
-    return this.record.addNote(actor, id, dto);
+  async addNote(@CurrentActor() actor: Actor, @UuidParam() id: string, @Body() dto: CreateNoteDto) {
+    return noteInApi(await this.record.addNote(actor, id, dto));
   }
 
   @Get(':id/history')
-  history(@CurrentActor() actor: Actor, @UuidParam() id: string) {
-    return this.record.history(actor, id);
+  async history(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+    return (await this.record.history(actor, id)).map((e) => ({ ...e, at: toIsoWithOffset(e.at) }));
   }
 }
+
+/** Times in the API carry Copenhagen's offset, as the rest of the record does. */
+const noteInApi = (note: NoteRow) => ({ ...note, createdAt: toIsoWithOffset(note.createdAt) });
