@@ -19,6 +19,7 @@ interface Records {
   visitId: string;
   /** A withdrawn volunteer: the closed record and its reactivation. */
   closedId: string;
+  branchCode: string;
 }
 
 /**
@@ -47,6 +48,9 @@ const STAFF_PAGES: { path: (r: Records) => string; admin?: true; shot?: string }
   { path: () => '/staff/account' },
   { path: () => '/staff/curriculum', admin: true, shot: 'i11-68-phone-curriculum' },
   { path: () => '/staff/branches', admin: true },
+  { path: (r) => `/staff/branches/${r.branchCode}`, admin: true },
+  { path: (r) => `/staff/branches/${r.branchCode}/deaktiver`, admin: true },
+  { path: (r) => `/staff/users/${r.userId}/deaktiver`, admin: true },
   { path: () => '/staff/users', admin: true, shot: 'i11-69-phone-users' },
   { path: (r) => `/staff/users/${r.userId}`, admin: true },
   { path: () => '/staff/outbox?status=sent', admin: true, shot: 'i11-70-phone-outbox' },
@@ -151,6 +155,7 @@ describe('the staff pages on a phone (390 px)', () => {
       waitingId: waiting.id,
       visitId: (plannedVisit.body as { id: string }).id,
       closedId: closed.id,
+      branchCode,
     };
   });
 
