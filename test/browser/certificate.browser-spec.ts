@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { fileTypeFromBuffer } from 'file-type';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { extractText, getDocumentProxy } from 'unpdf';
@@ -55,7 +54,7 @@ describe('the course certificate in a browser', () => {
     const bytes = await readFile(await download.path());
     // Chromium reports no response for a download: the type comes from the bytes, and
     // from the same link fetched with this browser's cookies.
-    expect((await fileTypeFromBuffer(bytes))?.mime).toBe('application/pdf');
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const fetched = await page.request.get(`${baseUrl}${await link.getAttribute('href')}`);
     expect(fetched.status()).toBe(200);
     expect(fetched.headers()['content-type']).toBe('application/pdf');
