@@ -7,6 +7,7 @@ import { AttestationsModule } from './attestations/attestations.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CalendarModule } from './calendar/calendar.module';
+import { CertificatesModule } from './certificates/certificates.module';
 import { BranchesModule } from './branches/branches.module';
 import { ErrorFilter } from './common/error.filter';
 import { CsrfGuard } from './common/pages/csrf.guard';
@@ -49,6 +50,7 @@ export class AppModule {
         NotificationsModule,
         VolunteersModule,
         PortalModule,
+        CertificatesModule,
         CoursesModule,
         CalendarModule,
         ApplicationsModule,

@@ -87,6 +87,9 @@ export class MePagesController {
           // the hours is not told they are done.
           finished: b.ended && seat && b.hoursAttended > 0 && courseMet,
           showHours: b.started && seat,
+          // The same rule as the certificate itself (CertificatesService.own).
+          certificateUrl:
+            courseMet && b.hoursAttended > 0 ? `/v/${token}/kursusbevis/${b.courseId}` : null,
           hoursAttended: formatHours(b.hoursAttended, lang),
           course: toCourseView(course.summary, course.sessions),
         };

@@ -1,0 +1,27 @@
+import { Controller, Get, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentVolunteerId } from '../common/auth/decorators';
+import { UuidParam } from '../common/validation';
+import { PortalGuard } from '../portal/portal.guard';
+import { sendCertificate } from './certificate-response';
+import { CertificatesService } from './certificates.service';
+
+/** The volunteer's course certificate; the bearer token is their personal link's token. */
+@ApiTags('me')
+@ApiBearerAuth()
+@UseGuards(PortalGuard)
+@Controller('api/v1/me/certificates')
+export class CertificatesApiController {
+  constructor(private readonly certificates: CertificatesService) {}
+
+  @Get(':courseId')
+  @ApiProduces('application/pdf')
+  async certificate(
+    @CurrentVolunteerId() volunteerId: string,
+    @UuidParam('courseId') courseId: string,
+    @Res() res: Response,
+  ) {
+    sendCertificate(res, await this.certificates.own(volunteerId, courseId));
+  }
+}

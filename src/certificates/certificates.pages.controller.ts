@@ -1,0 +1,34 @@
+import { Controller, Get, Param, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { isUUID } from 'class-validator';
+import type { Response } from 'express';
+import { NotFoundError } from '../common/errors';
+import { PortalAccess } from '../portal/portal-access';
+import { sendCertificate } from './certificate-response';
+import { CertificatesService } from './certificates.service';
+
+/**
+ * The certificate behind the personal link, for the personal page's "Hent kursusbevis":
+ * a browser following a link sends no bearer token, so the link's token is in the path.
+ */
+@ApiExcludeController()
+@Controller('v/:token/kursusbevis')
+export class CertificatesPagesController {
+  constructor(
+    private readonly certificates: CertificatesService,
+    private readonly access: PortalAccess,
+  ) {}
+
+  @Get(':courseId')
+  async certificate(
+    @Param('token') token: string,
+    @Param('courseId') courseId: string,
+    @Res() res: Response,
+  ) {
+    const volunteer = token.length <= 200 ? await this.access.volunteerFor(token) : null;
+    if (!volunteer || !isUUID(courseId)) {
+      throw new NotFoundError('Certificate');
+    }
+    sendCertificate(res, await this.certificates.own(volunteer.id, courseId));
+  }
+}
