@@ -20,7 +20,7 @@ const TEMPLATES = readdirSync(join(VIEWS_DIR, 'emails'))
   .map(([, name, locale]) => ({ name, locale: locale as Locale }));
 
 /** Mails only staff receive: the volunteer they name is someone else than the reader. */
-const ABOUT_SOMEONE_ELSE = new Set(['new-application', 'attestation-expiring']);
+const ABOUT_SOMEONE_ELSE = new Set(['new-application']);
 
 const READER = 'Mette Søndergaard Kjær';
 
@@ -191,6 +191,16 @@ describe('the volunteer side: personal page, link recovery and emails', () => {
       const en = await (await english()).get(`/v/${person.portalToken}`).expect(200);
       expect(en.text).toContain('Completed');
       expect(en.text).toContain('You attended 20 hours of the course.');
+    });
+
+    it("should write the certificate's last valid day out, never as an ISO date", async () => {
+      const person = await factory.apply({ branchCode });
+      await staff(request(t.http).post(`/api/v1/volunteers/${person.id}/attestations`))
+        .send({ receivedOn: new Date().toISOString().slice(0, 10), result: 'clean' })
+        .expect(201);
+      const page = await request(t.http).get(`/v/${person.portalToken}`).expect(200);
+      expect(page.text).toMatch(/gyldig til \d{1,2}\. [a-zæøå]+ \d{4}/);
+      expect(page.text).not.toMatch(/gyldig til \d{4}-\d\d-\d\d/);
     });
 
     it('should show the hours so far on a course under way, without a cancel button', async () => {

@@ -103,6 +103,8 @@ export class NotificationScheduler implements OnApplicationBootstrap, BeforeAppl
             data: {
               recipientName: recipient.name,
               volunteerName: item.volunteerName,
+              // The volunteer reads about their own certificate, in the second person.
+              forVolunteer: recipient.id === 'volunteer',
               validUntil: formatLongDay(item.validUntil, recipient.locale),
             },
           });

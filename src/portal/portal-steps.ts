@@ -1,4 +1,4 @@
-import { formatDateTime } from '../common/dates';
+import { formatDateTime, formatLongDay } from '../common/dates';
 import type { Readiness } from '../readiness/readiness';
 
 type Lang = 'da' | 'en';
@@ -70,7 +70,10 @@ export function portalSteps(
         break;
       }
       case 'attestation': {
-        const { state, validUntil } = requirement.detail;
+        const { state } = requirement.detail;
+        const validUntil = requirement.detail.validUntil
+          ? formatLongDay(requirement.detail.validUntil, lang)
+          : '';
         const next = {
           missing: t(
             'Din koordinator indhenter børneattesten med dit samtykke.',
