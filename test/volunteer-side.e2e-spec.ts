@@ -9,6 +9,7 @@ import { createCourse, Factory, fullCourseSessions, portalTokenIn } from './fact
 import { forgetResends, from, LIMITS_ENV, settle } from './links';
 import { dataFor, markdownIn, shapeOf } from './mail-markup';
 import { csrfIn } from './pages';
+import { formatDateTime } from '../src/common/dates';
 import { staffRequests } from './staff-requests';
 
 type Agent = ReturnType<typeof request.agent>;
@@ -191,6 +192,19 @@ describe('the volunteer side: personal page, link recovery and emails', () => {
       const en = await (await english()).get(`/v/${person.portalToken}`).expect(200);
       expect(en.text).toContain('Completed');
       expect(en.text).toContain('You attended 20 hours of the course.');
+    });
+
+    it('should list every session date of a course the volunteer can book', async () => {
+      const course = await createCourse(t, coordinator.token, {
+        branchCode,
+        title: 'Sessionsliste',
+        sessions: fullCourseSessions(12),
+      });
+      const person = await factory.apply({ branchCode });
+      const page = await request(t.http).get(`/v/${person.portalToken}`).expect(200);
+      for (const session of course.sessions) {
+        expect(page.text).toContain(formatDateTime(new Date(session.startsAt), 'da'));
+      }
     });
 
     it("should write the certificate's last valid day out, never as an ISO date", async () => {

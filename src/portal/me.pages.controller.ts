@@ -16,6 +16,7 @@ import { BookingsService } from '../courses/bookings.service';
 import { toCourseView } from '../courses/course.view';
 import { CoursesService } from '../courses/courses.service';
 import { CurriculumService } from '../courses/curriculum.service';
+import type { SessionRow } from '../courses/courses.repository';
 import { OwnBookingDto } from '../courses/dto/booking.dto';
 
 /** The volunteer's personal page behind the private link; the same rules as /api/v1/me. */
@@ -83,9 +84,10 @@ export class MePagesController {
           // A seat on a course under way is kept; a waitlist place there may be left.
           seatUnderWay: b.started && seat,
           // An ended course is a record, not a booking to cancel: it shows what was attended,
-          // and "Gennemført" only once the course requirement is met, so a volunteer short of
-          // the hours is not told they are done.
-          finished: b.ended && seat && b.hoursAttended > 0 && courseMet,
+          // and "Gennemført" only for this course attended in full, so a volunteer short of
+          // its hours is not told they completed it.
+          finished:
+            b.ended && seat && b.hoursAttended > 0 && b.hoursAttended >= liveHours(course.sessions),
           showHours: b.started && seat,
           // The same rule as the certificate itself (CertificatesService.own).
           certificateUrl:
@@ -231,4 +233,11 @@ export class MePagesController {
 /** Hours as the reader writes them: `7,5` in Danish, `7.5` in English. */
 function formatHours(hours: number, lang: 'da' | 'en'): string {
   return lang === 'en' ? String(hours) : String(hours).replace('.', ',');
+}
+
+/** The hours a course's sessions that were held (not cancelled) add up to. */
+function liveHours(sessions: SessionRow[]): number {
+  return sessions
+    .filter((s) => s.cancelledAt === null)
+    .reduce((sum, s) => sum + (s.endsAt.getTime() - s.startsAt.getTime()) / 3600_000, 0);
 }
