@@ -259,13 +259,17 @@ describe('staff accounts', () => {
     it('should keep one active administrator and not let one deactivate themselves', async () => {
       const adminId = await idOf(ADMIN_EMAIL);
       const self = await patchUser(adminId, { active: false }).expect(409);
-      expect(self.body.message).toBe('You cannot deactivate your own account');
+      expect(self.body.message).toBe(
+        'Du kan ikke deaktivere din egen konto. / You cannot deactivate your own account.',
+      );
       const [{ n }] = await t.db.query<{ n: number }[]>(
         `SELECT count(*)::int AS n FROM staff_user WHERE role = 'admin' AND active`,
       );
       expect(n).toBe(1);
       const demoted = await patchUser(adminId, { role: 'coordinator', branchCode }).expect(409);
-      expect(demoted.body.message).toBe('Klar needs at least one active administrator');
+      expect(demoted.body.message).toBe(
+        'Klar skal have mindst én aktiv administrator. / Klar needs at least one active administrator.',
+      );
       await signedIn(await factory.admin()).expect(200);
     });
   });

@@ -88,11 +88,11 @@ export class UsersService {
       const active = dto.active ?? user.active;
       const branchId = await this.branchFor(em, role, dto.branchCode, user.branchId);
       if (dto.active === false && user.id === actor.id) {
-        throw new ConflictError('You cannot deactivate your own account', 'user_self_deactivation');
+        throw new ConflictError('Du kan ikke deaktivere din egen konto. / You cannot deactivate your own account.', 'user_self_deactivation');
       }
       const stillAdmin = role === 'admin' && active;
       if (!stillAdmin && admins.some((a) => a.id === user.id) && admins.length === 1) {
-        throw new ConflictError('Klar needs at least one active administrator', 'last_admin');
+        throw new ConflictError('Klar skal have mindst én aktiv administrator. / Klar needs at least one active administrator.', 'last_admin');
       }
       const changes: Partial<StaffUser> = {
         name: dto.name ?? user.name,
@@ -258,7 +258,7 @@ export class UsersService {
       .where('lower(u.email) = lower(:email)', { email: dto.email })
       .getExists();
     if (taken) {
-      throw new ConflictError('A user with this email exists', 'user_email_taken');
+      throw new ConflictError('Der findes allerede en bruger med denne e-mailadresse. / A user with this email exists.', 'user_email_taken');
     }
     const user = await em.save(
       em.create(StaffUser, {

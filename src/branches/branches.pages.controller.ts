@@ -7,7 +7,7 @@ import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Roles } from '../common/auth/decorators';
 import { InvalidInputError } from '../common/errors';
 import { Form, list, type PageForm, parseForm, text, ticked } from '../common/pages/forms';
-import { BranchBusyError, BranchesService } from './branches.service';
+import { BranchBusyError, BranchesService, busyRefusal } from './branches.service';
 import { CreateBranchDto } from './dto/create-branch.dto';
 import { UpdateBranchDto } from './dto/update-branch.dto';
 
@@ -151,10 +151,7 @@ function refusalInReadersLanguage(form: PageForm, error: unknown): unknown {
       {
         field: '',
         code: 'branchBusy',
-        message: form.t(
-          `Lokalafdelingen kan ikke deaktiveres, fordi den har ${v} aktive frivillige og ${c} aktive kurser. Flyt eller afslut dem først.`,
-          `The branch cannot be deactivated because it has ${v} active volunteers and ${c} active courses. Move or close them first.`,
-        ),
+        message: form.t(busyRefusal(v, c, 'da'), busyRefusal(v, c, 'en')),
       },
     ]);
   }

@@ -16,10 +16,26 @@ export class BranchBusyError extends ConflictError {
     readonly activeCourses: number,
   ) {
     super(
-      `The branch cannot be deactivated while it has ${activeVolunteers} active volunteer(s) and ${activeCourses} active course(s); move or close them first`,
+      `${busyRefusal(activeVolunteers, activeCourses, 'da')} / ${busyRefusal(activeVolunteers, activeCourses, 'en')}`,
       'branch_busy',
     );
   }
+}
+
+/** Why a busy branch stays active, counted as a person says it ("1 aktivt kursus"); no zeros. */
+export function busyRefusal(volunteers: number, courses: number, lang: 'da' | 'en'): string {
+  const da = [
+    volunteers > 0 && `${volunteers} ${volunteers === 1 ? 'aktiv frivillig' : 'aktive frivillige'}`,
+    courses > 0 && `${courses} ${courses === 1 ? 'aktivt kursus' : 'aktive kurser'}`,
+  ];
+  const en = [
+    volunteers > 0 && `${volunteers} active ${volunteers === 1 ? 'volunteer' : 'volunteers'}`,
+    courses > 0 && `${courses} active ${courses === 1 ? 'course' : 'courses'}`,
+  ];
+  const has = (parts: (string | false)[], and: string) => parts.filter(Boolean).join(and);
+  return lang === 'da'
+    ? `Lokalafdelingen kan ikke deaktiveres, fordi den har ${has(da, ' og ')}. Flyt eller afslut dem først.`
+    : `The branch cannot be deactivated because it has ${has(en, ' and ')}. Move or close them first.`;
 }
 
 /** Where an application goes, and why: shown to the applicant before and after they apply. */
@@ -56,7 +72,10 @@ export class BranchesService {
   async create(actor: Actor, dto: CreateBranchDto): Promise<Branch> {
     return inTransaction(this.db, async (em) => {
       if (await em.existsBy(Branch, { code: dto.code })) {
-        throw new ConflictError(`Branch code ${dto.code} is taken`, 'branch_code_taken');
+        throw new ConflictError(
+          `Koden ${dto.code} bruges allerede af en anden lokalafdeling. / Branch code ${dto.code} is taken.`,
+          'branch_code_taken',
+        );
       }
       const branch = await em.save(
         em.create(Branch, {

@@ -30,7 +30,9 @@ export class InvalidTransitionError extends ConflictError {}
 
 export class ForbiddenError extends DomainError {
   readonly kind = 'forbidden';
-  constructor(message = 'Your role may not do this') {
+  constructor(
+    message = 'Din rolle giver ikke adgang til dette; spørg en administrator, hvis du mener, du skal have adgang. / Your role may not do this; ask an administrator if you think you should have access.',
+  ) {
     super(message, 'forbidden');
   }
 }

@@ -55,13 +55,13 @@ export class BookingsService {
   async applicantCourseProblem(courseId: string, branchId: string): Promise<string | null> {
     const course = await this.courses.findInScope(this.db.manager, courseId, null);
     if (!course) {
-      return 'Intet kursus åbent for tilmelding har dette id. / No course open for booking has this id.';
+      return 'Kurset kan ikke længere vælges; vælg et andet, eller vælg senere. / The course can no longer be chosen; choose another, or choose later.';
     }
     if (course.cancelledAt) {
-      return 'Kurset er aflyst. / The course is cancelled.';
+      return 'Kurset er aflyst; vælg et andet, eller vælg senere. / The course is cancelled; choose another, or choose later.';
     }
     if (course.branchId !== branchId) {
-      return "Kurset hører til en anden lokalafdeling end den frivilliges. / The course belongs to another branch than the volunteer's.";
+      return "Kurset hører til en anden lokalafdeling end den, der kontakter dig. Vælg kursets lokalafdeling ovenfor, eller vælg kurset senere. / The course belongs to another branch than the one that will contact you. Choose the course's branch above, or choose the course later.";
     }
     return notOpenToVolunteers(await this.courses.progress(courseId));
   }
@@ -84,11 +84,11 @@ export class BookingsService {
       );
     }
     if (course.cancelledAt) {
-      throw new ConflictError('Kurset er aflyst. / The course is cancelled.', 'course_cancelled');
+      throw new ConflictError('Kurset er aflyst; vælg et andet, eller vælg senere. / The course is cancelled; choose another, or choose later.', 'course_cancelled');
     }
     if (course.branchId !== volunteer.branchId) {
       throw new ConflictError(
-        "Kurset hører til en anden lokalafdeling end den frivilliges. / The course belongs to another branch than the volunteer's.",
+        "Kurset hører til en anden lokalafdeling end den, der kontakter dig. Vælg kursets lokalafdeling ovenfor, eller vælg kurset senere. / The course belongs to another branch than the one that will contact you. Choose the course's branch above, or choose the course later.",
         'course_other_branch',
       );
     }

@@ -91,7 +91,7 @@ export class HomeVisitsPagesController {
     const now = new Date();
     const plannedLater = visit.scheduledAt > now;
     return {
-      title: 'Afslå ansøgningen',
+      title: ['Afslå ansøgningen', 'Decline the application'],
       v: volunteer,
       visit,
       settled: visit.outcome !== null || visit.cancelledAt !== null,
@@ -167,7 +167,7 @@ export class HomeVisitsPagesController {
   ) {
     const { visit, volunteer } = await this.homeVisits.getForPage(actor, volunteerId, visitId);
     return {
-      title: 'Aflys hjemmebesøget',
+      title: ['Aflys hjemmebesøget', 'Cancel the home visit'],
       v: volunteer,
       visit,
       settled: visit.outcome !== null || visit.cancelledAt !== null,

@@ -91,7 +91,7 @@ export class VolunteersPagesController {
   async confirmWithdraw(@CurrentActor() actor: Actor, @UuidParam() id: string) {
     const { volunteer, bookings } = await this.volunteers.closingPreview(actor, id);
     return {
-      title: 'Træk ansøgningen tilbage',
+      title: ['Træk ansøgningen tilbage', 'Withdraw the application'],
       v: volunteer,
       active: volunteer.status === 'active',
       bookings,
@@ -123,7 +123,7 @@ export class VolunteersPagesController {
   async confirmReactivate(@CurrentActor() actor: Actor, @UuidParam() id: string) {
     const { volunteer } = await this.volunteers.closingPreview(actor, id);
     return {
-      title: 'Genaktivér ansøgningen',
+      title: ['Genaktivér ansøgningen', 'Reactivate the application'],
       v: volunteer,
       withdrawn: volunteer.status === 'withdrawn',
     };

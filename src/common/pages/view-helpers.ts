@@ -1,6 +1,7 @@
 import type hbs from 'hbs';
 import { DateTime } from 'luxon';
 import { formatDateTime, formatLongDay, TIME_ZONE } from '../dates';
+import { readersHalf } from '../field-messages';
 import type { FormState, Lang } from './web';
 
 interface HelperOptions {
@@ -32,6 +33,10 @@ const shown = new WeakSet<FormState>();
 /** The helpers every page template may use; all return plain text, which hbs escapes. */
 export function registerViewHelpers(engine: typeof hbs): void {
   engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  /** A rule's "Dansk. / English." message in the reader's half, as forms show them. */
+  engine.registerHelper('inReadersHalf', (text: unknown, options: HelperOptions) =>
+    readersHalf(typeof text === 'string' ? text : '', langOf(options)),
+  );
   /** `{{t "Ansøg" "Apply"}}`: the Danish or the English text, by the lang cookie. */
   engine.registerHelper('t', (da: string, en: string, options: HelperOptions) =>
     langOf(options) === 'en' ? en : da,
