@@ -58,6 +58,18 @@ export interface OwnMaterialView {
   isLink: boolean;
 }
 
+export interface OwnCourseMaterials {
+  id: string;
+  title: string;
+  sessions: {
+    id: string;
+    startsAt: Date;
+    location: string;
+    topics: string[];
+    materials: OwnMaterialView[];
+  }[];
+}
+
 /** A material with its current version (the file, if it is one) and the session's branch. */
 const SELECT_MATERIAL = `
   SELECT m.id, m.title, m.topic_code, m.session_id, m.url, m.requires_confirmation, m.version,
@@ -236,6 +248,53 @@ export class MaterialsService {
       version: m.version,
       isLink: m.url !== null,
     }));
+  }
+
+  /**
+   * The personal page's view: each booked course with its sessions, their topics (titled
+   * by `titles`) and the materials for each, the session's own and its topics'.
+   */
+  async ownPage(volunteerId: string, titles: Map<string, string>): Promise<OwnCourseMaterials[]> {
+    const sessions = await this.db.query<
+      {
+        course_id: string;
+        course_title: string;
+        id: string;
+        starts_at: Date;
+        location: string;
+        topics: string[];
+      }[]
+    >(
+      `SELECT c.id AS course_id, c.title AS course_title, s.id, s.starts_at, s.location,
+              coalesce(array_agg(t.topic_code ORDER BY tp.position) FILTER (WHERE t.topic_code IS NOT NULL), '{}') AS topics
+         FROM (${OWN_SESSIONS}) own
+         JOIN course_session s ON s.id = own.id
+         JOIN course c ON c.id = s.course_id
+         LEFT JOIN course_session_topic t ON t.session_id = s.id
+         LEFT JOIN topic tp ON tp.code = t.topic_code
+        GROUP BY c.id, s.id
+        ORDER BY min(s.starts_at) OVER (PARTITION BY c.id), c.id, s.starts_at`,
+      [volunteerId],
+    );
+    const materials = await this.ownMaterials(volunteerId);
+    const courses: OwnCourseMaterials[] = [];
+    for (const s of sessions) {
+      let course = courses.find((c) => c.id === s.course_id);
+      if (!course) {
+        course = { id: s.course_id, title: s.course_title, sessions: [] };
+        courses.push(course);
+      }
+      course.sessions.push({
+        id: s.id,
+        startsAt: s.starts_at,
+        location: s.location,
+        topics: s.topics.map((code) => titles.get(code) ?? code),
+        materials: materials.filter(
+          (m) => m.sessionId === s.id || (m.topic !== null && s.topics.includes(m.topic)),
+        ),
+      });
+    }
+    return courses;
   }
 
   /** A download by the volunteer's bearer token. */
