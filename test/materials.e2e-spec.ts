@@ -2,7 +2,8 @@ import PDFDocument from 'pdfkit';
 import request from 'supertest';
 import { extractText } from 'unpdf';
 import { createTestApp, type TestApp } from './app';
-import { createCourse, Factory } from './factories';
+import { COORDINATOR_PASSWORD, createCourse, Factory } from './factories';
+import { csrfIn, signedInAgent } from './pages';
 
 /** A real PDF, made with pdfkit, that says `text`. */
 function pdfSaying(text: string): Promise<Buffer> {
@@ -30,6 +31,7 @@ describe('materials and reading confirmations', () => {
   let admin: string;
   let branchCode: string;
   let coordinator: string;
+  let coordinatorEmail: string;
   let otherCoordinator: string;
   let course: Awaited<ReturnType<typeof createCourse>>;
   let booked: { id: string; portalToken: string };
@@ -40,7 +42,7 @@ describe('materials and reading confirmations', () => {
     factory = new Factory(t);
     admin = await factory.admin();
     branchCode = await factory.branch();
-    coordinator = (await factory.coordinator(branchCode)).token;
+    ({ token: coordinator, email: coordinatorEmail } = await factory.coordinator(branchCode));
     otherCoordinator = (await factory.coordinator(await factory.branch())).token;
     course = await createCourse(t, coordinator, { branchCode });
     booked = await factory.apply({ branchCode });
@@ -304,5 +306,68 @@ describe('materials and reading confirmations', () => {
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'file' })]);
     const both = await upload(coordinator, { title: '' }).expect(400);
     expect(both.body.errors.map((e: { field: string }) => e.field)).toContain('title');
+  });
+
+  it('should take a multipart upload from the session page only with its CSRF token in the body', async () => {
+    const sessionId = course.sessions[2].id;
+    const pagePath = `/staff/sessions/${sessionId}`;
+    const agent = await signedInAgent(t, coordinatorEmail, COORDINATOR_PASSWORD);
+    const page = await agent.get(pagePath).expect(200);
+    expect(page.text).toContain('enctype="multipart/form-data"');
+    const pdf = await pdfSaying('Slides');
+
+    // Without the token: refused, nothing stored.
+    await agent
+      .post('/staff/materials')
+      .field('title', 'Uden token')
+      .field('sessionId', sessionId)
+      .field('back', pagePath)
+      .attach('file', pdf, 'slides.pdf')
+      .expect(403);
+    // Someone not signed in is not read at all.
+    await request(t.http)
+      .post('/staff/materials')
+      .field('_csrf', csrfIn(page.text))
+      .field('title', 'Fremmed')
+      .attach('file', pdf, 'slides.pdf')
+      .expect((res) => expect([303, 403]).toContain(res.status));
+
+    const sent = await agent
+      .post('/staff/materials')
+      .field('_csrf', csrfIn(page.text))
+      .field('title', 'Slides til dag 3')
+      .field('sessionId', sessionId)
+      .field('back', `${pagePath}#materials`)
+      .attach('file', pdf, 'slides.pdf')
+      .expect(303);
+    expect(sent.headers.location).toBe(`${pagePath}#materials`);
+    const after = await agent.get(pagePath).expect(200);
+    expect(after.text).toContain('Materialet er tilføjet.');
+    expect(after.text).toContain('Slides til dag 3');
+    const [material] = await t.db.query<{ id: string; title: string }[]>(
+      `SELECT id, title FROM material WHERE session_id = $1`,
+      [sessionId],
+    );
+    expect(material.title).toBe('Slides til dag 3');
+    const file = await agent
+      .get(`/staff/materials/${material.id}/file`)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    expect(Buffer.compare(file.body as Buffer, pdf)).toBe(0);
+
+    // A text file called .pdf: back to the page with the message by the file field.
+    const again = await agent.get(pagePath).expect(200);
+    await agent
+      .post('/staff/materials')
+      .field('_csrf', csrfIn(again.text))
+      .field('title', 'Falsk')
+      .field('sessionId', sessionId)
+      .field('back', `${pagePath}#materials`)
+      .attach('file', Buffer.from('bare tekst'), 'falsk.pdf')
+      .expect(303);
+    const refused = await agent.get(pagePath).expect(200);
+    expect(refused.text).toContain('Filen skal være PDF, Word, PowerPoint, PNG eller JPEG');
+    expect(refused.text).toContain('value="Falsk"');
   });
 });

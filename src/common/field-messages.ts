@@ -420,6 +420,7 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
         'Filen skal være PDF, Word, PowerPoint, PNG eller JPEG',
         'The file must be PDF, Word, PowerPoint, PNG or JPEG',
       ],
+      tooLarge: ['Filen må højst være 20 MB', 'The file may be at most 20 MB'],
     },
   },
   url: {
