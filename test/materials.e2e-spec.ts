@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import request from 'supertest';
 import { extractText } from 'unpdf';
-import { createTestApp, type TestApp } from './app';
+import { createTestApp, createTestDatabase, type TestApp } from './app';
 import { COORDINATOR_PASSWORD, createCourse, Factory } from './factories';
 import { csrfIn, signedInAgent } from './pages';
 
@@ -369,5 +369,40 @@ describe('materials and reading confirmations', () => {
     const refused = await agent.get(pagePath).expect(200);
     expect(refused.text).toContain('Filen skal være PDF, Word, PowerPoint, PNG eller JPEG');
     expect(refused.text).toContain('value="Falsk"');
+  });
+});
+
+describe('materials on the embedded database', () => {
+  it('should store and stream a multi-chunk file byte-identical, as on the server', async () => {
+    const database = await createTestDatabase({ embedded: true });
+    try {
+      const t = await createTestApp({ database });
+      try {
+        const admin = await new Factory(t).admin();
+        const bytes = Buffer.alloc(600 * 1024);
+        for (let i = 0; i < bytes.length; i++) {
+          bytes[i] = (i * 31) % 256;
+        }
+        const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), bytes]);
+        const created = await request(t.http)
+          .post('/api/v1/materials')
+          .auth(admin, { type: 'bearer' })
+          .field('title', 'Stor fil')
+          .field('topic', 'uncrc')
+          .attach('file', pdf, 'stor.pdf')
+          .expect(201);
+        const back = await request(t.http)
+          .get(`/api/v1/materials/${created.body.id}/file`)
+          .auth(admin, { type: 'bearer' })
+          .buffer(true)
+          .parse(binary)
+          .expect(200);
+        expect(Buffer.compare(back.body as Buffer, pdf)).toBe(0);
+      } finally {
+        await t.close();
+      }
+    } finally {
+      await database.dispose();
+    }
   });
 });
