@@ -369,6 +369,24 @@ describe('materials and reading confirmations', () => {
     const refused = await agent.get(pagePath).expect(200);
     expect(refused.text).toContain('Filen skal være PDF, Word, PowerPoint, PNG eller JPEG');
     expect(refused.text).toContain('value="Falsk"');
+
+    // A new version from the list's own form: the same file id, the new bytes.
+    const v2 = await pdfSaying('Slides, rettet');
+    const listPage = await agent.get(pagePath).expect(200);
+    expect(listPage.text).toContain(`action="/staff/materials/${material.id}/versions"`);
+    await agent
+      .post(`/staff/materials/${material.id}/versions`)
+      .field('_csrf', csrfIn(listPage.text))
+      .field('back', `${pagePath}#materials`)
+      .attach('file', v2, 'slides.pdf')
+      .expect(303);
+    expect((await agent.get(pagePath).expect(200)).text).toContain('Den nye version er gemt.');
+    const newer = await agent
+      .get(`/staff/materials/${material.id}/file`)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    expect(Buffer.compare(newer.body as Buffer, v2)).toBe(0);
   });
 });
 

@@ -421,6 +421,7 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
         'The file must be PDF, Word, PowerPoint, PNG or JPEG',
       ],
       tooLarge: ['Filen må højst være 20 MB', 'The file may be at most 20 MB'],
+      missingFile: ['Vælg en fil', 'Choose a file'],
     },
   },
   url: {

@@ -20,6 +20,11 @@ import { pageUpload } from './page-upload.middleware';
 })
 export class MaterialsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(pageUpload).forRoutes({ path: 'staff/materials', method: RequestMethod.POST });
+    consumer
+      .apply(pageUpload)
+      .forRoutes(
+        { path: 'staff/materials', method: RequestMethod.POST },
+        { path: 'staff/materials/:id/versions', method: RequestMethod.POST },
+      );
   }
 }

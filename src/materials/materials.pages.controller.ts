@@ -77,6 +77,36 @@ export class MaterialsPagesController {
     });
   }
 
+  /** A new upload of a file material, from the list on either page. */
+  @Post(':id/versions')
+  @Redirect()
+  addVersion(
+    @CurrentActor() actor: Actor,
+    @UuidParam() id: string,
+    @Form() form: PageForm,
+    @Req() req: PageUploadRequest,
+  ) {
+    const back = localPath(form.body.back, '/staff/materials');
+    const done = form.t('Den nye version er gemt.', 'The new version is saved.');
+    return form.submit({ name: `version-${id}`, back, done }, async () => {
+      if (req.uploadProblem) {
+        throw new InvalidInputError([
+          {
+            field: 'file',
+            code: req.uploadProblem,
+            message: 'Filen må højst være 20 MB. / The file may be at most 20 MB.',
+          },
+        ]);
+      }
+      await this.materials.addVersion(
+        actor,
+        id,
+        req.file && req.file.size > 0 ? req.file : undefined,
+      );
+      return back;
+    });
+  }
+
   @Get(':id/file')
   async download(@CurrentActor() actor: Actor, @UuidParam() id: string, @Res() res: Response) {
     await this.materials.streamForStaff(actor, id, res);

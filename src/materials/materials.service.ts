@@ -178,7 +178,7 @@ export class MaterialsService {
   async addVersion(actor: Actor, id: string, file?: Upload): Promise<MaterialView> {
     if (!file) {
       throw new InvalidInputError([
-        { field: 'file', code: 'required', message: 'Vælg en fil. / Choose a file.' },
+        { field: 'file', code: 'missingFile', message: 'Vælg en fil. / Choose a file.' },
       ]);
     }
     const contentType = await this.typeOf(file);
