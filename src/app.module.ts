@@ -27,6 +27,7 @@ import { ReadinessModule } from './readiness/readiness.module';
 import { SeedModule } from './seed/seed.module';
 import { VolunteersModule } from './volunteers/volunteers.module';
 import { PortalModule } from './portal/portal.module';
+import { MaterialsModule } from './materials/materials.module';
 import { WorkspaceModule } from './workspace/workspace.module';
 
 @Module({})
@@ -51,6 +52,7 @@ export class AppModule {
         VolunteersModule,
         PortalModule,
         CertificatesModule,
+        MaterialsModule,
         CoursesModule,
         CalendarModule,
         ApplicationsModule,

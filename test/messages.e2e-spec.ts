@@ -234,6 +234,14 @@ describe('messages in the reader’s language', () => {
     });
     const makeUp = await factory.apply({ branchCode });
     await as(`/api/v1/courses/${elsewhere.id}/bookings`, { volunteerId: makeUp.id }).expect(201);
+    // A file material on the session page, whose new-version form is a field form too.
+    await request(t.http)
+      .post('/api/v1/materials')
+      .auth(coordinator.token, { type: 'bearer' })
+      .field('title', 'Slides')
+      .field('sessionId', course.sessions[0].id)
+      .attach('file', Buffer.from('%PDF-1.4\n'), 'slides.pdf')
+      .expect(201);
     const [{ id: coordinatorId }] = await t.db.query<{ id: string }[]>(
       'SELECT id FROM staff_user WHERE email = $1',
       [coordinator.email],
@@ -262,6 +270,7 @@ describe('messages in the reader’s language', () => {
       `/staff/courses/${course.id}`,
       `/staff/sessions/${course.sessions[0].id}`,
       '/staff/curriculum',
+      '/staff/materials',
       '/staff/branches',
       `/staff/branches/${branchCode}`,
       '/staff/users',

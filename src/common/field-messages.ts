@@ -411,6 +411,33 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
   text: { label: ['Note', 'Note'], says: { required: ['Skriv noten', 'Write the note'] } },
   topic: { label: ['Emne', 'Topic'] },
 
+  // Materials.
+  file: {
+    label: ['Fil', 'File'],
+    says: {
+      required: ['Vælg en fil eller skriv et link', 'Choose a file or enter a link'],
+      notAllowedType: [
+        'Filen skal være PDF, Word, PowerPoint, PNG eller JPEG',
+        'The file must be PDF, Word, PowerPoint, PNG or JPEG',
+      ],
+      tooLarge: ['Filen må højst være 20 MB', 'The file may be at most 20 MB'],
+      missingFile: ['Vælg en fil', 'Choose a file'],
+    },
+  },
+  url: {
+    label: ['Link', 'Link'],
+    says: {
+      invalidFormat: [
+        'Skriv et link, der begynder med https://',
+        'Enter a link starting with https://',
+      ],
+    },
+  },
+  requiresConfirmation: { label: ['Kræver bekræftelse', 'Requires confirmation'] },
+  volunteer: { label: ['Frivillig', 'Volunteer'] },
+  expires: { label: ['Udløb', 'Expiry'] },
+  sig: { label: ['Signatur', 'Signature'] },
+
   // List filters and route ids (the API; no page shows these as fields).
   id: {
     label: ['Id', 'Id'],

@@ -35,6 +35,7 @@ import { CreateCourseDto } from './dto/create-course.dto';
 import { RecordAttendanceDto } from './dto/record-attendance.dto';
 import { UpdateCourseDto } from './dto/update-course.dto';
 import { UpdateSessionDto } from './dto/update-session.dto';
+import { MaterialsService } from '../materials/materials.service';
 
 /** Empty session rows on the new-course form; a course rarely has more. */
 const SESSION_ROWS = 6;
@@ -50,6 +51,7 @@ export class CoursesPagesController {
     private readonly attendance: AttendanceService,
     private readonly curriculum: CurriculumService,
     private readonly branches: BranchesService,
+    private readonly materials: MaterialsService,
   ) {}
 
   @Get('courses')
@@ -357,8 +359,10 @@ export class CoursesPagesController {
     const session = described.sessions.find((s) => s.id === id)!;
     const participants = await this.courses.participants(actor, course.id);
     const { topics } = await this.curriculum.get();
+    const materials = await this.materials.list(actor, { sessionId: id });
     return {
       title: course.title,
+      materials,
       course: { id: course.id, title: course.title },
       session: {
         ...toSessionView(session),

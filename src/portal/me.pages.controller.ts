@@ -18,6 +18,8 @@ import { CoursesService } from '../courses/courses.service';
 import { CurriculumService } from '../courses/curriculum.service';
 import type { SessionRow } from '../courses/courses.repository';
 import { OwnBookingDto } from '../courses/dto/booking.dto';
+import { MaterialsService } from '../materials/materials.service';
+import { UuidParam } from '../common/validation';
 
 /** The volunteer's personal page behind the private link; the same rules as /api/v1/me. */
 @ApiExcludeController()
@@ -31,6 +33,7 @@ export class MePagesController {
     private readonly calendarFeeds: CalendarFeedsService,
     private readonly access: PortalAccess,
     private readonly links: PortalLinks,
+    private readonly materials: MaterialsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -101,6 +104,7 @@ export class MePagesController {
       openCourses: open
         .filter((c) => !own.some((b) => b.courseId === c.summary.id))
         .map((c) => toCourseView(c.summary, c.sessions)),
+      materialCourses: await this.materials.ownPage(volunteer.id, titles),
       calendarUrl,
       webcalUrl: calendarUrl?.replace(/^https?:/, 'webcal:'),
     });
@@ -217,6 +221,23 @@ export class MePagesController {
     );
     return form.submit({ name: 'calendar', back, done }, async () => {
       await this.calendarFeeds.renew(volunteer.id, token);
+      return back;
+    });
+  }
+
+  /** "I have read it": stored with the time and the material's current version. */
+  @Post('materials/:id/confirm')
+  @Redirect()
+  async confirmMaterial(
+    @Param('token') token: string,
+    @UuidParam('id') id: string,
+    @Form() form: PageForm,
+  ) {
+    const volunteer = await this.volunteerFor(token);
+    const back = `/v/${token}#materials`;
+    const done = form.t('Tak, din bekræftelse er gemt.', 'Thank you, your confirmation is saved.');
+    return form.submit({ name: 'materials', back, done }, async () => {
+      await this.materials.confirm(volunteer.id, id);
       return back;
     });
   }

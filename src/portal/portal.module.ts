@@ -3,6 +3,7 @@ import { CalendarModule } from '../calendar/calendar.module';
 import { CoursesModule } from '../courses/courses.module';
 import { CurriculumModule } from '../courses/curriculum.module';
 import { VolunteersModule } from '../volunteers/volunteers.module';
+import { MaterialsModule } from '../materials/materials.module';
 import { CalendarFeedController } from './calendar-feed.controller';
 import { MeApiController } from './me.api.controller';
 import { MePagesController } from './me.pages.controller';
@@ -15,7 +16,14 @@ import { PortalGuard } from './portal.guard';
  * as JSON (/api/v1/me) and their calendar feed. Staff pages never live here.
  */
 @Module({
-  imports: [CalendarModule, CoursesModule, CurriculumModule, PortalLinksModule, VolunteersModule],
+  imports: [
+    CalendarModule,
+    CoursesModule,
+    CurriculumModule,
+    MaterialsModule,
+    PortalLinksModule,
+    VolunteersModule,
+  ],
   controllers: [MeApiController, MePagesController, CalendarFeedController],
   providers: [PortalAccess, PortalGuard],
 })

@@ -1,0 +1,30 @@
+import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
+import { CurriculumModule } from '../courses/curriculum.module';
+import { PortalAccess } from '../portal/portal-access';
+import { PortalLinksModule } from '../portal/portal-links';
+import { PortalGuard } from '../portal/portal.guard';
+import { MaterialsApiController } from './materials.api.controller';
+import { MaterialsPagesController } from './materials.pages.controller';
+import { MaterialsService } from './materials.service';
+import { MeMaterialsApiController } from './me-materials.api.controller';
+import { pageUpload } from './page-upload.middleware';
+
+/** Course materials and reading confirmations (issue 13): staff uploads, volunteer downloads. */
+@Module({
+  imports: [AuditModule, AuthModule, CurriculumModule, PortalLinksModule],
+  controllers: [MaterialsApiController, MeMaterialsApiController, MaterialsPagesController],
+  providers: [MaterialsService, PortalAccess, PortalGuard],
+  exports: [MaterialsService],
+})
+export class MaterialsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(pageUpload)
+      .forRoutes(
+        { path: 'staff/materials', method: RequestMethod.POST },
+        { path: 'staff/materials/:id/versions', method: RequestMethod.POST },
+      );
+  }
+}
