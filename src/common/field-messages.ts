@@ -359,6 +359,26 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
       tooFew: ['Tilføj mindst én kursusgang', 'Add at least one session'],
     },
   },
+  trainerName: {
+    label: ['Ekstern underviser', 'External trainer'],
+    says: {
+      required: ['Skriv underviserens navn', "Enter the trainer's name"],
+      trainerTwice: [
+        'Vælg en underviser fra listen eller skriv et navn, ikke begge',
+        'Choose a trainer from the list or enter a name, not both',
+      ],
+    },
+  },
+  trainerUserId: {
+    label: ['Underviser', 'Trainer'],
+    says: {
+      invalidId: ['Vælg en underviser fra listen', 'Choose a trainer from the list'],
+      notATrainer: [
+        'Underviseren skal være koordinator i kursets lokalafdeling eller administrator',
+        "The trainer must be a coordinator of the course's branch or an administrator",
+      ],
+    },
+  },
   alreadyHeld: { label: ['Kurset er afholdt', 'The course was held'] },
   volunteerId: {
     label: ['Frivillig', 'Volunteer'],

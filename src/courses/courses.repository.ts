@@ -13,7 +13,15 @@ export interface SessionRow {
   location: string;
   sequence: number;
   cancelledAt: Date | null;
+  trainerName: string | null;
+  trainerUserId: string | null;
   topics: string[];
+}
+
+/** Who teaches a session: a staff user, an external name, or (both null) nobody named yet. */
+export interface SessionTrainer {
+  trainerName: string | null;
+  trainerUserId: string | null;
 }
 
 export interface CourseSummaryRow {
@@ -39,6 +47,7 @@ export interface ParticipantRow {
 const SESSION_COLUMNS = `
   s.id, s.course_id AS "courseId", s.starts_at AS "startsAt", s.ends_at AS "endsAt",
   s.location, s.sequence, s.cancelled_at AS "cancelledAt",
+  s.trainer_name AS "trainerName", s.trainer_user_id AS "trainerUserId",
   coalesce(array_agg(t.topic_code ORDER BY tp.position) FILTER (WHERE t.topic_code IS NOT NULL), '{}') AS topics`;
 
 @Injectable()
@@ -119,6 +128,7 @@ export class CoursesRepository {
     courseId: string,
     plan: SessionPlan,
     location: string,
+    trainer: SessionTrainer = { trainerName: null, trainerUserId: null },
   ): Promise<CourseSession> {
     const session = await em.save(
       em.create(CourseSession, {
@@ -126,6 +136,7 @@ export class CoursesRepository {
         startsAt: plan.startsAt,
         endsAt: plan.endsAt,
         location,
+        ...trainer,
         sequence: 0,
         cancelledAt: null,
       }),
