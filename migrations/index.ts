@@ -12,7 +12,7 @@ import { VolunteerSearch1765065600000 } from './1765065600000-volunteer-search';
 import { VolunteerNotes1764979200000 } from './1764979200000-volunteer-notes';
 import { ClosingAndVisitChanges1765238400000 } from './1765238400000-closing-and-visit-changes';
 import { BranchSettings1765584000000 } from './1765584000000-branch-settings';
-import { SessionTrainers1765843200000 } from './1765843200000-session-trainers';
+import { TrainersAndEvaluation1765843200000 } from './1765843200000-trainers-and-evaluation';
 
 /** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
 export const migrations = [
@@ -30,5 +30,5 @@ export const migrations = [
   CourseLocation1765152000000,
   ClosingAndVisitChanges1765238400000,
   BranchSettings1765584000000,
-  SessionTrainers1765843200000,
+  TrainersAndEvaluation1765843200000,
 ];

@@ -26,6 +26,7 @@ import { ReadinessModule } from './readiness/readiness.module';
 import { SeedModule } from './seed/seed.module';
 import { VolunteersModule } from './volunteers/volunteers.module';
 import { PortalModule } from './portal/portal.module';
+import { EvaluationModule } from './evaluation/evaluation.module';
 import { WorkspaceModule } from './workspace/workspace.module';
 
 @Module({})
@@ -49,6 +50,7 @@ export class AppModule {
         NotificationsModule,
         VolunteersModule,
         PortalModule,
+        EvaluationModule,
         CoursesModule,
         CalendarModule,
         ApplicationsModule,

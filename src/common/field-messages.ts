@@ -409,6 +409,48 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
       ],
     },
   },
+  // The course evaluation: `answers.<statement>` is reported under the statement's key.
+  answers: {
+    label: ['Svar', 'Answers'],
+    says: { required: ['Svar på alle udsagn', 'Answer every statement'] },
+  },
+  readyForVisits: {
+    label: ['Klædt på til at besøge en familie', 'Ready to visit a family'],
+    says: {
+      required: ['Vælg et tal fra 1 til 5', 'Choose a number from 1 to 5'],
+      outOfRange: ['Vælg et tal fra 1 til 5', 'Choose a number from 1 to 5'],
+    },
+  },
+  knowsBoundaries: {
+    label: ['Grænserne for min rolle', 'The boundaries of my role'],
+    says: {
+      required: ['Vælg et tal fra 1 til 5', 'Choose a number from 1 to 5'],
+      outOfRange: ['Vælg et tal fra 1 til 5', 'Choose a number from 1 to 5'],
+    },
+  },
+  knowsChildSafety: {
+    label: ['Bekymring for et barn', 'Worry about a child'],
+    says: {
+      required: ['Vælg et tal fra 1 til 5', 'Choose a number from 1 to 5'],
+      outOfRange: ['Vælg et tal fra 1 til 5', 'Choose a number from 1 to 5'],
+    },
+  },
+  goodTeaching: {
+    label: ['Undervisningen', 'The teaching'],
+    says: {
+      required: ['Vælg et tal fra 1 til 5', 'Choose a number from 1 to 5'],
+      outOfRange: ['Vælg et tal fra 1 til 5', 'Choose a number from 1 to 5'],
+    },
+  },
+  comment: {
+    label: ['Kommentar', 'Comment'],
+    says: {
+      tooLong: [
+        'Kommentaren må højst have {max} tegn',
+        'The comment may have at most {max} characters',
+      ],
+    },
+  },
   note: {
     label: ['Note', 'Note'],
     says: {
