@@ -11,7 +11,6 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * evaluation_answer and evaluation_comment hold the scores and words with the course and
  * nothing that leads back to a person: no volunteer, no time, no submission id (random
  * row ids), so even the answers of one submission cannot be grouped.
- * evaluation_invitation remembers the mail that asked, so it is sent once.
  */
 export class TrainersAndEvaluation1765843200000 implements MigrationInterface {
   name = 'TrainersAndEvaluation1765843200000';
@@ -44,17 +43,11 @@ export class TrainersAndEvaluation1765843200000 implements MigrationInterface {
         comment text NOT NULL CHECK (length(comment) BETWEEN 1 AND 2000)
       );
       CREATE INDEX evaluation_comment_course_idx ON evaluation_comment (course_id);
-      CREATE TABLE evaluation_invitation (
-        volunteer_id uuid NOT NULL REFERENCES volunteer (id) ON DELETE CASCADE,
-        course_id uuid NOT NULL REFERENCES course (id) ON DELETE CASCADE,
-        PRIMARY KEY (volunteer_id, course_id)
-      );
     `);
   }
 
   async down(db: QueryRunner): Promise<void> {
     await db.query(`
-      DROP TABLE evaluation_invitation;
       DROP TABLE evaluation_comment;
       DROP TABLE evaluation_answer;
       DROP TABLE evaluation_response;

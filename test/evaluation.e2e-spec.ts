@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { EvaluationScheduler } from '../src/evaluation/evaluation.scheduler';
 import { createTestApp, type TestApp } from './app';
 import { instantFromToday } from './dates';
 import { createCourse, Factory, fullCourseSessions, type SessionPlan } from './factories';
@@ -171,6 +172,33 @@ describe('course evaluation', () => {
       .get(`/api/v1/courses/${course.id}/evaluation`)
       .auth(people[0].portalToken, { type: 'bearer' })
       .expect(401);
+  });
+
+  it('should mail each attendee of a lately ended course once, and nobody who answered or was absent', async () => {
+    const { people } = await courseWith(fullCourseSessions(-10), 3, 2);
+    const [asked, answered, absent] = people;
+    const old = await courseWith(fullCourseSessions(-40), 1);
+    await answer(answered.portalToken, {
+      courseId: (await mine(answered.portalToken).expect(200)).body[0].courseId,
+      answers: allScored(4),
+    }).expect(201);
+    const scheduler = t.app.get(EvaluationScheduler);
+
+    await scheduler.queueInvitations();
+    await scheduler.queueInvitations();
+
+    const templatesTo = async (email: string) =>
+      (
+        await t.db.query<{ template: string; subject: string }[]>(
+          `SELECT template, subject FROM outbox_message
+            WHERE recipient = $1 AND template = 'evaluation'`,
+          [email],
+        )
+      ).map((m) => m.subject);
+    expect(await templatesTo(asked.email)).toEqual(['Hvordan var Forberedende kursus?']);
+    expect(await templatesTo(answered.email)).toEqual([]);
+    expect(await templatesTo(absent.email)).toEqual([]);
+    expect(await templatesTo(old.people[0].email)).toEqual([]);
   });
 
   it('should keep no column in the answers that leads back to a volunteer', async () => {

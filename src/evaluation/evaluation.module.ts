@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { CoursesModule } from '../courses/courses.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { PortalAccess } from '../portal/portal-access';
 import { PortalLinksModule } from '../portal/portal-links';
 import { PortalGuard } from '../portal/portal.guard';
@@ -8,6 +9,7 @@ import {
   CourseEvaluationApiController,
   MyEvaluationsApiController,
 } from './evaluation.api.controller';
+import { EvaluationScheduler } from './evaluation.scheduler';
 import { EvaluationService } from './evaluation.service';
 
 /**
@@ -15,9 +17,9 @@ import { EvaluationService } from './evaluation.service';
  * averages from a few answers on. Who answered is kept apart from what they answered.
  */
 @Module({
-  imports: [AuthModule, CoursesModule, PortalLinksModule],
+  imports: [AuthModule, CoursesModule, NotificationsModule, PortalLinksModule],
   controllers: [MyEvaluationsApiController, CourseEvaluationApiController],
-  providers: [EvaluationService, PortalAccess, PortalGuard],
+  providers: [EvaluationService, EvaluationScheduler, PortalAccess, PortalGuard],
   exports: [EvaluationService],
 })
 export class EvaluationModule {}
