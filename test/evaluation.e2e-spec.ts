@@ -3,6 +3,7 @@ import { EvaluationScheduler } from '../src/evaluation/evaluation.scheduler';
 import { createTestApp, type TestApp } from './app';
 import { instantFromToday } from './dates';
 import { createCourse, Factory, fullCourseSessions, type SessionPlan } from './factories';
+import { submitForm } from './pages';
 import { staffRequests } from './staff-requests';
 
 const KEYS = ['readyForVisits', 'knowsBoundaries', 'knowsChildSafety', 'goodTeaching'];
@@ -199,6 +200,38 @@ describe('course evaluation', () => {
     expect(await templatesTo(answered.email)).toEqual([]);
     expect(await templatesTo(absent.email)).toEqual([]);
     expect(await templatesTo(old.people[0].email)).toEqual([]);
+  });
+
+  it('should offer "Evaluér kurset" on the personal page, keep a refused form, and take it once', async () => {
+    const { course, people } = await courseWith(fullCourseSessions(-10), 1);
+    const page = `/v/${people[0].portalToken}`;
+    const agent = request.agent(t.http);
+    const before = await agent.get(page).expect(200);
+    expect(before.text).toContain('Evaluér kurset');
+    expect(before.text).toContain('Jeg føler mig klædt på til at besøge en familie');
+
+    const scored = Object.fromEntries(KEYS.map((k) => [k, '4']));
+    const { goodTeaching: _left, ...missingOne } = scored;
+    const refused = await submitForm(agent, page, `${page}/evaluations`, {
+      courseId: course.id,
+      ...missingOne,
+      comment: 'Rart',
+    });
+    expect(refused).toBe(`${page}#evaluation`);
+    const again = await agent.get(page).expect(200);
+    expect(again.text).toContain('Vælg et tal fra 1 til 5');
+    expect(again.text).toContain('>Rart</textarea>');
+    expect(again.text).toMatch(/name="readyForVisits" value="4" checked/);
+
+    await submitForm(agent, page, `${page}/evaluations`, {
+      courseId: course.id,
+      ...scored,
+      comment: 'Rart',
+    });
+    const after = await agent.get(page).expect(200);
+    expect(after.text).toContain('Tak for din evaluering.');
+    expect(after.text).not.toContain('Evaluér kurset');
+    expect((await mine(people[0].portalToken).expect(200)).body[0].answered).toBe(true);
   });
 
   it('should keep no column in the answers that leads back to a volunteer', async () => {

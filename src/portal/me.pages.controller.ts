@@ -17,6 +17,9 @@ import { toCourseView } from '../courses/course.view';
 import { CoursesService } from '../courses/courses.service';
 import { CurriculumService } from '../courses/curriculum.service';
 import { OwnBookingDto } from '../courses/dto/booking.dto';
+import { SubmitEvaluationDto } from '../evaluation/dto/evaluation.dto';
+import { EvaluationService } from '../evaluation/evaluation.service';
+import { EVALUATION_STATEMENTS } from '../evaluation/statements';
 
 /** The volunteer's personal page behind the private link; the same rules as /api/v1/me. */
 @ApiExcludeController()
@@ -30,6 +33,7 @@ export class MePagesController {
     private readonly calendarFeeds: CalendarFeedsService,
     private readonly access: PortalAccess,
     private readonly links: PortalLinks,
+    private readonly evaluation: EvaluationService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -98,7 +102,41 @@ export class MePagesController {
         .map((c) => toCourseView(c.summary, c.sessions)),
       calendarUrl,
       webcalUrl: calendarUrl?.replace(/^https?:/, 'webcal:'),
+      evaluations: (await this.evaluation.mine(volunteer.id, lang))
+        .filter((e) => !e.answered)
+        .map((e) => ({ ...e, form: `evaluate-${e.courseId}` })),
     });
+  }
+
+  /** "Evaluér kurset": one radio group (1..5) per statement, named by its key. */
+  @Post('evaluations')
+  @Redirect()
+  async evaluate(@Param('token') token: string, @Form() form: PageForm) {
+    const volunteer = await this.volunteerFor(token);
+    const courseId = typeof form.body.courseId === 'string' ? form.body.courseId : '';
+    const back = `/v/${token}#evaluation`;
+    return form.submit(
+      {
+        name: `evaluate-${courseId}`,
+        back,
+        done: form.t('Tak for din evaluering.', 'Thank you for your evaluation.'),
+      },
+      async () => {
+        const answers = Object.fromEntries(
+          EVALUATION_STATEMENTS.map((s) => {
+            const raw = form.body[s.key];
+            return [s.key, raw === undefined || raw === '' ? undefined : Number(raw)];
+          }),
+        );
+        const dto = await parseForm(SubmitEvaluationDto, {
+          courseId,
+          answers,
+          comment: form.body.comment || undefined,
+        });
+        await this.evaluation.submit(volunteer.id, dto);
+        return back;
+      },
+    );
   }
 
   @Post('bookings')

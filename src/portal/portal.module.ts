@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CalendarModule } from '../calendar/calendar.module';
 import { CoursesModule } from '../courses/courses.module';
 import { CurriculumModule } from '../courses/curriculum.module';
+import { EvaluationModule } from '../evaluation/evaluation.module';
 import { VolunteersModule } from '../volunteers/volunteers.module';
 import { CalendarFeedController } from './calendar-feed.controller';
 import { MeApiController } from './me.api.controller';
@@ -15,7 +16,14 @@ import { PortalGuard } from './portal.guard';
  * as JSON (/api/v1/me) and their calendar feed. Staff pages never live here.
  */
 @Module({
-  imports: [CalendarModule, CoursesModule, CurriculumModule, PortalLinksModule, VolunteersModule],
+  imports: [
+    CalendarModule,
+    CoursesModule,
+    CurriculumModule,
+    EvaluationModule,
+    PortalLinksModule,
+    VolunteersModule,
+  ],
   controllers: [MeApiController, MePagesController, CalendarFeedController],
   providers: [PortalAccess, PortalGuard],
 })
