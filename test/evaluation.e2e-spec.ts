@@ -3,7 +3,8 @@ import { EvaluationScheduler } from '../src/evaluation/evaluation.scheduler';
 import { createTestApp, type TestApp } from './app';
 import { instantFromToday } from './dates';
 import { createCourse, Factory, fullCourseSessions, type SessionPlan } from './factories';
-import { submitForm } from './pages';
+import { signedInAgent, submitForm } from './pages';
+import { COORDINATOR_PASSWORD } from './factories';
 import { staffRequests } from './staff-requests';
 
 const KEYS = ['readyForVisits', 'knowsBoundaries', 'knowsChildSafety', 'goodTeaching'];
@@ -147,6 +148,13 @@ describe('course evaluation', () => {
     await answer(people[1].portalToken, { courseId: course.id, answers: allScored(4) }).expect(201);
 
     const two = await evaluation(course.id).expect(200);
+    const beforeThird = await (
+      await signedInAgent(t, coordinator.email, COORDINATOR_PASSWORD)
+    )
+      .get(`/staff/courses/${course.id}`)
+      .expect(200);
+    expect(beforeThird.text).toContain('Vises fra 3 svar');
+    expect(beforeThird.text).not.toContain('Meget lærerigt');
     expect(two.body).toEqual({
       responses: 2,
       statements: KEYS.map((key) => ({ key, text: expect.any(String), average: null })),
@@ -169,6 +177,10 @@ describe('course evaluation', () => {
 
     const other = await factory.coordinator(await factory.branch());
     await evaluation(course.id, other.token).expect(404);
+    const staffPage = await signedInAgent(t, coordinator.email, COORDINATOR_PASSWORD);
+    const shown = await staffPage.get(`/staff/courses/${course.id}`).expect(200);
+    expect(shown.text).toContain('<td>Undervisningen var god</td><td>4.67</td>');
+    expect(shown.text).toContain('<li>Meget lærerigt</li>');
     await request(t.http)
       .get(`/api/v1/courses/${course.id}/evaluation`)
       .auth(people[0].portalToken, { type: 'bearer' })

@@ -14,6 +14,7 @@ import { CurriculumModule } from './curriculum.module';
 import { CoursesPagesController } from './courses.pages.controller';
 import { BranchesModule } from '../branches/branches.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { EvaluationResultsModule } from '../evaluation/evaluation-results';
 
 @Module({
   imports: [
@@ -25,6 +26,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
     ReadinessModule,
     VolunteersModule,
     CurriculumModule,
+    EvaluationResultsModule,
   ],
   controllers: [CoursesApiController, SessionsApiController, CoursesPagesController],
   providers: [

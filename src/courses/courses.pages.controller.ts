@@ -1,4 +1,5 @@
-import { Controller, Get, Post, Redirect, Render, UseGuards } from '@nestjs/common';
+import { Controller, Get, Post, Redirect, Render, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
 import { DateTime } from 'luxon';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { StaffPageGuard } from '../auth/staff.guard';
@@ -17,7 +18,8 @@ import {
   ticked,
   toLocalInput,
 } from '../common/pages/forms';
-import { localPath } from '../common/pages/web';
+import { langOf, localPath } from '../common/pages/web';
+import { EvaluationResults } from '../evaluation/evaluation-results';
 import { TIME_ZONE } from '../common/dates';
 import { ConflictError, InvalidInputError } from '../common/errors';
 import { UuidParam } from '../common/validation';
@@ -50,6 +52,7 @@ export class CoursesPagesController {
     private readonly attendance: AttendanceService,
     private readonly curriculum: CurriculumService,
     private readonly branches: BranchesService,
+    private readonly evaluation: EvaluationResults,
   ) {}
 
   @Get('courses')
@@ -106,7 +109,7 @@ export class CoursesPagesController {
 
   @Get('courses/:id')
   @Render('courses/show')
-  async show(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+  async show(@CurrentActor() actor: Actor, @UuidParam() id: string, @Req() req: Request) {
     const course = await this.courses.get(actor, id);
     const participants = await this.courses.participants(actor, id);
     const { topics } = await this.curriculum.get();
@@ -118,6 +121,8 @@ export class CoursesPagesController {
       started: course.sessions.some((s) => !s.cancelledAt && s.startsAt <= now),
       booked: participants.filter((p) => p.status === 'booked'),
       waitlisted: participants.filter((p) => p.status === 'waitlisted'),
+      // The same figures as GET /api/v1/courses/{id}/evaluation; the course is in scope above.
+      evaluation: await this.evaluation.summary([id], langOf(req)),
     };
   }
 

@@ -9,6 +9,7 @@ import {
   CourseEvaluationApiController,
   MyEvaluationsApiController,
 } from './evaluation.api.controller';
+import { EvaluationResultsModule } from './evaluation-results';
 import { EvaluationScheduler } from './evaluation.scheduler';
 import { EvaluationService } from './evaluation.service';
 
@@ -17,7 +18,13 @@ import { EvaluationService } from './evaluation.service';
  * averages from a few answers on. Who answered is kept apart from what they answered.
  */
 @Module({
-  imports: [AuthModule, CoursesModule, NotificationsModule, PortalLinksModule],
+  imports: [
+    AuthModule,
+    CoursesModule,
+    EvaluationResultsModule,
+    NotificationsModule,
+    PortalLinksModule,
+  ],
   controllers: [MyEvaluationsApiController, CourseEvaluationApiController],
   providers: [EvaluationService, EvaluationScheduler, PortalAccess, PortalGuard],
   exports: [EvaluationService],

@@ -8,7 +8,8 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { CoursesRepository } from '../courses/courses.repository';
 import type { SubmitEvaluationDto } from './dto/evaluation.dto';
 import { answerProblems } from './evaluation-rules';
-import { EVALUATION_STATEMENTS, MIN_RESPONSES_SHOWN } from './statements';
+import { EvaluationResults, statementsIn } from './evaluation-results';
+import { EVALUATION_STATEMENTS } from './statements';
 
 export interface EvaluableCourseRow {
   courseId: string;
@@ -16,15 +17,13 @@ export interface EvaluableCourseRow {
   answered: boolean;
 }
 
-const statementsIn = (lang: Lang) =>
-  EVALUATION_STATEMENTS.map((s) => ({ key: s.key, text: s.text[lang === 'en' ? 1 : 0] }));
-
 @Injectable()
 export class EvaluationService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly uow: UnitOfWork,
     private readonly courses: CoursesRepository,
+    private readonly results: EvaluationResults,
   ) {}
 
   /** The ended courses the volunteer attended (present at one of its sessions at least). */
@@ -102,37 +101,6 @@ export class EvaluationService {
     if (!course) {
       throw new NotFoundError('Course');
     }
-    return this.summary([courseId], lang);
-  }
-
-  /** Responses, averages per statement and comments over some courses (one, or a year's). */
-  async summary(courseIds: string[], lang: Lang = 'da') {
-    const [{ responses }] = await this.db.query<{ responses: number }[]>(
-      'SELECT count(*)::int AS responses FROM evaluation_response WHERE course_id = ANY($1)',
-      [courseIds],
-    );
-    const shown = responses >= MIN_RESPONSES_SHOWN;
-    const averages = shown
-      ? await this.db.query<{ key: string; average: string }[]>(
-          `SELECT statement_key AS key, round(avg(score), 2) AS average
-             FROM evaluation_answer WHERE course_id = ANY($1) GROUP BY statement_key`,
-          [courseIds],
-        )
-      : [];
-    // Ordered by the text, not by when it was written: the order must not tell who.
-    const comments = shown
-      ? await this.db.query<{ comment: string }[]>(
-          'SELECT comment FROM evaluation_comment WHERE course_id = ANY($1) ORDER BY comment',
-          [courseIds],
-        )
-      : [];
-    return {
-      responses,
-      statements: statementsIn(lang).map((s) => {
-        const row = averages.find((a) => a.key === s.key);
-        return { ...s, average: row ? Number(row.average) : null };
-      }),
-      comments: comments.map((c) => c.comment),
-    };
+    return this.results.summary([courseId], lang);
   }
 }
