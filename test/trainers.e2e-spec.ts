@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { ADMIN_EMAIL, createTestApp, type TestApp } from './app';
-import { createCourse, Factory, fullCourseSessions } from './factories';
+import { COORDINATOR_PASSWORD, createCourse, Factory, fullCourseSessions } from './factories';
+import { signedInAgent } from './pages';
 import { staffRequests } from './staff-requests';
 
 describe('session trainers', () => {
@@ -147,6 +148,41 @@ describe('session trainers', () => {
         trainerName: null,
         trainerUserId: null,
       });
+    });
+  });
+
+  describe('"Mine kursusgange"', () => {
+    it('should list the sessions the user teaches, upcoming first, each opening its register', async () => {
+      const trainer = await factory.coordinator(branchCode);
+      const trainerId = await userId(trainer.email);
+      const held = await createCourse(t, coordinator.token, {
+        branchCode,
+        title: 'Holdt kursus',
+        sessions: fullCourseSessions(-20),
+      });
+      const coming = await createCourse(t, coordinator.token, {
+        branchCode,
+        title: 'Kommende kursus',
+        sessions: fullCourseSessions(10),
+      });
+      await putSession(held.sessions[1].id, { trainerUserId: trainerId }).expect(200);
+      await putSession(coming.sessions[2].id, { trainerUserId: trainerId }).expect(200);
+      await putSession(coming.sessions[0].id, { trainerUserId: trainerId }).expect(200);
+      const agent = await signedInAgent(t, trainer.email, COORDINATOR_PASSWORD);
+
+      const page = await agent.get('/staff/my-sessions').expect(200);
+      const links = [...page.text.matchAll(/href="\/staff\/sessions\/([0-9a-f-]+)"/g)].map(
+        (m) => m[1],
+      );
+      expect(links).toEqual([coming.sessions[0].id, coming.sessions[2].id, held.sessions[1].id]);
+      expect(page.text).toContain('Mine kursusgange');
+      await agent.get(`/staff/sessions/${held.sessions[1].id}`).expect(200);
+      const none = await (
+        await signedInAgent(t, outsider.email, COORDINATOR_PASSWORD)
+      )
+        .get('/staff/my-sessions')
+        .expect(200);
+      expect(none.text).toContain('Du er ikke underviser på nogen kursusgang.');
     });
   });
 

@@ -65,6 +65,16 @@ export class CoursesPagesController {
     };
   }
 
+  /** "Mine kursusgange": the sessions the signed-in user teaches, each linking its register. */
+  @Get('my-sessions')
+  @Render('courses/my-sessions')
+  async mySessions(@CurrentActor() actor: Actor) {
+    return {
+      title: ['Mine kursusgange', 'My sessions'],
+      sessions: await this.courses.sessionsTaughtBy(actor),
+    };
+  }
+
   @Get('courses/new')
   @Render('courses/new')
   async newCourse(@CurrentActor() actor: Actor) {

@@ -117,6 +117,33 @@ export class CoursesRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * The live sessions a staff user teaches: upcoming first (soonest on top), then the
+   * ones held, latest first, so the register to take is at hand on a phone.
+   */
+  trainerSessions(userId: string, em: EntityManager = this.db.manager) {
+    return em.query<
+      {
+        id: string;
+        courseId: string;
+        title: string;
+        startsAt: Date;
+        location: string;
+        booked: number;
+      }[]
+    >(
+      `SELECT s.id, s.course_id AS "courseId", c.title, s.starts_at AS "startsAt", s.location,
+              (SELECT count(*)::int FROM booking k
+                WHERE k.course_id = c.id AND k.status = 'booked') AS booked
+         FROM course_session s
+         JOIN course c ON c.id = s.course_id
+        WHERE s.trainer_user_id = $1 AND s.cancelled_at IS NULL AND c.cancelled_at IS NULL
+        ORDER BY s.ends_at < now(), CASE WHEN s.ends_at >= now() THEN s.starts_at END,
+                 s.starts_at DESC`,
+      [userId],
+    );
+  }
+
   /** Where the course stands in time (see courseProgress). */
   progress(courseId: string, em: EntityManager = this.db.manager): Promise<CourseProgress> {
     return courseProgress(em, courseId);

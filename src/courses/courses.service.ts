@@ -121,6 +121,11 @@ export class CoursesService {
     });
   }
 
+  /** The live sessions the actor teaches, upcoming first (CoursesRepository.trainerSessions). */
+  sessionsTaughtBy(actor: Actor) {
+    return this.courses.trainerSessions(actor.id);
+  }
+
   /** Upcoming courses open for booking, for the public form and the volunteer's page. */
   async listOpen(branchCode?: string) {
     const summaries = await this.courses.summaries({ branchCode, upcomingOnly: true });
