@@ -181,6 +181,13 @@ describe('course evaluation', () => {
     const shown = await staffPage.get(`/staff/courses/${course.id}`).expect(200);
     expect(shown.text).toContain('<td>Undervisningen var god</td><td>4.67</td>');
     expect(shown.text).toContain('<li>Meget lærerigt</li>');
+    const year = new Date(course.sessions[3].startsAt).getUTCFullYear();
+    const yearPage = await staffPage.get(`/staff/evaluations?year=${year}`).expect(200);
+    expect(yearPage.text).toContain(`href="/staff/courses/${course.id}"`);
+    expect(yearPage.text).toContain('<td>Undervisningen var god</td><td>4.67</td>');
+    const elsewhere = await signedInAgent(t, other.email, COORDINATOR_PASSWORD);
+    const otherYear = await elsewhere.get(`/staff/evaluations?year=${year}`).expect(200);
+    expect(otherYear.text).not.toContain(course.id);
     await request(t.http)
       .get(`/api/v1/courses/${course.id}/evaluation`)
       .auth(people[0].portalToken, { type: 'bearer' })

@@ -1,4 +1,4 @@
-import { Controller, Get, Post, Redirect, Render, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, Post, Query, Redirect, Render, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { DateTime } from 'luxon';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -72,6 +72,26 @@ export class CoursesPagesController {
     return {
       title: ['Mine kursusgange', 'My sessions'],
       sessions: await this.courses.sessionsTaughtBy(actor),
+    };
+  }
+
+  /** The evaluations of a year's courses (the branch's; an admin's: all). */
+  @Get('evaluations')
+  @Render('courses/evaluations')
+  async evaluations(
+    @CurrentActor() actor: Actor,
+    @Query('year') yearParam: string | undefined,
+    @Req() req: Request,
+  ) {
+    const thisYear = DateTime.now().setZone(TIME_ZONE).year;
+    const asked = Number(yearParam);
+    const year = Number.isInteger(asked) && asked >= 2000 && asked <= thisYear ? asked : thisYear;
+    return {
+      title: ['Evalueringer', 'Evaluations'],
+      year,
+      previousYear: year - 1,
+      nextYear: year < thisYear ? year + 1 : null,
+      courses: await this.evaluation.ofYear(year, branchScopeOf(actor), langOf(req)),
     };
   }
 

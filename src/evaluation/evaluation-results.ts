@@ -16,6 +16,26 @@ export const statementsIn = (lang: Lang) =>
 export class EvaluationResults {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
+  /**
+   * The courses whose last session ended in `year` (Copenhagen), in the branch scope
+   * (null: every branch), each with its figures; the year's own totals are issue 15's.
+   */
+  async ofYear(year: number, branchId: string | null, lang: Lang = 'da') {
+    const courses = await this.db.query<{ id: string; title: string; endedAt: Date }[]>(
+      `SELECT c.id, c.title, max(s.ends_at) AS "endedAt"
+         FROM course c JOIN course_session s ON s.course_id = c.id AND s.cancelled_at IS NULL
+        WHERE c.cancelled_at IS NULL AND ($2::uuid IS NULL OR c.branch_id = $2)
+        GROUP BY c.id
+       HAVING extract(year FROM max(s.ends_at) AT TIME ZONE 'Europe/Copenhagen') = $1
+          AND max(s.ends_at) < now()
+        ORDER BY max(s.ends_at)`,
+      [year, branchId],
+    );
+    return Promise.all(
+      courses.map(async (c) => ({ ...c, evaluation: await this.summary([c.id], lang) })),
+    );
+  }
+
   async summary(courseIds: string[], lang: Lang = 'da') {
     const [{ responses }] = await this.db.query<{ responses: number }[]>(
       'SELECT count(*)::int AS responses FROM evaluation_response WHERE course_id = ANY($1)',

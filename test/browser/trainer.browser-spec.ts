@@ -115,5 +115,15 @@ describe('trainer and evaluation, in a browser', () => {
       [ida.id, course.id],
     );
     expect(answered).toHaveLength(1);
+
+    await signIn(page, baseUrl, coordinator.email, COORDINATOR_PASSWORD);
+    // The year the course ended in, which early in January is last year.
+    const year = new Date(course.sessions[3].startsAt).getUTCFullYear();
+    await page.goto(`${baseUrl}/staff/evaluations?year=${year}`);
+    await page.getByRole('link', { name: 'Sommerkursus' }).waitFor();
+    await checkPage(page, 'i13-24-evaluations-year');
+    await page.getByRole('link', { name: 'Sommerkursus' }).click();
+    await page.getByText('Vises fra 3 svar, så ingen kan genkendes.').waitFor();
+    await checkPage(page, 'i13-25-course-evaluation');
   });
 });
