@@ -13,6 +13,7 @@ import { VolunteerNotes1764979200000 } from './1764979200000-volunteer-notes';
 import { ClosingAndVisitChanges1765238400000 } from './1765238400000-closing-and-visit-changes';
 import { BranchSettings1765584000000 } from './1765584000000-branch-settings';
 import { Materials1765756800000 } from './1765756800000-materials';
+import { TrainersAndEvaluation1765843200000 } from './1765843200000-trainers-and-evaluation';
 
 /** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   ClosingAndVisitChanges1765238400000,
   BranchSettings1765584000000,
   Materials1765756800000,
+  TrainersAndEvaluation1765843200000,
 ];

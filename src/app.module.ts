@@ -28,6 +28,7 @@ import { SeedModule } from './seed/seed.module';
 import { VolunteersModule } from './volunteers/volunteers.module';
 import { PortalModule } from './portal/portal.module';
 import { MaterialsModule } from './materials/materials.module';
+import { EvaluationModule } from './evaluation/evaluation.module';
 import { WorkspaceModule } from './workspace/workspace.module';
 
 @Module({})
@@ -53,6 +54,7 @@ export class AppModule {
         PortalModule,
         CertificatesModule,
         MaterialsModule,
+        EvaluationModule,
         CoursesModule,
         CalendarModule,
         ApplicationsModule,

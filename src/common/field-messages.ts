@@ -359,6 +359,26 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
       tooFew: ['Tilføj mindst én kursusgang', 'Add at least one session'],
     },
   },
+  trainerName: {
+    label: ['Ekstern underviser', 'External trainer'],
+    says: {
+      required: ['Skriv underviserens navn', "Enter the trainer's name"],
+      trainerTwice: [
+        'Vælg en underviser fra listen eller skriv et navn, ikke begge',
+        'Choose a trainer from the list or enter a name, not both',
+      ],
+    },
+  },
+  trainerUserId: {
+    label: ['Underviser', 'Trainer'],
+    says: {
+      invalidId: ['Vælg en underviser fra listen', 'Choose a trainer from the list'],
+      notATrainer: [
+        'Underviseren skal være koordinator i kursets lokalafdeling eller administrator',
+        "The trainer must be a coordinator of the course's branch or an administrator",
+      ],
+    },
+  },
   alreadyHeld: { label: ['Kurset er afholdt', 'The course was held'] },
   volunteerId: {
     label: ['Frivillig', 'Volunteer'],
@@ -386,6 +406,48 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
       tooLong: [
         'Begrundelsen må højst have {max} tegn',
         'The reason may have at most {max} characters',
+      ],
+    },
+  },
+  // The course evaluation: `answers.<statement>` is reported under the statement's key.
+  answers: {
+    label: ['Svar', 'Answers'],
+    says: { required: ['Svar på alle udsagn', 'Answer every statement'] },
+  },
+  readyForVisits: {
+    label: ['Klædt på til at besøge en familie', 'Ready to visit a family'],
+    says: {
+      required: ['Vælg et tal fra 1 til 5', 'Choose a number from 1 to 5'],
+      outOfRange: ['Vælg et tal fra 1 til 5', 'Choose a number from 1 to 5'],
+    },
+  },
+  knowsBoundaries: {
+    label: ['Grænserne for min rolle', 'The boundaries of my role'],
+    says: {
+      required: ['Vælg et tal fra 1 til 5', 'Choose a number from 1 to 5'],
+      outOfRange: ['Vælg et tal fra 1 til 5', 'Choose a number from 1 to 5'],
+    },
+  },
+  knowsChildSafety: {
+    label: ['Bekymring for et barn', 'Worry about a child'],
+    says: {
+      required: ['Vælg et tal fra 1 til 5', 'Choose a number from 1 to 5'],
+      outOfRange: ['Vælg et tal fra 1 til 5', 'Choose a number from 1 to 5'],
+    },
+  },
+  goodTeaching: {
+    label: ['Undervisningen', 'The teaching'],
+    says: {
+      required: ['Vælg et tal fra 1 til 5', 'Choose a number from 1 to 5'],
+      outOfRange: ['Vælg et tal fra 1 til 5', 'Choose a number from 1 to 5'],
+    },
+  },
+  comment: {
+    label: ['Kommentar', 'Comment'],
+    says: {
+      tooLong: [
+        'Kommentaren må højst have {max} tegn',
+        'The comment may have at most {max} characters',
       ],
     },
   },

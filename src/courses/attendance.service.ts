@@ -168,6 +168,7 @@ export class AttendanceService {
       actor,
       sessionId,
       false,
+      true,
     );
     const records = await this.db.manager.find(Attendance, { where: { sessionId } });
     return {
@@ -193,6 +194,7 @@ export class AttendanceService {
         em,
         actor,
         sessionId,
+        true,
         true,
       );
       assertAttendanceOpen(session, now);

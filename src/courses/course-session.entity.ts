@@ -27,6 +27,14 @@ export class CourseSession {
   @Column('integer')
   sequence: number;
 
+  /** An external trainer's name; a staff trainer is `trainerUserId`. */
+  @Column('text', { nullable: true })
+  trainerName: string | null;
+
+  /** The staff user teaching it: they may take this session's attendance. */
+  @Column('uuid', { nullable: true })
+  trainerUserId: string | null;
+
   @Column('timestamptz', { nullable: true })
   cancelledAt: Date | null;
 

@@ -12,6 +12,8 @@ export const toSessionView = (s: SessionRow) => ({
   topics: s.topics,
   hours: sessionHours(s.startsAt, s.endsAt),
   cancelled: s.cancelledAt !== null,
+  trainerName: s.trainerName,
+  trainerUserId: s.trainerUserId,
 });
 
 export function toCourseView(

@@ -15,6 +15,7 @@ import { CoursesPagesController } from './courses.pages.controller';
 import { BranchesModule } from '../branches/branches.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { MaterialsModule } from '../materials/materials.module';
+import { EvaluationResultsModule } from '../evaluation/evaluation-results';
 
 @Module({
   imports: [
@@ -27,6 +28,7 @@ import { MaterialsModule } from '../materials/materials.module';
     VolunteersModule,
     CurriculumModule,
     MaterialsModule,
+    EvaluationResultsModule,
   ],
   controllers: [CoursesApiController, SessionsApiController, CoursesPagesController],
   providers: [

@@ -1,4 +1,5 @@
-import { Controller, Get, Post, Redirect, Render, UseGuards } from '@nestjs/common';
+import { Controller, Get, Post, Query, Redirect, Render, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
 import { DateTime } from 'luxon';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { StaffPageGuard } from '../auth/staff.guard';
@@ -17,7 +18,8 @@ import {
   ticked,
   toLocalInput,
 } from '../common/pages/forms';
-import { localPath } from '../common/pages/web';
+import { langOf, localPath } from '../common/pages/web';
+import { EvaluationResults } from '../evaluation/evaluation-results';
 import { TIME_ZONE } from '../common/dates';
 import { ConflictError, InvalidInputError } from '../common/errors';
 import { UuidParam } from '../common/validation';
@@ -52,6 +54,7 @@ export class CoursesPagesController {
     private readonly curriculum: CurriculumService,
     private readonly branches: BranchesService,
     private readonly materials: MaterialsService,
+    private readonly evaluation: EvaluationResults,
   ) {}
 
   @Get('courses')
@@ -61,6 +64,36 @@ export class CoursesPagesController {
     return {
       title: ['Kurser', 'Courses'],
       courses: courses.map((c) => toCourseView(c.summary, c.sessions)),
+    };
+  }
+
+  /** "Mine kursusgange": the sessions the signed-in user teaches, each linking its register. */
+  @Get('my-sessions')
+  @Render('courses/my-sessions')
+  async mySessions(@CurrentActor() actor: Actor) {
+    return {
+      title: ['Mine kursusgange', 'My sessions'],
+      sessions: await this.courses.sessionsTaughtBy(actor),
+    };
+  }
+
+  /** The evaluations of a year's courses (the branch's; an admin's: all). */
+  @Get('evaluations')
+  @Render('courses/evaluations')
+  async evaluations(
+    @CurrentActor() actor: Actor,
+    @Query('year') yearParam: string | undefined,
+    @Req() req: Request,
+  ) {
+    const thisYear = DateTime.now().setZone(TIME_ZONE).year;
+    const asked = Number(yearParam);
+    const year = Number.isInteger(asked) && asked >= 2000 && asked <= thisYear ? asked : thisYear;
+    return {
+      title: ['Evalueringer', 'Evaluations'],
+      year,
+      previousYear: year - 1,
+      nextYear: year < thisYear ? year + 1 : null,
+      courses: await this.evaluation.ofYear(year, branchScopeOf(actor), langOf(req)),
     };
   }
 
@@ -108,7 +141,7 @@ export class CoursesPagesController {
 
   @Get('courses/:id')
   @Render('courses/show')
-  async show(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+  async show(@CurrentActor() actor: Actor, @UuidParam() id: string, @Req() req: Request) {
     const course = await this.courses.get(actor, id);
     const participants = await this.courses.participants(actor, id);
     const { topics } = await this.curriculum.get();
@@ -120,6 +153,8 @@ export class CoursesPagesController {
       started: course.sessions.some((s) => !s.cancelledAt && s.startsAt <= now),
       booked: participants.filter((p) => p.status === 'booked'),
       waitlisted: participants.filter((p) => p.status === 'waitlisted'),
+      // The same figures as GET /api/v1/courses/{id}/evaluation; the course is in scope above.
+      evaluation: await this.evaluation.summary([id], langOf(req)),
     };
   }
 

@@ -13,7 +13,15 @@ export interface SessionRow {
   location: string;
   sequence: number;
   cancelledAt: Date | null;
+  trainerName: string | null;
+  trainerUserId: string | null;
   topics: string[];
+}
+
+/** Who teaches a session: a staff user, an external name, or (both null) nobody named yet. */
+export interface SessionTrainer {
+  trainerName: string | null;
+  trainerUserId: string | null;
 }
 
 export interface CourseSummaryRow {
@@ -39,6 +47,7 @@ export interface ParticipantRow {
 const SESSION_COLUMNS = `
   s.id, s.course_id AS "courseId", s.starts_at AS "startsAt", s.ends_at AS "endsAt",
   s.location, s.sequence, s.cancelled_at AS "cancelledAt",
+  s.trainer_name AS "trainerName", s.trainer_user_id AS "trainerUserId",
   coalesce(array_agg(t.topic_code ORDER BY tp.position) FILTER (WHERE t.topic_code IS NOT NULL), '{}') AS topics`;
 
 @Injectable()
@@ -108,6 +117,33 @@ export class CoursesRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * The live sessions a staff user teaches: upcoming first (soonest on top), then the
+   * ones held, latest first, so the register to take is at hand on a phone.
+   */
+  trainerSessions(userId: string, em: EntityManager = this.db.manager) {
+    return em.query<
+      {
+        id: string;
+        courseId: string;
+        title: string;
+        startsAt: Date;
+        location: string;
+        booked: number;
+      }[]
+    >(
+      `SELECT s.id, s.course_id AS "courseId", c.title, s.starts_at AS "startsAt", s.location,
+              (SELECT count(*)::int FROM booking k
+                WHERE k.course_id = c.id AND k.status = 'booked') AS booked
+         FROM course_session s
+         JOIN course c ON c.id = s.course_id
+        WHERE s.trainer_user_id = $1 AND s.cancelled_at IS NULL AND c.cancelled_at IS NULL
+        ORDER BY s.ends_at < now(), CASE WHEN s.ends_at >= now() THEN s.starts_at END,
+                 s.starts_at DESC`,
+      [userId],
+    );
+  }
+
   /** Where the course stands in time (see courseProgress). */
   progress(courseId: string, em: EntityManager = this.db.manager): Promise<CourseProgress> {
     return courseProgress(em, courseId);
@@ -119,6 +155,7 @@ export class CoursesRepository {
     courseId: string,
     plan: SessionPlan,
     location: string,
+    trainer: SessionTrainer = { trainerName: null, trainerUserId: null },
   ): Promise<CourseSession> {
     const session = await em.save(
       em.create(CourseSession, {
@@ -126,6 +163,7 @@ export class CoursesRepository {
         startsAt: plan.startsAt,
         endsAt: plan.endsAt,
         location,
+        ...trainer,
         sequence: 0,
         cancelledAt: null,
       }),

@@ -6,7 +6,13 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { Branch } from '../branches/branch.entity';
 import { type Actor, branchScopeOf } from '../common/auth/actor';
 import { parseInstant } from '../common/dates';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors';
+import {
+  ConflictError,
+  type FieldError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+} from '../common/errors';
 import { EmailNotifications } from '../notifications/email-notifications';
 import { ReadinessService } from '../readiness/readiness.service';
 import { Volunteer } from '../volunteers/volunteer.entity';
@@ -20,7 +26,8 @@ import {
 } from './course-rules';
 import { CourseSession, CourseSessionTopic } from './course-session.entity';
 import { BookingsRepository } from './bookings.repository';
-import { CoursesRepository } from './courses.repository';
+import { CoursesRepository, type SessionTrainer } from './courses.repository';
+import { StaffUser } from '../auth/staff-user.entity';
 import { CurriculumService } from './curriculum.service';
 import type { AddSessionDto } from './dto/add-session.dto';
 import type { CreateCourseDto } from './dto/create-course.dto';
@@ -69,6 +76,17 @@ export class CoursesService {
       }
       const curriculum = await this.curriculum.get(em);
       const problems = sessionProblems(plans, new Set(curriculum.topics.map((t) => t.code)));
+      const trainers: SessionTrainer[] = [];
+      for (const [i, input] of dto.sessions.entries()) {
+        const { trainer, problems: trainerProblems } = await this.trainerOf(
+          em,
+          branch.id,
+          input,
+          `sessions.${i}.`,
+        );
+        trainers.push(trainer);
+        problems.push(...trainerProblems);
+      }
       if (!confirmedAlreadyHeld && isAlreadyHeld(plans, new Date())) {
         problems.push({
           field: 'alreadyHeld',
@@ -88,7 +106,7 @@ export class CoursesService {
         }),
       );
       for (const [i, plan] of plans.entries()) {
-        await this.courses.addSession(em, course.id, plan, dto.sessions[i].location);
+        await this.courses.addSession(em, course.id, plan, dto.sessions[i].location, trainers[i]);
       }
       await this.audit.record(em, actor, {
         action: 'course.created',
@@ -101,6 +119,11 @@ export class CoursesService {
       });
       return { ...(await this.describe([course.id], em))[0], warnings };
     });
+  }
+
+  /** The live sessions the actor teaches, upcoming first (CoursesRepository.trainerSessions). */
+  sessionsTaughtBy(actor: Actor) {
+    return this.courses.trainerSessions(actor.id);
   }
 
   /** Upcoming courses open for booking, for the public form and the volunteer's page. */
@@ -241,10 +264,12 @@ export class CoursesService {
         new Set(curriculum.topics.map((t) => t.code)),
         'session',
       ).map((p) => ({ ...p, field: p.field.replace(/^session\.\d+\./, '') }));
+      const { trainer, problems: trainerProblems } = await this.trainerOf(em, course.branchId, dto);
+      problems.push(...trainerProblems);
       if (problems.length > 0) {
         throw new InvalidInputError(problems);
       }
-      const session = await this.courses.addSession(em, courseId, plan, dto.location);
+      const session = await this.courses.addSession(em, courseId, plan, dto.location, trainer);
       await this.audit.record(em, actor, {
         action: 'session.added',
         branchId: course.branchId,
@@ -274,6 +299,15 @@ export class CoursesService {
           new Set(curriculum.topics.map((t) => t.code)),
           'session',
         ).map((p) => ({ ...p, field: p.field.replace(/^session\.\d+\./, '') }));
+        // Left out: the trainer stays; either field given (null clears) names it anew.
+        const trainerGiven = dto.trainerName !== undefined || dto.trainerUserId !== undefined;
+        const { trainer, problems: trainerProblems } = trainerGiven
+          ? await this.trainerOf(em, course.branchId, dto)
+          : {
+              trainer: { trainerName: session.trainerName, trainerUserId: session.trainerUserId },
+              problems: [],
+            };
+        problems.push(...trainerProblems);
         if (problems.length > 0) {
           throw new InvalidInputError(problems);
         }
@@ -284,6 +318,7 @@ export class CoursesService {
             startsAt: plan.startsAt,
             endsAt: plan.endsAt,
             location: dto.location ?? session.location,
+            ...trainer,
             sequence,
           },
         );
@@ -351,13 +386,67 @@ export class CoursesService {
     });
   }
 
-  async requireSessionInScope(em: EntityManager, actor: Actor, sessionId: string, lock = true) {
+  /**
+   * A session's trainer from its input: an active coordinator of the course's branch or
+   * an admin (anyone else is a 400 on trainerUserId), or an external name; not both.
+   */
+  private async trainerOf(
+    em: EntityManager,
+    branchId: string,
+    input: { trainerName?: string | null; trainerUserId?: string | null },
+    prefix = '',
+  ): Promise<{ trainer: SessionTrainer; problems: FieldError[] }> {
+    const trainer: SessionTrainer = {
+      trainerName: input.trainerName ?? null,
+      trainerUserId: input.trainerUserId ?? null,
+    };
+    const problems: FieldError[] = [];
+    if (trainer.trainerName !== null && trainer.trainerUserId !== null) {
+      problems.push({
+        field: `${prefix}trainerName`,
+        code: 'trainerTwice',
+        message: 'give trainerUserId or trainerName, not both',
+      });
+    }
+    if (trainer.trainerUserId !== null) {
+      const user = await em.findOneBy(StaffUser, { id: trainer.trainerUserId, active: true });
+      const fits =
+        user !== null &&
+        (user.role === 'admin' || (user.role === 'coordinator' && user.branchId === branchId));
+      if (!fits) {
+        problems.push({
+          field: `${prefix}trainerUserId`,
+          code: 'notATrainer',
+          message: "trainerUserId must be a coordinator of the course's branch or an admin",
+        });
+      }
+    }
+    return { trainer, problems };
+  }
+
+  /**
+   * The session and its course if the actor's branch scope reaches it. `trainerMayAct`
+   * (attendance and its participant list only) also lets the session's own trainer in,
+   * whatever their branch: teaching a session gives no other access to the course.
+   */
+  async requireSessionInScope(
+    em: EntityManager,
+    actor: Actor,
+    sessionId: string,
+    lock = true,
+    trainerMayAct = false,
+  ) {
     const session = await em.findOne(CourseSession, {
       where: { id: sessionId },
       lock: lock ? { mode: 'pessimistic_write' } : undefined,
     });
+    const isTrainer = trainerMayAct && session?.trainerUserId === actor.id;
     const course = session
-      ? await this.courses.findInScope(em, session.courseId, branchScopeOf(actor))
+      ? await this.courses.findInScope(
+          em,
+          session.courseId,
+          isTrainer ? null : branchScopeOf(actor),
+        )
       : null;
     if (!session || !course) {
       throw new NotFoundError('Session');

@@ -366,6 +366,21 @@ export class EmailNotifications {
     }
   }
 
+  /**
+   * Asks for the course evaluation once the course has ended; keyed by course and
+   * volunteer, so the daily run never asks twice.
+   */
+  async evaluationInvited(
+    em: EntityManager,
+    p: { volunteerId: string; courseId: string; courseTitle: string },
+  ) {
+    const person = await this.person(em, p.volunteerId);
+    await this.toVolunteer(em, person, `evaluation:${p.courseId}:${p.volunteerId}`, 'evaluation', {
+      courseTitle: p.courseTitle,
+      portalUrl: await this.freshPortalUrl(em, person.id),
+    });
+  }
+
   private async toVolunteer(
     em: EntityManager,
     person: Recipient,

@@ -20,6 +20,9 @@ import type { SessionRow } from '../courses/courses.repository';
 import { OwnBookingDto } from '../courses/dto/booking.dto';
 import { MaterialsService } from '../materials/materials.service';
 import { UuidParam } from '../common/validation';
+import { SubmitEvaluationDto } from '../evaluation/dto/evaluation.dto';
+import { EvaluationService } from '../evaluation/evaluation.service';
+import { EVALUATION_STATEMENTS } from '../evaluation/statements';
 
 /** The volunteer's personal page behind the private link; the same rules as /api/v1/me. */
 @ApiExcludeController()
@@ -34,6 +37,7 @@ export class MePagesController {
     private readonly access: PortalAccess,
     private readonly links: PortalLinks,
     private readonly materials: MaterialsService,
+    private readonly evaluation: EvaluationService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -107,7 +111,41 @@ export class MePagesController {
       materialCourses: await this.materials.ownPage(volunteer.id, titles),
       calendarUrl,
       webcalUrl: calendarUrl?.replace(/^https?:/, 'webcal:'),
+      evaluations: (await this.evaluation.mine(volunteer.id, lang))
+        .filter((e) => !e.answered)
+        .map((e) => ({ ...e, form: `evaluate-${e.courseId}` })),
     });
+  }
+
+  /** "Evaluér kurset": one radio group (1..5) per statement, named by its key. */
+  @Post('evaluations')
+  @Redirect()
+  async evaluate(@Param('token') token: string, @Form() form: PageForm) {
+    const volunteer = await this.volunteerFor(token);
+    const courseId = typeof form.body.courseId === 'string' ? form.body.courseId : '';
+    const back = `/v/${token}#evaluation`;
+    return form.submit(
+      {
+        name: `evaluate-${courseId}`,
+        back,
+        done: form.t('Tak for din evaluering.', 'Thank you for your evaluation.'),
+      },
+      async () => {
+        const answers = Object.fromEntries(
+          EVALUATION_STATEMENTS.map((s) => {
+            const raw = form.body[s.key];
+            return [s.key, raw === undefined || raw === '' ? undefined : Number(raw)];
+          }),
+        );
+        const dto = await parseForm(SubmitEvaluationDto, {
+          courseId,
+          answers,
+          comment: form.body.comment || undefined,
+        });
+        await this.evaluation.submit(volunteer.id, dto);
+        return back;
+      },
+    );
   }
 
   @Post('bookings')

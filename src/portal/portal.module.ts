@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CalendarModule } from '../calendar/calendar.module';
 import { CoursesModule } from '../courses/courses.module';
 import { CurriculumModule } from '../courses/curriculum.module';
+import { EvaluationModule } from '../evaluation/evaluation.module';
 import { VolunteersModule } from '../volunteers/volunteers.module';
 import { MaterialsModule } from '../materials/materials.module';
 import { CalendarFeedController } from './calendar-feed.controller';
@@ -21,6 +22,7 @@ import { PortalGuard } from './portal.guard';
     CoursesModule,
     CurriculumModule,
     MaterialsModule,
+    EvaluationModule,
     PortalLinksModule,
     VolunteersModule,
   ],

@@ -2,10 +2,7 @@ import type { FieldError } from '../../common/errors';
 import { sessionTimeProblems } from '../course-rules';
 import { readableInstant, SessionInputDto } from './create-course.dto';
 
-/**
- * One more session for a course: the fields and rules of a session in course creation.
- * Trainers are left out until sessions have a column for them (issue 13).
- */
+/** One more session for a course: the fields and rules of a session in course creation. */
 export class AddSessionDto extends SessionInputDto {
   /** Its end against its start, with the field errors; overlaps need the course (the service). */
   static crossFieldProblems(dto: AddSessionDto): FieldError[] {

@@ -4,7 +4,9 @@ import {
   ArrayMinSize,
   IsArray,
   IsInt,
+  IsOptional,
   IsString,
+  IsUUID,
   Length,
   Max,
   Min,
@@ -36,6 +38,19 @@ export class SessionInputDto {
   @IsString({ each: true })
   @SingleLine({ each: true })
   topics: string[];
+
+  /** An external trainer's name; leave out when a staff user teaches (trainerUserId). */
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 200)
+  @PlainName()
+  trainerName?: string | null;
+
+  /** A coordinator of the course's branch or an admin (checked in the service). */
+  @IsOptional()
+  @IsUUID('all')
+  trainerUserId?: string | null;
 }
 
 export class CreateCourseDto {

@@ -1,5 +1,13 @@
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Length } from 'class-validator';
-import { IsInstant, SingleLine, Trim } from '../../common/validators';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+} from 'class-validator';
+import { IsInstant, PlainName, SingleLine, Trim } from '../../common/validators';
 
 /** Moves or changes a session; what is left out stays as it is. */
 export class UpdateSessionDto {
@@ -25,4 +33,19 @@ export class UpdateSessionDto {
   @IsString({ each: true })
   @SingleLine({ each: true })
   topics?: string[];
+
+  /**
+   * Who teaches it; left out stays, null clears. Naming one trainer replaces the other
+   * kind, so a session never has both a staff trainer and an external name.
+   */
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 200)
+  @PlainName()
+  trainerName?: string | null;
+
+  @IsOptional()
+  @IsUUID('all')
+  trainerUserId?: string | null;
 }
