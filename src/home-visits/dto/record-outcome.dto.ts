@@ -1,5 +1,6 @@
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsInstant, Trim } from '../../common/validators';
+import { ClosingReason } from '../../volunteers/dto/close-application.dto';
 import { HOME_VISIT_OUTCOMES, type HomeVisitOutcome } from '../home-visit.entity';
 
 export class RecordOutcomeDto {
@@ -20,12 +21,7 @@ export class RecordOutcomeDto {
    * For `declined`, a short reason (the page offers a list), shown on the record's
    * closing card with `notes`. Never sent to the volunteer.
    */
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(200, {
-    message: 'Begrundelsen må højst være 200 tegn. / The reason can be at most 200 characters.',
-  })
+  @ClosingReason()
   reason?: string;
 
   /** For `declined`, the reason shown on the record. */

@@ -1,23 +1,21 @@
+import { applyDecorators } from '@nestjs/common';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Trim } from '../../common/validators';
+
+/** The short reason a withdrawal or a decline keeps on the record ("Flytter"), at most 200 characters. */
+export const ClosingReason = () =>
+  applyDecorators(IsOptional(), Trim(), IsString(), MaxLength(200));
 
 /** Why an application is withdrawn: both optional, both kept on the record and in the audit. */
 export class WithdrawDto {
   /** A short reason, e.g. "Flytter"; the page offers a list. */
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(200, {
-    message: 'Begrundelsen må højst være 200 tegn. / The reason can be at most 200 characters.',
-  })
+  @ClosingReason()
   reason?: string;
 
   /** Anything more the coordinator wants to keep. */
   @IsOptional()
   @Trim()
   @IsString()
-  @MaxLength(2000, {
-    message: 'Noten må højst være 2000 tegn. / The note can be at most 2000 characters.',
-  })
+  @MaxLength(2000)
   note?: string;
 }
