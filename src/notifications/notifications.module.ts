@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { CalendarModule } from '../calendar/calendar.module';
 import { BookingsRepositoryModule } from '../courses/bookings.repository';
 import { PortalLinksModule } from '../portal/portal-links';
+import { SchedulingModule } from '../scheduling/scheduled-runs';
 import { EmailNotifications } from './email-notifications';
 import { EmailTemplates } from './email-templates';
 import { MailerService } from './mailer.service';
@@ -15,7 +16,14 @@ import { OutboxService } from './outbox.service';
 import { OutboxWorker } from './outbox.worker';
 
 @Module({
-  imports: [AuditModule, AuthModule, BookingsRepositoryModule, CalendarModule, PortalLinksModule],
+  imports: [
+    AuditModule,
+    AuthModule,
+    BookingsRepositoryModule,
+    CalendarModule,
+    PortalLinksModule,
+    SchedulingModule,
+  ],
   controllers: [OutboxApiController, OutboxPagesController],
   providers: [
     EmailTemplates,
