@@ -7,6 +7,7 @@ import { PortalLinksModule } from '../portal/portal-links';
 import { SchedulingModule } from '../scheduling/scheduled-runs';
 import { EmailNotifications } from './email-notifications';
 import { EmailTemplates } from './email-templates';
+import { MailRetention } from './mail-retention';
 import { MailerService } from './mailer.service';
 import { NotificationScheduler } from './notification.scheduler';
 import { NotificationsRepository } from './notifications.repository';
@@ -28,6 +29,7 @@ import { OutboxWorker } from './outbox.worker';
   providers: [
     EmailTemplates,
     MailerService,
+    MailRetention,
     OutboxService,
     OutboxWorker,
     EmailNotifications,
