@@ -7,7 +7,14 @@
 // checked by `npm run lint` (tsc --noEmit) and the full `npm run build` (CI, docker),
 // which also runs the Swagger plugin that fills the API docs' DTO schemas.
 'use strict';
-const { readdirSync, readFileSync, statSync, mkdirSync, writeFileSync, rmSync } = require('node:fs');
+const {
+  readdirSync,
+  readFileSync,
+  statSync,
+  mkdirSync,
+  writeFileSync,
+  rmSync,
+} = require('node:fs');
 const { basename, dirname, join, relative } = require('node:path');
 const { transformFile } = require('@swc/core');
 
