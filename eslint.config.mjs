@@ -13,6 +13,8 @@ export default tseslint.config(
       'coverage/',
       'test-artifacts/',
       'public/',
+      // Plain Node scripts (npm start), outside the TypeScript project.
+      'scripts/',
       '*.js',
       '*.mjs',
     ],

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { parse } from 'yaml';
 import { ENV_VARIABLES, loadConfig } from '../src/config/env';
+import { dataSourceOptions } from '../src/database/data-source';
 import { createTestApp, createTestDatabase, type TestApp } from './app';
 import { Factory } from './factories';
 
@@ -107,6 +108,61 @@ describe('docker-compose.yml', () => {
     expect(new URL(config.smtpUrl!).hostname).toBe('mail');
     const db = compose.services.db.environment ?? {};
     expect(new URL(config.databaseUrl!).pathname).toBe(`/${db.POSTGRES_DB}`);
+  });
+});
+
+describe('docker-compose.yml: the deployment of several instances', () => {
+  const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as {
+    services: Record<
+      string,
+      {
+        image?: string;
+        environment?: Record<string, string>;
+        ports?: string[];
+        volumes?: string[];
+        deploy?: { replicas?: number };
+      }
+    >;
+  };
+  const app = compose.services.app;
+
+  it('should run two app replicas, reachable only through the proxy', () => {
+    expect(app.deploy?.replicas).toBeGreaterThanOrEqual(2);
+    // Two replicas cannot publish one host port: the proxy does.
+    expect(app.ports).toBeUndefined();
+    expect(compose.services.proxy.image).toMatch(/^caddy:/);
+    expect(compose.services.proxy.ports).toEqual(['3000:80']);
+  });
+
+  it('should proxy to the app port and trust that one proxy', () => {
+    const config = loadConfig(app.environment ?? {});
+    expect(config.trustProxy).toBe(1);
+    const mount = compose.services.proxy.volumes?.find((v) => v.includes('Caddyfile'));
+    const caddyfile = readFileSync(mount!.split(':')[0], 'utf8');
+    expect(caddyfile).toMatch(/dynamic a \{\s*name app\s*port (\d+)/);
+    expect(caddyfile.match(/port (\d+)/)![1]).toBe(String(config.port));
+  });
+
+  it('should size the pools of all replicas within the default max_connections of PostgreSQL', () => {
+    const config = loadConfig(app.environment ?? {});
+    const margin = 10; // migrations, psql, a replica starting while another stops
+    expect(app.deploy!.replicas! * config.dbPoolMax + margin).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('DB_POOL_MAX', () => {
+  it('should default to 10, refuse 0, and be the pg pool size', () => {
+    expect(loadConfig({}).dbPoolMax).toBe(10);
+    expect(() => loadConfig({ DB_POOL_MAX: '0' })).toThrow(/DB_POOL_MAX/);
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/klar', DB_POOL_MAX: '4' });
+    expect(dataSourceOptions(config)).toMatchObject({ poolSize: 4 });
+  });
+
+  it('should hold the retention settings, validated', () => {
+    expect(loadConfig({})).toMatchObject({ mailBodyRetentionDays: 30, retentionClosedMonths: 6 });
+    expect(loadConfig({ MAIL_BODY_RETENTION_DAYS: '7' }).mailBodyRetentionDays).toBe(7);
+    expect(() => loadConfig({ MAIL_BODY_RETENTION_DAYS: '0' })).toThrow(/MAIL_BODY_RETENTION_DAYS/);
+    expect(() => loadConfig({ RETENTION_CLOSED_MONTHS: 'six' })).toThrow(/RETENTION_CLOSED_MONTHS/);
   });
 });
 

@@ -139,6 +139,27 @@ class EnvSchema {
   @Min(8)
   @Max(3650)
   PORTAL_LINK_IDLE_DAYS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  MAIL_BODY_RETENTION_DAYS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  RETENTION_CLOSED_MONTHS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DB_POOL_MAX?: number;
 }
 
 /** The variable names, listed once so the docker-compose test can compare against them. */
@@ -162,6 +183,9 @@ class EnvSchemaKeys implements Required<Record<keyof EnvSchema, true>> {
   TRUST_PROXY = true as const;
   APPLY_LIMIT_PER_CLIENT = true as const;
   PORTAL_LINK_IDLE_DAYS = true as const;
+  MAIL_BODY_RETENTION_DAYS = true as const;
+  RETENTION_CLOSED_MONTHS = true as const;
+  DB_POOL_MAX = true as const;
 }
 
 export const ENV_VARIABLES: readonly string[] = Object.keys(new EnvSchemaKeys());
@@ -193,6 +217,12 @@ export interface AppConfig {
   applyLimitPerClient: number;
   /** A personal link unused this many days no longer opens the page. */
   portalLinkIdleDays: number;
+  /** A sent email's body (and any link in it) is blanked this many days after sending. */
+  mailBodyRetentionDays: number;
+  /** Declined and withdrawn people are erased this many months after closing. */
+  retentionClosedMonths: number;
+  /** Connections this instance may hold to a PostgreSQL server (pg pool `max`). */
+  dbPoolMax: number;
 }
 
 export class ConfigError extends Error {}
@@ -248,6 +278,9 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     trustProxy: parseTrustProxy(env.TRUST_PROXY)!,
     applyLimitPerClient: env.APPLY_LIMIT_PER_CLIENT ?? 20,
     portalLinkIdleDays: env.PORTAL_LINK_IDLE_DAYS ?? 180,
+    mailBodyRetentionDays: env.MAIL_BODY_RETENTION_DAYS ?? 30,
+    retentionClosedMonths: env.RETENTION_CLOSED_MONTHS ?? 6,
+    dbPoolMax: env.DB_POOL_MAX ?? 10,
   };
 }
 

@@ -56,7 +56,7 @@ export const embeddedDataDir = (dataDir: string) => join(dataDir, 'pgdata');
  * may start together); the schema never comes from `synchronize`.
  */
 export function dataSourceOptions(
-  config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>,
+  config: Pick<AppConfig, 'databaseUrl' | 'dataDir'> & Partial<Pick<AppConfig, 'dbPoolMax'>>,
   embedded: { inMemory?: boolean } = {},
 ): DataSourceOptions {
   const common = {
@@ -72,7 +72,9 @@ export function dataSourceOptions(
     uuidExtension: 'pgcrypto' as const,
   };
   if (config.databaseUrl) {
-    return { ...common, url: config.databaseUrl, poolSize: 10 };
+    // poolSize is pg's `max`: DB_POOL_MAX, sized so that all instances together stay
+    // under the server's max_connections (README, Configuration).
+    return { ...common, url: config.databaseUrl, poolSize: config.dbPoolMax ?? 10 };
   }
   return {
     ...common,

@@ -5,6 +5,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { PortalAccess } from '../portal/portal-access';
 import { PortalLinksModule } from '../portal/portal-links';
 import { PortalGuard } from '../portal/portal.guard';
+import { SchedulingModule } from '../scheduling/scheduled-runs';
 import {
   CourseEvaluationApiController,
   MyEvaluationsApiController,
@@ -24,6 +25,7 @@ import { EvaluationService } from './evaluation.service';
     EvaluationResultsModule,
     NotificationsModule,
     PortalLinksModule,
+    SchedulingModule,
   ],
   controllers: [MyEvaluationsApiController, CourseEvaluationApiController],
   providers: [EvaluationService, EvaluationScheduler, PortalAccess, PortalGuard],

@@ -1,10 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { TIME_ZONE } from '../common/dates';
 import { inTransaction } from '../database/transaction';
 import { EmailNotifications } from '../notifications/email-notifications';
+import { dailyPeriodKey } from '../scheduling/period-keys';
+import { ScheduledRuns, type TickOutcome } from '../scheduling/scheduled-runs';
 
 /**
  * Only courses that ended within this many days are asked about: when the evaluation
@@ -13,23 +15,44 @@ import { EmailNotifications } from '../notifications/email-notifications';
  */
 const INVITATION_WINDOW_DAYS = 14;
 
-/** The daily run that mails each attendee of an ended course the evaluation, once. */
-@Injectable()
-export class EvaluationScheduler {
-  private readonly logger = new Logger(EvaluationScheduler.name);
+/** In the morning, Copenhagen time: not a mail in the middle of the night. */
+export const EVALUATION_INVITATIONS_AT = { hour: 9, minute: 0 };
 
+/**
+ * The daily run that mails each attendee of an ended course the evaluation, once: one
+ * instance of however many runs each day's (ScheduledRuns), from 09:00, and a start-up
+ * after a missed day catches it up.
+ */
+@Injectable()
+export class EvaluationScheduler implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly mail: EmailNotifications,
+    private readonly scheduled: ScheduledRuns,
   ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runDue(new Date());
+  }
 
   @Cron('0 0 9 * * *', { name: 'evaluation-invitations', timeZone: TIME_ZONE })
   async invitationRun(): Promise<void> {
-    try {
-      await this.queueInvitations();
-    } catch (error) {
-      this.logger.error('Queueing evaluation mails failed', error as Error);
-    }
+    await this.runDue(new Date());
+  }
+
+  /** A failed run is tried again ten minutes later, until the day's run is done. */
+  @Cron('0 */10 * * * *', { name: 'evaluation-invitations-retry' })
+  async retry(): Promise<void> {
+    await this.runDue(new Date());
+  }
+
+  /** The day's invitations, unless an instance sent them. */
+  runDue(now: Date): Promise<TickOutcome> {
+    return this.scheduled.tick(
+      'evaluation-invitations',
+      dailyPeriodKey(EVALUATION_INVITATIONS_AT, now),
+      () => this.queueInvitations(now),
+    );
   }
 
   /**

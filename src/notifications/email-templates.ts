@@ -13,9 +13,14 @@ export interface RenderedEmail {
 }
 
 interface Compiled {
+  subjectSource: string;
   subject: HandlebarsTemplateDelegate;
   body: HandlebarsTemplateDelegate;
 }
+
+/** A placeholder for a person's name in a template (`{{firstName}}`, `{{volunteerName}}`). */
+const PERSONAL_PLACEHOLDER =
+  /\{\{[^}]*\b(?:firstName|lastName|volunteerName|recipientName|coordinatorName|name)\b/;
 
 /**
  * `views/emails/<name>.<locale>.hbs`: a `Subject:` line, a blank line, then the body in
@@ -44,6 +49,21 @@ export class EmailTemplates {
     };
   }
 
+  /**
+   * Whether the subject of a template, in either language, names a person ("Tak for din
+   * ansøgning, {{firstName}}"): retention then blanks the subject with the body. A
+   * template that no longer exists counts as naming someone.
+   */
+  subjectNamesSomeone(name: string): boolean {
+    try {
+      return (['da', 'en'] as const).some((locale) =>
+        PERSONAL_PLACEHOLDER.test(this.load(name, locale).subjectSource),
+      );
+    } catch {
+      return true;
+    }
+  }
+
   private load(name: string, locale: Locale): Compiled {
     const key = `${name}.${locale}`;
     let compiled = this.cache.get(key);
@@ -54,6 +74,7 @@ export class EmailTemplates {
         throw new Error(`views/emails/${key}.hbs must start with "Subject: …" and a blank line`);
       }
       compiled = {
+        subjectSource: match[1],
         subject: Handlebars.compile(match[1], { noEscape: true }),
         body: Handlebars.compile(match[2], { noEscape: true }),
       };

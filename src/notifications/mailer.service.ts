@@ -5,6 +5,9 @@ import { createTransport, type Transporter } from 'nodemailer';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import type { OutboxMessage } from './outbox-message.entity';
 
+/** Where mail goes as .eml files when there is no SMTP_URL (purged by MailRetention). */
+export const emlOutboxDir = (dataDir: string) => join(dataDir, 'outbox');
+
 /**
  * Sends through SMTP_URL, or without it writes each message as an .eml file under
  * DATA_DIR/outbox and logs its subject and links, so the demo works offline.
@@ -16,7 +19,7 @@ export class MailerService {
   private readonly outboxDir: string;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.outboxDir = join(config.dataDir, 'outbox');
+    this.outboxDir = emlOutboxDir(config.dataDir);
     this.transport = config.smtpUrl
       ? createTransport(smtpOptions(config.smtpUrl))
       : createTransport({ streamTransport: true, buffer: true, newline: 'unix' });

@@ -1,56 +1,66 @@
-import {
-  type BeforeApplicationShutdown,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { coordinatorsOf } from '../auth/staff-users.repository';
-import { BackgroundRuns } from '../common/background-runs';
-import { formatDateTime, formatLongDay, TIME_ZONE } from '../common/dates';
+import { formatDateTime, formatLongDay } from '../common/dates';
 import { NotificationsRepository } from './notifications.repository';
 import { OutboxService } from './outbox.service';
 import { inTransaction } from '../database/transaction';
+import { dailyPeriodKey, slotPeriodKey } from '../scheduling/period-keys';
+import { ScheduledRuns, type TickOutcome } from '../scheduling/scheduled-runs';
 
 const REMINDER_HOURS = 48;
 const EXPIRY_WARNING_DAYS = 60;
+/** The reminders' period: a run every ten minutes. */
+const REMINDER_SLOT_MINUTES = 10;
+/** The certificate warnings' daily time (Copenhagen). */
+export const CERTIFICATE_WARNINGS_AT = { hour: 7, minute: 0 };
 
 /**
  * Mail that time causes: session reminders and expiring certificates. Each run looks at
  * a window (the next 48 hours, the next 60 days), not at "since the last run", so a run
- * after downtime catches up; the outbox key makes every item go once, however many
- * instances run and however often.
+ * after downtime catches up. Each period (a ten-minute slot, a day) is run by one
+ * instance however many there are (ScheduledRuns), and the outbox key still makes every
+ * item go once should a run be repeated (a claim taken over after its lease).
  */
 @Injectable()
-export class NotificationScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(NotificationScheduler.name);
-  private readonly runs = new BackgroundRuns();
-
+export class NotificationScheduler implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly outbox: OutboxService,
     private readonly notifications: NotificationsRepository,
+    private readonly scheduled: ScheduledRuns,
   ) {}
 
+  /** Catches up: this slot's reminders, and the latest day's warnings if no one sent them. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.safely(() => this.queueSessionReminders());
-    await this.safely(() => this.queueExpiringCertificates());
+    await this.runDue(new Date());
   }
 
-  beforeApplicationShutdown(): Promise<void> {
-    return this.runs.stop();
+  /**
+   * Every ten minutes: the slot's reminders, and the day's certificate warnings, which
+   * run at the first tick from 07:00 (and again at a later tick if that run failed).
+   */
+  @Cron('0 */10 * * * *', { name: 'scheduled-mail' })
+  async tick(): Promise<void> {
+    await this.runDue(new Date());
   }
 
-  @Cron('0 */10 * * * *', { name: 'session-reminders' })
-  async sessionReminderRun(): Promise<void> {
-    await this.safely(() => this.queueSessionReminders());
-  }
-
-  @Cron('0 0 7 * * *', { name: 'expiring-certificates', timeZone: TIME_ZONE })
-  async certificateRun(): Promise<void> {
-    await this.safely(() => this.queueExpiringCertificates());
+  /** Runs whichever of the two jobs is due at `now` and not yet run for its period. */
+  async runDue(now: Date): Promise<{ reminders: TickOutcome; warnings: TickOutcome }> {
+    return {
+      reminders: await this.scheduled.tick(
+        'session-reminders',
+        slotPeriodKey(REMINDER_SLOT_MINUTES, now),
+        () => this.queueSessionReminders(),
+      ),
+      warnings: await this.scheduled.tick(
+        'expiring-certificates',
+        dailyPeriodKey(CERTIFICATE_WARNINGS_AT, now),
+        () => this.queueExpiringCertificates(),
+      ),
+    };
   }
 
   /** A reminder to every volunteer with a seat, for sessions starting within 48 hours. */
@@ -112,13 +122,5 @@ export class NotificationScheduler implements OnApplicationBootstrap, BeforeAppl
       }
       return expiring.length;
     });
-  }
-
-  private async safely(run: () => Promise<number>): Promise<void> {
-    try {
-      await this.runs.run(run);
-    } catch (error) {
-      this.logger.error(`Scheduled mail run failed: ${String(error)}`);
-    }
   }
 }

@@ -4,8 +4,10 @@ import { AuthModule } from '../auth/auth.module';
 import { CalendarModule } from '../calendar/calendar.module';
 import { BookingsRepositoryModule } from '../courses/bookings.repository';
 import { PortalLinksModule } from '../portal/portal-links';
+import { SchedulingModule } from '../scheduling/scheduled-runs';
 import { EmailNotifications } from './email-notifications';
 import { EmailTemplates } from './email-templates';
+import { MailRetention } from './mail-retention';
 import { MailerService } from './mailer.service';
 import { NotificationScheduler } from './notification.scheduler';
 import { NotificationsRepository } from './notifications.repository';
@@ -15,11 +17,19 @@ import { OutboxService } from './outbox.service';
 import { OutboxWorker } from './outbox.worker';
 
 @Module({
-  imports: [AuditModule, AuthModule, BookingsRepositoryModule, CalendarModule, PortalLinksModule],
+  imports: [
+    AuditModule,
+    AuthModule,
+    BookingsRepositoryModule,
+    CalendarModule,
+    PortalLinksModule,
+    SchedulingModule,
+  ],
   controllers: [OutboxApiController, OutboxPagesController],
   providers: [
     EmailTemplates,
     MailerService,
+    MailRetention,
     OutboxService,
     OutboxWorker,
     EmailNotifications,

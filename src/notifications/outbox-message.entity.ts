@@ -52,6 +52,10 @@ export class OutboxMessage {
   @Column('timestamptz', { nullable: true })
   sentAt: Date | null;
 
+  /** When retention blanked the body of this sent message (MAIL_BODY_RETENTION_DAYS). */
+  @Column('timestamptz', { nullable: true })
+  bodyPurgedAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

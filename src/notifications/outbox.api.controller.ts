@@ -32,6 +32,7 @@ export class OutboxApiController {
         createdAt: toIsoWithOffset(m.createdAt),
         nextAttemptAt: m.status === 'pending' ? toIsoWithOffset(m.nextAttemptAt) : null,
         sentAt: toIsoWithOffset(m.sentAt),
+        bodyPurgedAt: toIsoWithOffset(m.bodyPurgedAt),
       })),
       total,
     };

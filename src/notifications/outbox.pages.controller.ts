@@ -39,6 +39,7 @@ export class OutboxPagesController {
       statuses: OUTBOX_STATUSES.map((value) => ({ value, selected: value === query.status })),
       messages: messages.map((m) => ({
         ...m,
+        purged: isPurged(m),
         resendable: m.status === 'failed' && !isPurged(m),
       })),
       total,

@@ -127,16 +127,17 @@ export class OutboxService {
       if (!message) {
         throw new NotFoundError('Message');
       }
-      if (message.status !== 'failed') {
-        throw new ConflictError(
-          `Only a failed message can be sent again; this one is ${message.status}`,
-          'outbox_not_failed',
-        );
-      }
+      // Purged first: for a purged message that is the reason it cannot go again.
       if (isPurged(message)) {
         throw new ConflictError(
           'The content of this message has been removed, so it cannot be sent again',
           'outbox_purged',
+        );
+      }
+      if (message.status !== 'failed') {
+        throw new ConflictError(
+          `Only a failed message can be sent again; this one is ${message.status}`,
+          'outbox_not_failed',
         );
       }
       await em.query(
@@ -155,5 +156,5 @@ export class OutboxService {
 }
 
 /** Retention and erasure empty a sent-or-failed message's body and address; nothing is left to send. */
-export const isPurged = (m: Pick<OutboxMessage, 'textBody' | 'recipient'>) =>
-  m.textBody === '' || m.recipient === '';
+export const isPurged = (m: Pick<OutboxMessage, 'textBody' | 'recipient' | 'bodyPurgedAt'>) =>
+  m.bodyPurgedAt !== null || m.textBody === '' || m.recipient === '';
