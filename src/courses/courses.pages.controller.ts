@@ -25,7 +25,7 @@ import { ConflictError, InvalidInputError } from '../common/errors';
 import { UuidParam } from '../common/validation';
 import { AttendanceService } from './attendance.service';
 import { BookingsService } from './bookings.service';
-import { presentAt, toCourseView, toSessionView } from './course.view';
+import { presentAt, toCourseView, toSessionView, withTrainers } from './course.view';
 import type { SessionRow } from './courses.repository';
 import { CoursesService } from './courses.service';
 import { CurriculumService } from './curriculum.service';
@@ -107,6 +107,7 @@ export class CoursesPagesController {
       title: ['Nyt kursus', 'New course'],
       branches,
       topics,
+      trainers: await this.courses.trainerChoices(actor),
       rows: Array.from({ length: SESSION_ROWS }, (_, i) => ({ i })),
     };
   }
@@ -130,6 +131,8 @@ export class CoursesPagesController {
             endsAt: copenhagenInstant(r.endsAt),
             location: r.location,
             topics: list(r.topics),
+            trainerUserId: text(r.trainerUserId),
+            trainerName: text(r.trainerName),
           })),
       });
       const course = await this.courses.create(actor, dto, {
@@ -149,7 +152,8 @@ export class CoursesPagesController {
     return {
       title: course.summary.title,
       topics,
-      course: toCourseView(course.summary, course.sessions),
+      course: withTrainers(toCourseView(course.summary, course.sessions), course.sessions),
+      trainers: await this.courses.trainerChoices(actor, course.summary.branchId),
       started: course.sessions.some((s) => !s.cancelledAt && s.startsAt <= now),
       booked: participants.filter((p) => p.status === 'booked'),
       waitlisted: participants.filter((p) => p.status === 'waitlisted'),
@@ -171,6 +175,8 @@ export class CoursesPagesController {
         endsAt: copenhagenInstant(endsAt),
         location,
         topics: list(topics),
+        trainerUserId: text(form.body.trainerUserId),
+        trainerName: text(form.body.trainerName),
       });
       await this.courses.addSession(actor, id, dto);
       return back;
@@ -385,22 +391,25 @@ export class CoursesPagesController {
     });
   }
 
-  /** A session: change it, and take attendance as one form with a box per participant. */
+  /**
+   * A session: change it, and take attendance as one form with a box per participant. The
+   * session's trainer of another branch sees the register only (CoursesService.sessionPage).
+   */
   @Get('sessions/:id')
   @Render('courses/session')
   async session(@CurrentActor() actor: Actor, @UuidParam() id: string) {
-    const { course, records } = await this.attendance.forSession(actor, id);
-    const described = await this.courses.get(actor, course.id);
-    const session = described.sessions.find((s) => s.id === id)!;
-    const participants = await this.courses.participants(actor, course.id);
+    const { records } = await this.attendance.forSession(actor, id);
+    const { course, full, session, participants } = await this.courses.sessionPage(actor, id);
     const { topics } = await this.curriculum.get();
-    const materials = await this.materials.list(actor, { sessionId: id });
     return {
       title: course.title,
-      materials,
+      full,
+      materials: full ? await this.materials.list(actor, { sessionId: id }) : [],
+      trainers: full ? await this.courses.trainerChoices(actor, course.branchId) : [],
       course: { id: course.id, title: course.title },
       session: {
         ...toSessionView(session),
+        trainer: session.trainer,
         startsAtInput: toLocalInput(session.startsAt),
         endsAtInput: toLocalInput(session.endsAt),
         started: session.startsAt <= new Date(),
@@ -427,6 +436,9 @@ export class CoursesPagesController {
         endsAt: copenhagenInstant(endsAt),
         location,
         topics: list(topics),
+        // The form always shows the trainer: both left empty is no trainer.
+        trainerUserId: text(form.body.trainerUserId) ?? null,
+        trainerName: text(form.body.trainerName) ?? null,
       });
       await this.courses.updateSession(actor, id, dto);
       return back;

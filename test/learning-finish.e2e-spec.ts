@@ -1,0 +1,274 @@
+import request from 'supertest';
+import { DateTime } from 'luxon';
+import { ADMIN_EMAIL, createTestApp, type TestApp } from './app';
+import { COORDINATOR_PASSWORD, createCourse, Factory, fullCourseSessions } from './factories';
+import { csrfIn, signedInAgent, submitForm } from './pages';
+import { staffRequests } from './staff-requests';
+
+type Agent = Awaited<ReturnType<typeof signedInAgent>>;
+
+const localInput = (iso: string) =>
+  DateTime.fromISO(iso).setZone('Europe/Copenhagen').toFormat("yyyy-MM-dd'T'HH:mm");
+
+describe('learning: the finishing pieces', () => {
+  let t: TestApp;
+  let factory: Factory;
+  let branchCode: string;
+  let otherBranch: string;
+  let coordinator: { email: string; token: string; id: string };
+  let colleague: { email: string; token: string; id: string };
+  let outsider: { email: string; token: string; id: string };
+  let adminId: string;
+  let agent: Agent;
+
+  const userId = async (email: string) =>
+    (await t.db.query<{ id: string }[]>('SELECT id FROM staff_user WHERE email = $1', [email]))[0]
+      .id;
+  const named = async (c: { email: string; token: string }, name: string) => {
+    const id = await userId(c.email);
+    await t.db.query('UPDATE staff_user SET name = $1 WHERE id = $2', [name, id]);
+    return { ...c, id };
+  };
+  const trainerOf = async (sessionId: string) =>
+    (
+      await t.db.query<{ trainerName: string | null; trainerUserId: string | null }[]>(
+        `SELECT trainer_name AS "trainerName", trainer_user_id AS "trainerUserId"
+           FROM course_session WHERE id = $1`,
+        [sessionId],
+      )
+    )[0];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    factory = new Factory(t);
+    branchCode = await factory.branch();
+    otherBranch = await factory.branch();
+    coordinator = await named(await factory.coordinator(branchCode), 'Karen Koordinator');
+    colleague = await named(await factory.coordinator(branchCode), 'Kirsten Kollega');
+    outsider = await named(await factory.coordinator(otherBranch), 'Ole Udenfor');
+    adminId = await userId(ADMIN_EMAIL);
+    agent = await signedInAgent(t, coordinator.email, COORDINATOR_PASSWORD);
+  });
+  afterAll(() => t.close());
+
+  const { book } = staffRequests(() => ({ t, token: coordinator.token }));
+  const options = (html: string, selectId: string) => {
+    const select = new RegExp(`<select id="${selectId}"[^>]*>([\\s\\S]*?)</select>`).exec(html);
+    if (!select) {
+      throw new Error(`No select ${selectId} on the page`);
+    }
+    return [...select[1].matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]);
+  };
+
+  describe('trainer choice on the staff pages', () => {
+    it("should offer the branch's coordinators and the admins on the new-course form, and save the choice", async () => {
+      const page = await agent.get('/staff/courses/new').expect(200);
+      const offered = options(page.text, 'f-course-sessions-0-trainerUserId');
+      expect(offered).toEqual(expect.arrayContaining(['', coordinator.id, colleague.id, adminId]));
+      expect(offered).not.toContain(outsider.id);
+      expect(page.text).toContain('Underviser');
+
+      const sessions = fullCourseSessions(30);
+      const fields: Record<string, string> = {
+        branchCode,
+        title: 'Kursus med undervisere',
+        capacity: '10',
+      };
+      sessions.forEach((s, i) => {
+        fields[`sessions[${i}][startsAt]`] = localInput(s.startsAt);
+        fields[`sessions[${i}][endsAt]`] = localInput(s.endsAt);
+        fields[`sessions[${i}][location]`] = s.location;
+        fields[`sessions[${i}][topics]`] = s.topics[0];
+      });
+      // Someone of another branch is refused on the session's own field, the input kept.
+      const refused = await submitForm(agent, '/staff/courses/new', '/staff/courses', {
+        ...fields,
+        'sessions[0][trainerUserId]': outsider.id,
+        'sessions[1][trainerName]': 'Jens Jensen',
+      });
+      expect(refused).toBe('/staff/courses/new');
+      const again = await agent.get('/staff/courses/new').expect(200);
+      expect(again.text).toContain(
+        'Underviseren skal være koordinator i kursets lokalafdeling eller administrator',
+      );
+      expect(again.text).toMatch(/name="sessions\[1\]\[trainerName\]" value="Jens Jensen"/);
+
+      const created = await submitForm(agent, '/staff/courses/new', '/staff/courses', {
+        ...fields,
+        'sessions[0][trainerUserId]': colleague.id,
+        'sessions[1][trainerName]': 'Jens Jensen',
+      });
+      const courseId = /^\/staff\/courses\/([0-9a-f-]{36})$/.exec(created)![1];
+      const ids = (
+        await t.db.query<{ id: string }[]>(
+          'SELECT id FROM course_session WHERE course_id = $1 ORDER BY starts_at',
+          [courseId],
+        )
+      ).map((r) => r.id);
+      expect(await trainerOf(ids[0])).toEqual({ trainerName: null, trainerUserId: colleague.id });
+      expect(await trainerOf(ids[1])).toEqual({ trainerName: 'Jens Jensen', trainerUserId: null });
+      expect(await trainerOf(ids[2])).toEqual({ trainerName: null, trainerUserId: null });
+      const shown = await agent.get(`/staff/courses/${courseId}`).expect(200);
+      expect(shown.text).toContain('Kirsten Kollega');
+      expect(shown.text).toContain('Jens Jensen');
+    });
+
+    it('should take a trainer on the add-session form, refusing both kinds at once', async () => {
+      const course = await createCourse(t, coordinator.token, { branchCode });
+      const page = `/staff/courses/${course.id}`;
+      const shown = await agent.get(page).expect(200);
+      expect(options(shown.text, 'f-sessionAdd-trainerUserId')).toEqual(
+        expect.arrayContaining([colleague.id, adminId]),
+      );
+      const extra = fullCourseSessions(40)[0];
+      const fields = {
+        startsAt: localInput(extra.startsAt),
+        endsAt: localInput(extra.endsAt),
+        location: 'Biblioteket',
+        topics: 'relations',
+      };
+      const count = async () =>
+        (
+          await t.db.query<{ n: number }[]>(
+            'SELECT count(*)::int AS n FROM course_session WHERE course_id = $1',
+            [course.id],
+          )
+        )[0].n;
+
+      expect(
+        await submitForm(agent, page, `${page}/sessions`, {
+          ...fields,
+          trainerUserId: colleague.id,
+          trainerName: 'Eva Ekstern',
+        }),
+      ).toBe(page);
+      const refused = await agent.get(page).expect(200);
+      expect(refused.text).toContain(
+        'Vælg en underviser fra listen eller skriv et navn, ikke begge',
+      );
+      expect(refused.text).toMatch(/name="trainerName" value="Eva Ekstern"/);
+      expect(await count()).toBe(4);
+
+      await submitForm(agent, page, `${page}/sessions`, { ...fields, trainerUserId: adminId });
+      expect(await count()).toBe(5);
+      const added = await t.db.query<{ trainerUserId: string }[]>(
+        `SELECT trainer_user_id AS "trainerUserId" FROM course_session
+          WHERE course_id = $1 AND location = 'Biblioteket'`,
+        [course.id],
+      );
+      expect(added).toEqual([{ trainerUserId: adminId }]);
+    });
+
+    it('should change, refuse and clear the trainer on the session form, shown on the session and personal pages', async () => {
+      const course = await createCourse(t, coordinator.token, { branchCode });
+      const volunteer = await factory.apply({ branchCode });
+      await book(course.id, volunteer.id).expect(201);
+      const session = course.sessions[0];
+      const page = `/staff/sessions/${session.id}`;
+      const base = {
+        startsAt: localInput(session.startsAt),
+        endsAt: localInput(DateTime.fromISO(session.startsAt).plus({ hours: 5 }).toISO()!),
+        location: 'Frivillighuset, Nørrebrogade 1',
+        topics: session.topics[0],
+      };
+
+      await submitForm(agent, page, page, { ...base, trainerName: 'Eva Ekstern' });
+      expect(await trainerOf(session.id)).toEqual({
+        trainerName: 'Eva Ekstern',
+        trainerUserId: null,
+      });
+      const shown = await agent.get(page).expect(200);
+      expect(shown.text).toContain('Underviser: Eva Ekstern');
+      const portal = await request(t.http).get(`/v/${volunteer.portalToken}`).expect(200);
+      expect(portal.text).toContain('underviser: Eva Ekstern');
+
+      expect(await submitForm(agent, page, page, { ...base, trainerUserId: outsider.id })).toBe(
+        page,
+      );
+      const refused = await agent.get(page).expect(200);
+      expect(refused.text).toContain(
+        'Underviseren skal være koordinator i kursets lokalafdeling eller administrator',
+      );
+      expect(await trainerOf(session.id)).toEqual({
+        trainerName: 'Eva Ekstern',
+        trainerUserId: null,
+      });
+
+      await submitForm(agent, page, page, { ...base, trainerUserId: colleague.id });
+      expect(await trainerOf(session.id)).toEqual({
+        trainerName: null,
+        trainerUserId: colleague.id,
+      });
+      const staffTrainer = await agent.get(page).expect(200);
+      expect(staffTrainer.text).toContain('Underviser: Kirsten Kollega');
+      expect(staffTrainer.text).toMatch(new RegExp(`<option value="${colleague.id}" selected>`));
+
+      await submitForm(agent, page, page, base);
+      expect(await trainerOf(session.id)).toEqual({ trainerName: null, trainerUserId: null });
+    });
+  });
+
+  describe('the session page for a trainer of another branch', () => {
+    it('should open the register and take attendance, while the rest of the course and other staff get 404', async () => {
+      const trainer = await named(await factory.coordinator(branchCode), 'Tove Træner');
+      const course = await createCourse(t, coordinator.token, {
+        branchCode,
+        sessions: fullCourseSessions(-2),
+      });
+      const [taught, other] = course.sessions;
+      await request(t.http)
+        .put(`/api/v1/sessions/${taught.id}`)
+        .auth(coordinator.token, { type: 'bearer' })
+        .send({ trainerUserId: trainer.id })
+        .expect(200);
+      const volunteer = await factory.apply({ branchCode, firstName: 'Vera' });
+      await book(course.id, volunteer.id).expect(201);
+      // Named while a coordinator here, then moved: the session stays theirs.
+      await t.db.query(
+        'UPDATE staff_user SET branch_id = (SELECT id FROM branch WHERE code = $1) WHERE id = $2',
+        [otherBranch, trainer.id],
+      );
+      const trainerAgent = await signedInAgent(t, trainer.email, COORDINATOR_PASSWORD);
+
+      const mine = await trainerAgent.get('/staff/my-sessions').expect(200);
+      expect(mine.text).toContain(`href="/staff/sessions/${taught.id}"`);
+      const page = await trainerAgent.get(`/staff/sessions/${taught.id}`).expect(200);
+      expect(page.text).toContain('Vera');
+      expect(page.text).toContain('href="/staff/my-sessions"');
+      // The register only: no link into the course, no changes, no materials.
+      expect(page.text).not.toContain(`href="/staff/courses/${course.id}"`);
+      expect(page.text).not.toContain(`action="/staff/sessions/${taught.id}/cancel"`);
+      expect(page.text).not.toContain(`action="/staff/sessions/${taught.id}"`);
+      expect(page.text).not.toContain('id="materials"');
+
+      const saved = await trainerAgent
+        .post(`/staff/sessions/${taught.id}/attendance`)
+        .type('form')
+        .send(
+          new URLSearchParams([
+            ['_csrf', csrfIn(page.text)],
+            ['participants', volunteer.id],
+            ['present', volunteer.id],
+          ]).toString(),
+        )
+        .expect(303);
+      expect(saved.headers.location).toBe(`/staff/sessions/${taught.id}`);
+      expect(
+        await t.db.query('SELECT present FROM attendance WHERE session_id = $1', [taught.id]),
+      ).toEqual([{ present: true }]);
+      const after = await trainerAgent.get(`/staff/sessions/${taught.id}`).expect(200);
+      expect(after.text).toMatch(new RegExp(`value="${volunteer.id}" checked`));
+
+      await trainerAgent.get(`/staff/sessions/${other.id}`).expect(404);
+      await trainerAgent.get(`/staff/courses/${course.id}`).expect(404);
+      await trainerAgent.get(`/staff/courses/${course.id}/attendance`).expect(404);
+      const outsiderAgent = await signedInAgent(t, outsider.email, COORDINATOR_PASSWORD);
+      await outsiderAgent.get(`/staff/sessions/${taught.id}`).expect(404);
+      // Staff of the branch still get the whole page.
+      const full = await agent.get(`/staff/sessions/${taught.id}`).expect(200);
+      expect(full.text).toContain(`href="/staff/courses/${course.id}"`);
+      expect(full.text).toContain('id="materials"');
+      expect(full.text).toContain('Underviser: Tove Træner');
+    });
+  });
+});
