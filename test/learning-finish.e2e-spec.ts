@@ -271,4 +271,82 @@ describe('learning: the finishing pieces', () => {
       expect(full.text).toContain('Underviser: Tove Træner');
     });
   });
+
+  describe('the evaluation form on the personal page', () => {
+    const KEYS = ['readyForVisits', 'knowsBoundaries', 'knowsChildSafety', 'goodTeaching'];
+
+    /** A volunteer present at the first session of a course that has ended. */
+    async function attendee() {
+      const course = await createCourse(t, coordinator.token, {
+        branchCode,
+        sessions: fullCourseSessions(-10),
+      });
+      const volunteer = await factory.apply({ branchCode });
+      await book(course.id, volunteer.id).expect(201);
+      await request(t.http)
+        .put(`/api/v1/sessions/${course.sessions[0].id}/attendance`)
+        .auth(coordinator.token, { type: 'bearer' })
+        .send({ records: [{ volunteerId: volunteer.id, present: true }] })
+        .expect(200);
+      return { course, volunteer };
+    }
+
+    it('should check it on the server: every statement, 1..5, the comment, each message by its field, input kept', async () => {
+      const { course, volunteer } = await attendee();
+      const page = `/v/${volunteer.portalToken}`;
+      const visitor = request.agent(t.http);
+      const before = await visitor.get(page).expect(200);
+      expect(before.text).toMatch(/<form method="post" action="[^"]+\/evaluations" novalidate>/);
+
+      const back = await submitForm(visitor, page, `${page}/evaluations`, {
+        courseId: course.id,
+        readyForVisits: '4',
+        knowsBoundaries: '7',
+        goodTeaching: '2',
+        comment: 'Rart at være med. '.repeat(120),
+      });
+      expect(back).toBe(`${page}#evaluation`);
+      const html = (await visitor.get(page).expect(200)).text;
+      const form = `f-evaluate-${course.id}`;
+      const errorOf = (field: string) =>
+        new RegExp(`<p class="error" id="${form}-${field}-error">([^<]*)</p>`).exec(html)?.[1];
+      expect(errorOf('answers-knowsBoundaries')).toBe('Vælg et tal fra 1 til 5');
+      expect(errorOf('answers-knowsChildSafety')).toBe('Vælg et tal fra 1 til 5');
+      expect(errorOf('answers-readyForVisits')).toBeUndefined();
+      expect(errorOf('comment')).toBe('Kommentaren må højst have 2000 tegn');
+      // Each group points to its message, and the summary links to the group.
+      expect(html).toContain(
+        `id="${form}-answers-knowsChildSafety" aria-describedby="${form}-answers-knowsChildSafety-error"`,
+      );
+      expect(html).toContain(`href="#${form}-answers-knowsBoundaries"`);
+      // What was given is kept.
+      expect(html).toMatch(/name="readyForVisits" value="4" checked/);
+      expect(html).toMatch(/name="goodTeaching" value="2" checked/);
+      expect(html).toContain('Rart at være med. Rart at være med.');
+      const stored = await t.db.query<{ n: number }[]>(
+        'SELECT count(*)::int AS n FROM evaluation_response WHERE course_id = $1',
+        [course.id],
+      );
+      expect(stored).toEqual([{ n: 0 }]);
+
+      // In English, the English half.
+      await visitor.get('/lang?lang=en&next=/').expect(303);
+      await submitForm(visitor, page, `${page}/evaluations`, { courseId: course.id });
+      const english = (await visitor.get(page).expect(200)).text;
+      expect(english).toContain('Choose a number from 1 to 5');
+      expect(english).not.toContain('Vælg et tal');
+
+      await submitForm(visitor, page, `${page}/evaluations`, {
+        courseId: course.id,
+        ...Object.fromEntries(KEYS.map((k) => [k, '5'])),
+        comment: 'Godt',
+      });
+      expect(
+        await t.db.query(
+          'SELECT count(*)::int AS n FROM evaluation_response WHERE course_id = $1',
+          [course.id],
+        ),
+      ).toEqual([{ n: 1 }]);
+    });
+  });
 });
