@@ -349,4 +349,77 @@ describe('learning: the finishing pieces', () => {
       ).toEqual([{ n: 1 }]);
     });
   });
+
+  describe("evaluation figures in the reader's language", () => {
+    it('should print averages with a comma on Danish pages and a dot on English ones, and give textEn in the JSON', async () => {
+      const course = await createCourse(t, coordinator.token, {
+        branchCode,
+        title: 'Evalueret kursus',
+        sessions: fullCourseSessions(-10),
+      });
+      const people = [];
+      for (let i = 0; i < 3; i++) {
+        const volunteer = await factory.apply({ branchCode });
+        await book(course.id, volunteer.id).expect(201);
+        people.push(volunteer);
+      }
+      await request(t.http)
+        .put(`/api/v1/sessions/${course.sessions[0].id}/attendance`)
+        .auth(coordinator.token, { type: 'bearer' })
+        .send({ records: people.map((p) => ({ volunteerId: p.id, present: true })) })
+        .expect(200);
+      const mine = await request(t.http)
+        .get('/api/v1/me/evaluations')
+        .auth(people[0].portalToken, { type: 'bearer' })
+        .expect(200);
+      expect(mine.body[0].statements[0]).toEqual({
+        key: 'readyForVisits',
+        text: 'Jeg føler mig klædt på til at besøge en familie',
+        textEn: 'I feel ready to visit a family',
+      });
+      // 5, 5 and 4: an average of 4.67 on every statement.
+      for (const [i, p] of people.entries()) {
+        const score = i < 2 ? 5 : 4;
+        await request(t.http)
+          .post('/api/v1/me/evaluations')
+          .auth(p.portalToken, { type: 'bearer' })
+          .send({
+            courseId: course.id,
+            answers: {
+              readyForVisits: score,
+              knowsBoundaries: score,
+              knowsChildSafety: score,
+              goodTeaching: score,
+            },
+          })
+          .expect(201);
+      }
+      const figures = await request(t.http)
+        .get(`/api/v1/courses/${course.id}/evaluation`)
+        .auth(coordinator.token, { type: 'bearer' })
+        .expect(200);
+      expect(figures.body.statements[3]).toEqual({
+        key: 'goodTeaching',
+        text: 'Undervisningen var god',
+        textEn: 'The teaching was good',
+        average: 4.67,
+      });
+
+      const staffAgent = await signedInAgent(t, coordinator.email, COORDINATOR_PASSWORD);
+      const year = DateTime.fromISO(course.sessions[3].startsAt).setZone('Europe/Copenhagen').year;
+      for (const page of [`/staff/courses/${course.id}`, `/staff/evaluations?year=${year}`]) {
+        const danish = (await staffAgent.get(page).expect(200)).text;
+        expect(danish).toContain('Undervisningen var god</td><td data-label="Gennemsnit');
+        expect(danish).toMatch(/>4,67<\/td>/);
+        expect(danish).not.toContain('4.67');
+      }
+      await staffAgent.get('/lang?lang=en&next=/').expect(303);
+      for (const page of [`/staff/courses/${course.id}`, `/staff/evaluations?year=${year}`]) {
+        const english = (await staffAgent.get(page).expect(200)).text;
+        expect(english).toContain('The teaching was good</td>');
+        expect(english).toMatch(/>4\.67<\/td>/);
+        expect(english).not.toContain('4,67');
+      }
+    });
+  });
 });

@@ -1,5 +1,4 @@
-import { Controller, Get, Post, Query, Redirect, Render, Req, UseGuards } from '@nestjs/common';
-import type { Request } from 'express';
+import { Controller, Get, Post, Query, Redirect, Render, UseGuards } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { StaffPageGuard } from '../auth/staff.guard';
@@ -18,7 +17,7 @@ import {
   ticked,
   toLocalInput,
 } from '../common/pages/forms';
-import { langOf, localPath } from '../common/pages/web';
+import { localPath } from '../common/pages/web';
 import { EvaluationResults } from '../evaluation/evaluation-results';
 import { TIME_ZONE } from '../common/dates';
 import { ConflictError, InvalidInputError } from '../common/errors';
@@ -80,11 +79,7 @@ export class CoursesPagesController {
   /** The evaluations of a year's courses (the branch's; an admin's: all). */
   @Get('evaluations')
   @Render('courses/evaluations')
-  async evaluations(
-    @CurrentActor() actor: Actor,
-    @Query('year') yearParam: string | undefined,
-    @Req() req: Request,
-  ) {
+  async evaluations(@CurrentActor() actor: Actor, @Query('year') yearParam: string | undefined) {
     const thisYear = DateTime.now().setZone(TIME_ZONE).year;
     const asked = Number(yearParam);
     const year = Number.isInteger(asked) && asked >= 2000 && asked <= thisYear ? asked : thisYear;
@@ -93,7 +88,7 @@ export class CoursesPagesController {
       year,
       previousYear: year - 1,
       nextYear: year < thisYear ? year + 1 : null,
-      courses: await this.evaluation.ofYear(year, branchScopeOf(actor), langOf(req)),
+      courses: await this.evaluation.ofYear(year, branchScopeOf(actor)),
     };
   }
 
@@ -144,7 +139,7 @@ export class CoursesPagesController {
 
   @Get('courses/:id')
   @Render('courses/show')
-  async show(@CurrentActor() actor: Actor, @UuidParam() id: string, @Req() req: Request) {
+  async show(@CurrentActor() actor: Actor, @UuidParam() id: string) {
     const course = await this.courses.get(actor, id);
     const participants = await this.courses.participants(actor, id);
     const { topics } = await this.curriculum.get();
@@ -158,7 +153,7 @@ export class CoursesPagesController {
       booked: participants.filter((p) => p.status === 'booked'),
       waitlisted: participants.filter((p) => p.status === 'waitlisted'),
       // The same figures as GET /api/v1/courses/{id}/evaluation; the course is in scope above.
-      evaluation: await this.evaluation.summary([id], langOf(req)),
+      evaluation: await this.evaluation.summary([id]),
     };
   }
 

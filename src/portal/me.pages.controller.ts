@@ -111,7 +111,7 @@ export class MePagesController {
       materialCourses: await this.materials.ownPage(volunteer.id, titles),
       calendarUrl,
       webcalUrl: calendarUrl?.replace(/^https?:/, 'webcal:'),
-      evaluations: (await this.evaluation.mine(volunteer.id, lang))
+      evaluations: (await this.evaluation.mine(volunteer.id))
         .filter((e) => !e.answered)
         .map((e) => ({ ...e, form: `evaluate-${e.courseId}` })),
     });
