@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DateTime } from 'luxon';
-import { ADMIN_EMAIL, createTestApp, type TestApp } from './app';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, type TestApp } from './app';
 import { COORDINATOR_PASSWORD, createCourse, Factory, fullCourseSessions } from './factories';
 import { csrfIn, signedInAgent, submitForm } from './pages';
 import { staffRequests } from './staff-requests';
@@ -420,6 +420,198 @@ describe('learning: the finishing pieces', () => {
         expect(english).toMatch(/>4\.67<\/td>/);
         expect(english).not.toContain('4,67');
       }
+    });
+  });
+
+  describe('renaming and deleting materials', () => {
+    let adminToken: string;
+    beforeAll(async () => {
+      adminToken = await factory.admin();
+    });
+
+    const upload = (token: string, fields: Record<string, string>) => {
+      let req = request(t.http).post('/api/v1/materials').auth(token, { type: 'bearer' });
+      for (const [k, v] of Object.entries(fields)) {
+        req = req.field(k, v);
+      }
+      return req.attach('file', Buffer.from('%PDF-1.4\n%%EOF\n'), 'fil.pdf').expect(201);
+    };
+    const patch = (token: string, id: string, body: object) =>
+      request(t.http).patch(`/api/v1/materials/${id}`).auth(token, { type: 'bearer' }).send(body);
+    const remove = (token: string, id: string) =>
+      request(t.http).delete(`/api/v1/materials/${id}`).auth(token, { type: 'bearer' });
+    const left = async (id: string) =>
+      (
+        await t.db.query<
+          { materials: number; versions: number; chunks: number; confirmations: number }[]
+        >(
+          `SELECT (SELECT count(*)::int FROM material WHERE id = $1) AS materials,
+                  (SELECT count(*)::int FROM material_version WHERE material_id = $1) AS versions,
+                  (SELECT count(*)::int FROM material_chunk c JOIN material_version v ON v.id = c.version_id
+                    WHERE v.material_id = $1) AS chunks,
+                  (SELECT count(*)::int FROM material_confirmation WHERE material_id = $1) AS confirmations`,
+          [id],
+        )
+      )[0];
+    const audited = async (id: string) =>
+      (
+        await t.db.query<{ action: string }[]>(
+          `SELECT action FROM audit_event WHERE details->>'materialId' = $1 ORDER BY id`,
+          [id],
+        )
+      ).map((r) => r.action);
+
+    it("should let an admin rename a topic material and delete it with its versions and volunteers' confirmations", async () => {
+      const course = await createCourse(t, coordinator.token, { branchCode });
+      const volunteer = await factory.apply({ branchCode });
+      await book(course.id, volunteer.id).expect(201);
+      const created = await upload(adminToken, {
+        title: 'Politikken',
+        topic: 'child_safety',
+        requiresConfirmation: 'true',
+      });
+      const id = created.body.id as string;
+      await request(t.http)
+        .post(`/api/v1/materials/${id}/versions`)
+        .auth(adminToken, { type: 'bearer' })
+        .attach('file', Buffer.from('%PDF-1.5\n%%EOF\n'), 'v2.pdf')
+        .expect(201);
+      await request(t.http)
+        .post(`/api/v1/me/materials/${id}/confirm`)
+        .auth(volunteer.portalToken, { type: 'bearer' })
+        .expect(201);
+
+      await patch(coordinator.token, id, { title: 'Mit navn' }).expect(403);
+      const refused = await patch(adminToken, id, { title: null }).expect(400);
+      expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'title' })]);
+      await patch(adminToken, id, { title: '' }).expect(400);
+      const renamed = await patch(adminToken, id, { title: 'Børnesikkerhedspolitikken' }).expect(
+        200,
+      );
+      expect(renamed.body).toMatchObject({
+        id,
+        title: 'Børnesikkerhedspolitikken',
+        topic: 'child_safety',
+        requiresConfirmation: true,
+        version: 2,
+      });
+      const unconfirmed = await patch(adminToken, id, { requiresConfirmation: false }).expect(200);
+      expect(unconfirmed.body).toMatchObject({
+        title: 'Børnesikkerhedspolitikken',
+        requiresConfirmation: false,
+      });
+      expect(await left(id)).toEqual({ materials: 1, versions: 2, chunks: 2, confirmations: 1 });
+
+      await remove(coordinator.token, id).expect(403);
+      await remove(adminToken, id).expect(204);
+      expect(await left(id)).toEqual({ materials: 0, versions: 0, chunks: 0, confirmations: 0 });
+      await remove(adminToken, id).expect(404);
+      await patch(adminToken, id, { title: 'Igen' }).expect(404);
+      expect(await audited(id)).toEqual([
+        'material.created',
+        'material.version_added',
+        'material.confirmed',
+        'material.updated',
+        'material.updated',
+        'material.deleted',
+      ]);
+      const mine = await request(t.http)
+        .get('/api/v1/me/materials')
+        .auth(volunteer.portalToken, { type: 'bearer' })
+        .expect(200);
+      expect(mine.body.map((m: { id: string }) => m.id)).not.toContain(id);
+    });
+
+    it("should let the branch's coordinator rename and delete a session's material, and nobody of another branch", async () => {
+      const course = await createCourse(t, coordinator.token, { branchCode });
+      const created = await upload(coordinator.token, {
+        title: 'Slides',
+        sessionId: course.sessions[0].id,
+      });
+      const id = created.body.id as string;
+
+      await patch(outsider.token, id, { title: 'Udefra' }).expect(404);
+      await remove(outsider.token, id).expect(404);
+      const renamed = await patch(colleague.token, id, { title: 'Slides til aftenen' }).expect(200);
+      expect(renamed.body).toMatchObject({
+        title: 'Slides til aftenen',
+        requiresConfirmation: false,
+      });
+      await remove(colleague.token, id).expect(204);
+      expect(await left(id)).toEqual({ materials: 0, versions: 0, chunks: 0, confirmations: 0 });
+    });
+
+    it('should rename on the page, keeping a refused title by its field, and delete only after asking', async () => {
+      const course = await createCourse(t, coordinator.token, { branchCode });
+      const sessionPage = `/staff/sessions/${course.sessions[0].id}`;
+      const id = (
+        await upload(coordinator.token, { title: 'Vejen', sessionId: course.sessions[0].id })
+      ).body.id as string;
+      const title = async () =>
+        (await t.db.query<{ title: string }[]>('SELECT title FROM material WHERE id = $1', [id]))[0]
+          ?.title;
+
+      const back = `${sessionPage}#materials`;
+      expect(
+        await submitForm(agent, sessionPage, `/staff/materials/${id}`, { back, title: '  ' }),
+      ).toBe(back);
+      const refused = (await agent.get(sessionPage).expect(200)).text;
+      expect(refused).toContain(`id="f-material-${id}-title-error"`);
+      expect(refused).toMatch(/<details class="material-edit" open>/);
+      expect(await title()).toBe('Vejen');
+
+      await submitForm(agent, sessionPage, `/staff/materials/${id}`, {
+        back,
+        title: 'Vejen til huset',
+      });
+      expect(await title()).toBe('Vejen til huset');
+      const shown = (await agent.get(sessionPage).expect(200)).text;
+      expect(shown).toContain('Vejen til huset</a>');
+      expect(shown).toContain(`href="/staff/materials/${id}/delete"`);
+
+      // The link asks first; nothing is deleted by opening it.
+      const ask = await agent.get(`/staff/materials/${id}/delete`).expect(200);
+      expect(ask.text).toContain('Slet materiale: Vejen til huset');
+      expect(ask.text).toContain('Det kan ikke fortrydes.');
+      expect(await title()).toBe('Vejen til huset');
+      const outsiderAgent = await signedInAgent(t, outsider.email, COORDINATOR_PASSWORD);
+      await outsiderAgent.get(`/staff/materials/${id}/delete`).expect(404);
+
+      const done = await submitForm(
+        agent,
+        `/staff/materials/${id}/delete`,
+        `/staff/materials/${id}/delete`,
+        { back },
+      );
+      expect(done).toBe(back);
+      expect(await title()).toBeUndefined();
+      expect((await agent.get(sessionPage).expect(200)).text).toContain('Materialet er slettet.');
+    });
+
+    it("should change a topic material's confirmation from /staff/materials", async () => {
+      const admin = await signedInAgent(t, ADMIN_EMAIL, ADMIN_PASSWORD);
+      const id = (
+        await upload(adminToken, {
+          title: 'Rammerne',
+          topic: 'frameworks',
+          requiresConfirmation: 'true',
+        })
+      ).body.id as string;
+      const page = (await admin.get('/staff/materials').expect(200)).text;
+      expect(page).toMatch(new RegExp(`action="/staff/materials/${id}" novalidate`));
+      // The box left unticked: no confirmation asked any longer.
+      await submitForm(admin, '/staff/materials', `/staff/materials/${id}`, {
+        back: '/staff/materials',
+        title: 'Organisationens rammer',
+        confirmable: 'on',
+      });
+      expect(
+        await t.db.query(
+          'SELECT title, requires_confirmation AS "requiresConfirmation" FROM material WHERE id = $1',
+          [id],
+        ),
+      ).toEqual([{ title: 'Organisationens rammer', requiresConfirmation: false }]);
+      await remove(adminToken, id).expect(204);
     });
   });
 });
