@@ -1,5 +1,7 @@
 import request from 'supertest';
 import { DateTime } from 'luxon';
+import { extractText, getDocumentProxy } from 'unpdf';
+import { loadConfig } from '../src/config/env';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, type TestApp } from './app';
 import { COORDINATOR_PASSWORD, createCourse, Factory, fullCourseSessions } from './factories';
 import { csrfIn, signedInAgent, submitForm } from './pages';
@@ -612,6 +614,62 @@ describe('learning: the finishing pieces', () => {
         ),
       ).toEqual([{ title: 'Organisationens rammer', requiresConfirmation: false }]);
       await remove(adminToken, id).expect(204);
+    });
+  });
+
+  describe('ORGANISATION_NAME', () => {
+    it('should be a validated setting, HOME-START unless set', () => {
+      expect(loadConfig({}).organisationName).toBe('HOME-START');
+      expect(
+        loadConfig({ ORGANISATION_NAME: ' Home-Start Familiekontakt ' }).organisationName,
+      ).toBe('Home-Start Familiekontakt');
+      expect(loadConfig({ ORGANISATION_NAME: '' }).organisationName).toBe('HOME-START');
+      for (const bad of ['Home\nStart', '   ', 'x'.repeat(101), 'Home\u202EStart']) {
+        expect(() => loadConfig({ ORGANISATION_NAME: bad })).toThrow(/ORGANISATION_NAME/);
+      }
+    });
+
+    it('should name the set organisation on the course certificate', async () => {
+      const other = await createTestApp({
+        env: { ORGANISATION_NAME: 'Home-Start Familiekontakt Danmark' },
+      });
+      try {
+        const f = new Factory(other);
+        const code = await f.branch();
+        const staffer = await f.coordinator(code);
+        const course = await createCourse(other, staffer.token, {
+          branchCode: code,
+          sessions: fullCourseSessions(-20),
+        });
+        const person = await f.apply({ branchCode: code });
+        await request(other.http)
+          .post(`/api/v1/courses/${course.id}/bookings`)
+          .auth(staffer.token, { type: 'bearer' })
+          .send({ volunteerId: person.id })
+          .expect(201);
+        for (const s of course.sessions) {
+          await request(other.http)
+            .put(`/api/v1/sessions/${s.id}/attendance`)
+            .auth(staffer.token, { type: 'bearer' })
+            .send({ records: [{ volunteerId: person.id, present: true }] })
+            .expect(200);
+        }
+        const res = await request(other.http)
+          .get(`/api/v1/me/certificates/${course.id}`)
+          .auth(person.portalToken, { type: 'bearer' })
+          .buffer(true)
+          .parse((r, done) => {
+            const chunks: Buffer[] = [];
+            r.on('data', (chunk: Buffer) => chunks.push(chunk));
+            r.on('end', () => done(null, Buffer.concat(chunks)));
+          })
+          .expect(200);
+        const pdf = await getDocumentProxy(new Uint8Array(res.body as Buffer));
+        const { text } = await extractText(pdf, { mergePages: true });
+        expect(text.replace(/\s+/g, ' ')).toContain('Home-Start Familiekontakt Danmark');
+      } finally {
+        await other.close();
+      }
     });
   });
 });

@@ -7,7 +7,9 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
   ValidateBy,
@@ -20,6 +22,9 @@ const toInt = ({ value }: { value: unknown }) =>
 const toBool = ({ value }: { value: unknown }) =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** The organisation on course certificates when ORGANISATION_NAME is not set. */
+export const DEFAULT_ORGANISATION_NAME = 'HOME-START';
 
 /** The environment variables Klar reads, validated once at start-up. */
 class EnvSchema {
@@ -139,6 +144,16 @@ class EnvSchema {
   @Min(8)
   @Max(3650)
   PORTAL_LINK_IDLE_DAYS?: number;
+
+  /** One line of visible text: it is printed on course certificates. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MaxLength(100)
+  @Matches(/^(?=.*\S)[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u, {
+    message: 'ORGANISATION_NAME must be one line of visible text',
+  })
+  ORGANISATION_NAME?: string;
 }
 
 /** The variable names, listed once so the docker-compose test can compare against them. */
@@ -162,6 +177,7 @@ class EnvSchemaKeys implements Required<Record<keyof EnvSchema, true>> {
   TRUST_PROXY = true as const;
   APPLY_LIMIT_PER_CLIENT = true as const;
   PORTAL_LINK_IDLE_DAYS = true as const;
+  ORGANISATION_NAME = true as const;
 }
 
 export const ENV_VARIABLES: readonly string[] = Object.keys(new EnvSchemaKeys());
@@ -193,6 +209,8 @@ export interface AppConfig {
   applyLimitPerClient: number;
   /** A personal link unused this many days no longer opens the page. */
   portalLinkIdleDays: number;
+  /** The organisation named on course certificates. */
+  organisationName: string;
 }
 
 export class ConfigError extends Error {}
@@ -248,6 +266,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     trustProxy: parseTrustProxy(env.TRUST_PROXY)!,
     applyLimitPerClient: env.APPLY_LIMIT_PER_CLIENT ?? 20,
     portalLinkIdleDays: env.PORTAL_LINK_IDLE_DAYS ?? 180,
+    // Klar is HOME-START's platform (the layout's footer says so): the name by default.
+    organisationName: env.ORGANISATION_NAME?.trim() ?? DEFAULT_ORGANISATION_NAME,
   };
 }
 
