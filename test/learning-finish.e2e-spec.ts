@@ -271,6 +271,20 @@ describe('learning: the finishing pieces', () => {
       expect(full.text).toContain(`href="/staff/courses/${course.id}"`);
       expect(full.text).toContain('id="materials"');
       expect(full.text).toContain('Underviser: Tove Træner');
+      // Their own trainer stays chosen on the form and is kept when the session changes.
+      expect(full.text).toMatch(new RegExp(`<option value="${trainer.id}" selected>`));
+      await submitForm(agent, `/staff/sessions/${taught.id}`, `/staff/sessions/${taught.id}`, {
+        startsAt: localInput(taught.startsAt),
+        endsAt: localInput(DateTime.fromISO(taught.startsAt).plus({ hours: 5 }).toISO()!),
+        location: 'Andetsteds',
+        topics: taught.topics[0],
+        trainerUserId: trainer.id,
+        trainerName: '',
+      });
+      expect(await trainerOf(taught.id)).toEqual({ trainerName: null, trainerUserId: trainer.id });
+      expect(
+        await t.db.query('SELECT location FROM course_session WHERE id = $1', [taught.id]),
+      ).toEqual([{ location: 'Andetsteds' }]);
     });
   });
 

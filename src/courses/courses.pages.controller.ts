@@ -400,7 +400,7 @@ export class CoursesPagesController {
       title: course.title,
       full,
       materials: full ? await this.materials.list(actor, { sessionId: id }) : [],
-      trainers: full ? await this.courses.trainerChoices(actor, course.branchId) : [],
+      trainers: full ? await this.trainerChoicesFor(actor, course.branchId, session) : [],
       course: { id: course.id, title: course.title },
       session: {
         ...toSessionView(session),
@@ -417,6 +417,17 @@ export class CoursesPagesController {
           present: records.some((r) => r.volunteerId === p.volunteerId && r.present),
         })),
     };
+  }
+
+  /** The choices, and the session's own staff trainer if no longer among them (moved away). */
+  private async trainerChoicesFor(actor: Actor, branchId: string, session: SessionRow) {
+    const choices = await this.courses.trainerChoices(actor, branchId);
+    return session.trainerUserId && !choices.some((c) => c.id === session.trainerUserId)
+      ? [
+          ...choices,
+          { id: session.trainerUserId, name: session.trainer ?? '', role: '', branchName: null },
+        ]
+      : choices;
   }
 
   @Post('sessions/:id')

@@ -307,8 +307,15 @@ export class CoursesService {
           new Set(curriculum.topics.map((t) => t.code)),
           'session',
         ).map((p) => ({ ...p, field: p.field.replace(/^session\.\d+\./, '') }));
-        // Left out: the trainer stays; either field given (null clears) names it anew.
-        const trainerGiven = dto.trainerName !== undefined || dto.trainerUserId !== undefined;
+        // Left out: the trainer stays; either field given (null clears) names it anew. The
+        // staff trainer named already is kept as they are, even one who has since moved to
+        // another branch: the page's form sends them back with every change.
+        const keepsTrainer =
+          session.trainerUserId !== null &&
+          dto.trainerUserId === session.trainerUserId &&
+          (dto.trainerName ?? null) === null;
+        const trainerGiven =
+          !keepsTrainer && (dto.trainerName !== undefined || dto.trainerUserId !== undefined);
         const { trainer, problems: trainerProblems } = trainerGiven
           ? await this.trainerOf(em, course.branchId, dto)
           : {
