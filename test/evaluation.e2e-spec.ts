@@ -68,7 +68,11 @@ describe('course evaluation', () => {
         title: 'Forberedende kursus',
         answered: false,
         statements: expect.arrayContaining([
-          { key: 'readyForVisits', text: 'Jeg føler mig klædt på til at besøge en familie' },
+          {
+            key: 'readyForVisits',
+            text: 'Jeg føler mig klædt på til at besøge en familie',
+            textEn: 'I feel ready to visit a family',
+          },
         ]),
       },
     ]);
@@ -157,7 +161,12 @@ describe('course evaluation', () => {
     expect(beforeThird.text).not.toContain('Meget lærerigt');
     expect(two.body).toEqual({
       responses: 2,
-      statements: KEYS.map((key) => ({ key, text: expect.any(String), average: null })),
+      statements: KEYS.map((key) => ({
+        key,
+        text: expect.any(String),
+        textEn: expect.any(String),
+        average: null,
+      })),
       comments: [],
     });
 
@@ -179,12 +188,13 @@ describe('course evaluation', () => {
     await evaluation(course.id, other.token).expect(404);
     const staffPage = await signedInAgent(t, coordinator.email, COORDINATOR_PASSWORD);
     const shown = await staffPage.get(`/staff/courses/${course.id}`).expect(200);
-    expect(shown.text).toContain('<td>Undervisningen var god</td><td>4.67</td>');
+    // A Danish page: a decimal comma.
+    expect(shown.text).toMatch(/>Undervisningen var god<\/td><td [^>]*>4,67<\/td>/);
     expect(shown.text).toContain('<li>Meget lærerigt</li>');
     const year = new Date(course.sessions[3].startsAt).getUTCFullYear();
     const yearPage = await staffPage.get(`/staff/evaluations?year=${year}`).expect(200);
     expect(yearPage.text).toContain(`href="/staff/courses/${course.id}"`);
-    expect(yearPage.text).toContain('<td>Undervisningen var god</td><td>4.67</td>');
+    expect(yearPage.text).toMatch(/>Undervisningen var god<\/td><td [^>]*>4,67<\/td>/);
     const elsewhere = await signedInAgent(t, other.email, COORDINATOR_PASSWORD);
     const otherYear = await elsewhere.get(`/staff/evaluations?year=${year}`).expect(200);
     expect(otherYear.text).not.toContain(course.id);

@@ -242,6 +242,18 @@ describe('messages in the reader’s language', () => {
       .field('sessionId', course.sessions[0].id)
       .attach('file', Buffer.from('%PDF-1.4\n'), 'slides.pdf')
       .expect(201);
+    // Someone present at a course that has ended: the personal page asks for the evaluation.
+    const ended = await createCourse(t, coordinator.token, {
+      branchCode,
+      sessions: fullCourseSessions(-10),
+    });
+    const evaluator = await factory.apply({ branchCode });
+    await as(`/api/v1/courses/${ended.id}/bookings`, { volunteerId: evaluator.id }).expect(201);
+    await request(t.http)
+      .put(`/api/v1/sessions/${ended.sessions[0].id}/attendance`)
+      .auth(coordinator.token, { type: 'bearer' })
+      .send({ records: [{ volunteerId: evaluator.id, present: true }] })
+      .expect(200);
     const [{ id: coordinatorId }] = await t.db.query<{ id: string }[]>(
       'SELECT id FROM staff_user WHERE email = $1',
       [coordinator.email],
@@ -262,7 +274,14 @@ describe('messages in the reader’s language', () => {
       throw new Error('No reset link in the mail');
     }
 
-    publicPages = ['/ansog', '/login', '/glemt-adgangskode', '/v', resetPath];
+    publicPages = [
+      '/ansog',
+      '/login',
+      '/glemt-adgangskode',
+      '/v',
+      resetPath,
+      `/v/${evaluator.portalToken}`,
+    ];
     staffPages = [
       `/staff/volunteers/${volunteer.id}`,
       `/staff/volunteers/${newcomer.id}`,

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Branch } from '../branches/branch.entity';
 import { NotFoundError } from '../common/errors';
+import { APP_CONFIG, type AppConfig } from '../config/env';
 import { Topic } from '../courses/topic.entity';
 import { inTransaction } from '../database/transaction';
 import { ReadinessService } from '../readiness/readiness.service';
@@ -10,18 +11,13 @@ import { Volunteer } from '../volunteers/volunteer.entity';
 import { buildCertificate, type Certificate } from './certificate';
 import { CertificatesRepository } from './certificates.repository';
 
-/**
- * The organisation named on certificates. Klar is HOME-START's platform (the layout's
- * footer says so too); there is no setting for it until another organisation uses Klar.
- */
-export const ORGANISATION_NAME = 'HOME-START';
-
 @Injectable()
 export class CertificatesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly readiness: ReadinessService,
     private readonly records: CertificatesRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -44,7 +40,8 @@ export class CertificatesService {
       const en = volunteer.locale === 'en';
       return buildCertificate({
         locale: volunteer.locale,
-        organisation: ORGANISATION_NAME,
+        // The ORGANISATION_NAME setting (src/config/env.ts).
+        organisation: this.config.organisationName,
         volunteerName: `${volunteer.firstName} ${volunteer.lastName}`,
         branchName: branch.name,
         courseTitle: ofCourse.courseTitle,

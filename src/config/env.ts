@@ -7,7 +7,9 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
   ValidateBy,
@@ -20,6 +22,9 @@ const toInt = ({ value }: { value: unknown }) =>
 const toBool = ({ value }: { value: unknown }) =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** The organisation on course certificates when ORGANISATION_NAME is not set. */
+export const DEFAULT_ORGANISATION_NAME = 'HOME-START';
 
 /** The environment variables Klar reads, validated once at start-up. */
 class EnvSchema {
@@ -160,6 +165,15 @@ class EnvSchema {
   @Min(1)
   @Max(1000)
   DB_POOL_MAX?: number;
+  /** One line of visible text: it is printed on course certificates. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MaxLength(100)
+  @Matches(/^(?=.*\S)[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u, {
+    message: 'ORGANISATION_NAME must be one line of visible text',
+  })
+  ORGANISATION_NAME?: string;
 }
 
 /** The variable names, listed once so the docker-compose test can compare against them. */
@@ -186,6 +200,7 @@ class EnvSchemaKeys implements Required<Record<keyof EnvSchema, true>> {
   MAIL_BODY_RETENTION_DAYS = true as const;
   RETENTION_CLOSED_MONTHS = true as const;
   DB_POOL_MAX = true as const;
+  ORGANISATION_NAME = true as const;
 }
 
 export const ENV_VARIABLES: readonly string[] = Object.keys(new EnvSchemaKeys());
@@ -223,6 +238,8 @@ export interface AppConfig {
   retentionClosedMonths: number;
   /** Connections this instance may hold to a PostgreSQL server (pg pool `max`). */
   dbPoolMax: number;
+  /** The organisation named on course certificates. */
+  organisationName: string;
 }
 
 export class ConfigError extends Error {}
@@ -281,6 +298,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     mailBodyRetentionDays: env.MAIL_BODY_RETENTION_DAYS ?? 30,
     retentionClosedMonths: env.RETENTION_CLOSED_MONTHS ?? 6,
     dbPoolMax: env.DB_POOL_MAX ?? 10,
+    // Klar is HOME-START's platform (the layout's footer says so): the name by default.
+    organisationName: env.ORGANISATION_NAME?.trim() ?? DEFAULT_ORGANISATION_NAME,
   };
 }
 

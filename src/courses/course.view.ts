@@ -35,6 +35,17 @@ export function toCourseView(
   };
 }
 
+export /** A course's sessions on a page, each with who teaches it as a name (not in the JSON). */
+function withTrainers<T extends { sessions: { id: string }[] }>(view: T, rows: SessionRow[]) {
+  return {
+    ...view,
+    sessions: view.sessions.map((s) => ({
+      ...s,
+      trainer: rows.find((r) => r.id === s.id)?.trainer ?? null,
+    })),
+  };
+}
+
 /** The grid of `GET /api/v1/courses/{id}/attendance`: a cell per person and live session. */
 export function toAttendanceGridView(grid: {
   sessions: SessionRow[];

@@ -1,5 +1,4 @@
-import { Controller, Get, Post, Query, Redirect, Render, Req, UseGuards } from '@nestjs/common';
-import type { Request } from 'express';
+import { Controller, Get, Post, Query, Redirect, Render, UseGuards } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { StaffPageGuard } from '../auth/staff.guard';
@@ -18,14 +17,14 @@ import {
   ticked,
   toLocalInput,
 } from '../common/pages/forms';
-import { langOf, localPath } from '../common/pages/web';
+import { localPath } from '../common/pages/web';
 import { EvaluationResults } from '../evaluation/evaluation-results';
 import { TIME_ZONE } from '../common/dates';
 import { ConflictError, InvalidInputError } from '../common/errors';
 import { UuidParam } from '../common/validation';
 import { AttendanceService } from './attendance.service';
 import { BookingsService } from './bookings.service';
-import { presentAt, toCourseView, toSessionView } from './course.view';
+import { presentAt, toCourseView, toSessionView, withTrainers } from './course.view';
 import type { SessionRow } from './courses.repository';
 import { CoursesService } from './courses.service';
 import { CurriculumService } from './curriculum.service';
@@ -80,11 +79,7 @@ export class CoursesPagesController {
   /** The evaluations of a year's courses (the branch's; an admin's: all). */
   @Get('evaluations')
   @Render('courses/evaluations')
-  async evaluations(
-    @CurrentActor() actor: Actor,
-    @Query('year') yearParam: string | undefined,
-    @Req() req: Request,
-  ) {
+  async evaluations(@CurrentActor() actor: Actor, @Query('year') yearParam: string | undefined) {
     const thisYear = DateTime.now().setZone(TIME_ZONE).year;
     const asked = Number(yearParam);
     const year = Number.isInteger(asked) && asked >= 2000 && asked <= thisYear ? asked : thisYear;
@@ -93,7 +88,7 @@ export class CoursesPagesController {
       year,
       previousYear: year - 1,
       nextYear: year < thisYear ? year + 1 : null,
-      courses: await this.evaluation.ofYear(year, branchScopeOf(actor), langOf(req)),
+      courses: await this.evaluation.ofYear(year, branchScopeOf(actor)),
     };
   }
 
@@ -107,6 +102,7 @@ export class CoursesPagesController {
       title: ['Nyt kursus', 'New course'],
       branches,
       topics,
+      trainers: await this.courses.trainerChoices(actor),
       rows: Array.from({ length: SESSION_ROWS }, (_, i) => ({ i })),
     };
   }
@@ -130,6 +126,8 @@ export class CoursesPagesController {
             endsAt: copenhagenInstant(r.endsAt),
             location: r.location,
             topics: list(r.topics),
+            trainerUserId: text(r.trainerUserId),
+            trainerName: text(r.trainerName),
           })),
       });
       const course = await this.courses.create(actor, dto, {
@@ -141,7 +139,7 @@ export class CoursesPagesController {
 
   @Get('courses/:id')
   @Render('courses/show')
-  async show(@CurrentActor() actor: Actor, @UuidParam() id: string, @Req() req: Request) {
+  async show(@CurrentActor() actor: Actor, @UuidParam() id: string) {
     const course = await this.courses.get(actor, id);
     const participants = await this.courses.participants(actor, id);
     const { topics } = await this.curriculum.get();
@@ -149,12 +147,13 @@ export class CoursesPagesController {
     return {
       title: course.summary.title,
       topics,
-      course: toCourseView(course.summary, course.sessions),
+      course: withTrainers(toCourseView(course.summary, course.sessions), course.sessions),
+      trainers: await this.courses.trainerChoices(actor, course.summary.branchId),
       started: course.sessions.some((s) => !s.cancelledAt && s.startsAt <= now),
       booked: participants.filter((p) => p.status === 'booked'),
       waitlisted: participants.filter((p) => p.status === 'waitlisted'),
       // The same figures as GET /api/v1/courses/{id}/evaluation; the course is in scope above.
-      evaluation: await this.evaluation.summary([id], langOf(req)),
+      evaluation: await this.evaluation.summary([id]),
     };
   }
 
@@ -171,6 +170,8 @@ export class CoursesPagesController {
         endsAt: copenhagenInstant(endsAt),
         location,
         topics: list(topics),
+        trainerUserId: text(form.body.trainerUserId),
+        trainerName: text(form.body.trainerName),
       });
       await this.courses.addSession(actor, id, dto);
       return back;
@@ -385,22 +386,25 @@ export class CoursesPagesController {
     });
   }
 
-  /** A session: change it, and take attendance as one form with a box per participant. */
+  /**
+   * A session: change it, and take attendance as one form with a box per participant. The
+   * session's trainer of another branch sees the register only (CoursesService.sessionPage).
+   */
   @Get('sessions/:id')
   @Render('courses/session')
   async session(@CurrentActor() actor: Actor, @UuidParam() id: string) {
-    const { course, records } = await this.attendance.forSession(actor, id);
-    const described = await this.courses.get(actor, course.id);
-    const session = described.sessions.find((s) => s.id === id)!;
-    const participants = await this.courses.participants(actor, course.id);
+    const { records } = await this.attendance.forSession(actor, id);
+    const { course, full, session, participants } = await this.courses.sessionPage(actor, id);
     const { topics } = await this.curriculum.get();
-    const materials = await this.materials.list(actor, { sessionId: id });
     return {
       title: course.title,
-      materials,
+      full,
+      materials: full ? await this.materials.list(actor, { sessionId: id }) : [],
+      trainers: full ? await this.trainerChoicesFor(actor, course.branchId, session) : [],
       course: { id: course.id, title: course.title },
       session: {
         ...toSessionView(session),
+        trainer: session.trainer,
         startsAtInput: toLocalInput(session.startsAt),
         endsAtInput: toLocalInput(session.endsAt),
         started: session.startsAt <= new Date(),
@@ -415,6 +419,17 @@ export class CoursesPagesController {
     };
   }
 
+  /** The choices, and the session's own staff trainer if no longer among them (moved away). */
+  private async trainerChoicesFor(actor: Actor, branchId: string, session: SessionRow) {
+    const choices = await this.courses.trainerChoices(actor, branchId);
+    return session.trainerUserId && !choices.some((c) => c.id === session.trainerUserId)
+      ? [
+          ...choices,
+          { id: session.trainerUserId, name: session.trainer ?? '', role: '', branchName: null },
+        ]
+      : choices;
+  }
+
   @Post('sessions/:id')
   @Redirect()
   updateSession(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
@@ -427,6 +442,9 @@ export class CoursesPagesController {
         endsAt: copenhagenInstant(endsAt),
         location,
         topics: list(topics),
+        // The form always shows the trainer: both left empty is no trainer.
+        trainerUserId: text(form.body.trainerUserId) ?? null,
+        trainerName: text(form.body.trainerName) ?? null,
       });
       await this.courses.updateSession(actor, id, dto);
       return back;

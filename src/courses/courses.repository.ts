@@ -15,6 +15,8 @@ export interface SessionRow {
   cancelledAt: Date | null;
   trainerName: string | null;
   trainerUserId: string | null;
+  /** Who teaches it as pages show it: the staff user's name, else the external name. */
+  trainer: string | null;
   topics: string[];
 }
 
@@ -26,6 +28,7 @@ export interface SessionTrainer {
 
 export interface CourseSummaryRow {
   id: string;
+  branchId: string;
   branchCode: string;
   title: string;
   capacity: number;
@@ -48,6 +51,7 @@ const SESSION_COLUMNS = `
   s.id, s.course_id AS "courseId", s.starts_at AS "startsAt", s.ends_at AS "endsAt",
   s.location, s.sequence, s.cancelled_at AS "cancelledAt",
   s.trainer_name AS "trainerName", s.trainer_user_id AS "trainerUserId",
+  coalesce((SELECT u.name FROM staff_user u WHERE u.id = s.trainer_user_id), s.trainer_name) AS trainer,
   coalesce(array_agg(t.topic_code ORDER BY tp.position) FILTER (WHERE t.topic_code IS NOT NULL), '{}') AS topics`;
 
 @Injectable()
@@ -65,7 +69,7 @@ export class CoursesRepository {
     em: EntityManager = this.db.manager,
   ): Promise<CourseSummaryRow[]> {
     const rows = await em.query<(CourseSummaryRow & { booked: string; waitlisted: string })[]>(
-      `SELECT c.id, b.code AS "branchCode", c.title, c.capacity, c.location, c.cancelled_at AS "cancelledAt",
+      `SELECT c.id, c.branch_id AS "branchId", b.code AS "branchCode", c.title, c.capacity, c.location, c.cancelled_at AS "cancelledAt",
               (SELECT count(*) FROM booking k WHERE k.course_id = c.id AND k.status = 'booked') AS booked,
               (SELECT count(*) FROM booking k WHERE k.course_id = c.id AND k.status = 'waitlisted') AS waitlisted,
               p.first_starts_at AS "firstStartsAt"
@@ -141,6 +145,22 @@ export class CoursesRepository {
         ORDER BY s.ends_at < now(), CASE WHEN s.ends_at >= now() THEN s.starts_at END,
                  s.starts_at DESC`,
       [userId],
+    );
+  }
+
+  /**
+   * Who may be named as a session's trainer: the active coordinators of the branch (of
+   * every branch when `branchId` is null) and the admins, by name.
+   */
+  trainerChoices(branchId: string | null, em: EntityManager = this.db.manager) {
+    return em.query<{ id: string; name: string; role: string; branchName: string | null }[]>(
+      `SELECT u.id, u.name, u.role, b.name AS "branchName"
+         FROM staff_user u
+         LEFT JOIN branch b ON b.id = u.branch_id
+        WHERE u.active
+          AND (u.role = 'admin' OR (u.role = 'coordinator' AND ($1::uuid IS NULL OR u.branch_id = $1)))
+        ORDER BY u.role = 'admin', u.name, u.id`,
+      [branchId],
     );
   }
 

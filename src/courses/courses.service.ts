@@ -126,6 +126,14 @@ export class CoursesService {
     return this.courses.trainerSessions(actor.id);
   }
 
+  /**
+   * The staff users a page offers as trainer: the coordinators of the course's branch (a
+   * coordinator's own; an admin creating a course sees every branch's) and the admins.
+   */
+  trainerChoices(actor: Actor, branchId: string | null = branchScopeOf(actor)) {
+    return this.courses.trainerChoices(branchId);
+  }
+
   /** Upcoming courses open for booking, for the public form and the volunteer's page. */
   async listOpen(branchCode?: string) {
     const summaries = await this.courses.summaries({ branchCode, upcomingOnly: true });
@@ -299,8 +307,15 @@ export class CoursesService {
           new Set(curriculum.topics.map((t) => t.code)),
           'session',
         ).map((p) => ({ ...p, field: p.field.replace(/^session\.\d+\./, '') }));
-        // Left out: the trainer stays; either field given (null clears) names it anew.
-        const trainerGiven = dto.trainerName !== undefined || dto.trainerUserId !== undefined;
+        // Left out: the trainer stays; either field given (null clears) names it anew. The
+        // staff trainer named already is kept as they are, even one who has since moved to
+        // another branch: the page's form sends them back with every change.
+        const keepsTrainer =
+          session.trainerUserId !== null &&
+          dto.trainerUserId === session.trainerUserId &&
+          (dto.trainerName ?? null) === null;
+        const trainerGiven =
+          !keepsTrainer && (dto.trainerName !== undefined || dto.trainerUserId !== undefined);
         const { trainer, problems: trainerProblems } = trainerGiven
           ? await this.trainerOf(em, course.branchId, dto)
           : {
@@ -452,6 +467,25 @@ export class CoursesService {
       throw new NotFoundError('Session');
     }
     return { session, course };
+  }
+
+  /**
+   * A session's page: the session, its course and booked participants for whoever may
+   * take its attendance (staff of the course's branch, or the session's own trainer of
+   * another branch). `full` says whether the rest of the course is theirs too; a trainer
+   * of another branch gets the register and nothing else.
+   */
+  async sessionPage(actor: Actor, sessionId: string) {
+    const em = this.db.manager;
+    const { course } = await this.requireSessionInScope(em, actor, sessionId, false, true);
+    const full = (await this.courses.findInScope(em, course.id, branchScopeOf(actor))) !== null;
+    const described = (await this.describe([course.id], em))[0];
+    return {
+      course,
+      full,
+      session: described.sessions.find((s) => s.id === sessionId)!,
+      participants: await this.courses.participants(course.id, em),
+    };
   }
 
   private async topicsOf(em: EntityManager, sessionId: string): Promise<string[]> {

@@ -1,11 +1,14 @@
 import { Injectable, Module } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Lang } from '../common/pages/web';
 import { EVALUATION_STATEMENTS, MIN_RESPONSES_SHOWN } from './statements';
 
-export const statementsIn = (lang: Lang) =>
-  EVALUATION_STATEMENTS.map((s) => ({ key: s.key, text: s.text[lang === 'en' ? 1 : 0] }));
+/**
+ * The statements as the JSON gives them: `text` in Danish (api.md) and `textEn` beside it
+ * for English readers; pages show the reader's (`{{t text textEn}}`).
+ */
+export const evaluationStatements = () =>
+  EVALUATION_STATEMENTS.map((s) => ({ key: s.key, text: s.text[0], textEn: s.text[1] }));
 
 /**
  * The figures of an evaluation over some courses (one, or a year's), with no access check:
@@ -20,7 +23,7 @@ export class EvaluationResults {
    * The courses whose last session ended in `year` (Copenhagen), in the branch scope
    * (null: every branch), each with its figures; the year's own totals are issue 15's.
    */
-  async ofYear(year: number, branchId: string | null, lang: Lang = 'da') {
+  async ofYear(year: number, branchId: string | null) {
     const courses = await this.db.query<{ id: string; title: string; endedAt: Date }[]>(
       `SELECT c.id, c.title, max(s.ends_at) AS "endedAt"
          FROM course c JOIN course_session s ON s.course_id = c.id AND s.cancelled_at IS NULL
@@ -32,11 +35,11 @@ export class EvaluationResults {
       [year, branchId],
     );
     return Promise.all(
-      courses.map(async (c) => ({ ...c, evaluation: await this.summary([c.id], lang) })),
+      courses.map(async (c) => ({ ...c, evaluation: await this.summary([c.id]) })),
     );
   }
 
-  async summary(courseIds: string[], lang: Lang = 'da') {
+  async summary(courseIds: string[]) {
     const [{ responses }] = await this.db.query<{ responses: number }[]>(
       'SELECT count(*)::int AS responses FROM evaluation_response WHERE course_id = ANY($1)',
       [courseIds],
@@ -58,7 +61,7 @@ export class EvaluationResults {
       : [];
     return {
       responses,
-      statements: statementsIn(lang).map((s) => {
+      statements: evaluationStatements().map((s) => {
         const row = averages.find((a) => a.key === s.key);
         return { ...s, average: row ? Number(row.average) : null };
       }),

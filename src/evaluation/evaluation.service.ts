@@ -3,12 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, branchScopeOf } from '../common/auth/actor';
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/errors';
-import type { Lang } from '../common/pages/web';
 import { UnitOfWork } from '../database/unit-of-work';
 import { CoursesRepository } from '../courses/courses.repository';
 import type { SubmitEvaluationDto } from './dto/evaluation.dto';
 import { answerProblems } from './evaluation-rules';
-import { EvaluationResults, statementsIn } from './evaluation-results';
+import { EvaluationResults, evaluationStatements } from './evaluation-results';
 import { EVALUATION_STATEMENTS } from './statements';
 
 export interface EvaluableCourseRow {
@@ -42,9 +41,9 @@ export class EvaluationService {
     );
   }
 
-  async mine(volunteerId: string, lang: Lang = 'da') {
+  async mine(volunteerId: string) {
     const rows = await this.evaluableCourses(volunteerId);
-    return rows.map((r) => ({ ...r, statements: statementsIn(lang) }));
+    return rows.map((r) => ({ ...r, statements: evaluationStatements() }));
   }
 
   /**
@@ -96,11 +95,11 @@ export class EvaluationService {
   }
 
   /** The course's evaluation for staff; figures only from MIN_RESPONSES_SHOWN responses. */
-  async forCourse(actor: Actor, courseId: string, lang: Lang = 'da') {
+  async forCourse(actor: Actor, courseId: string) {
     const course = await this.courses.findInScope(this.db.manager, courseId, branchScopeOf(actor));
     if (!course) {
       throw new NotFoundError('Course');
     }
-    return this.results.summary([courseId], lang);
+    return this.results.summary([courseId]);
   }
 }

@@ -1,8 +1,10 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
   HttpCode,
+  Patch,
   Post,
   Query,
   Res,
@@ -17,7 +19,7 @@ import { StaffGuard } from '../auth/staff.guard';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor } from '../common/auth/decorators';
 import { UuidParam } from '../common/validation';
-import { CreateMaterialDto, MaterialsQuery } from './dto/material.dto';
+import { CreateMaterialDto, MaterialsQuery, UpdateMaterialDto } from './dto/material.dto';
 import { MAX_MATERIAL_BYTES } from './material-files';
 import { MaterialsService, type Upload } from './materials.service';
 
@@ -56,6 +58,23 @@ export class MaterialsApiController {
     @UploadedFile() file?: Upload,
   ) {
     return this.materials.addVersion(actor, id, file);
+  }
+
+  /** `{title?, requiresConfirmation?}`: admin for topic materials, the branch's staff for a session's. */
+  @Patch(':id')
+  update(
+    @CurrentActor() actor: Actor,
+    @UuidParam('id') id: string,
+    @Body() dto: UpdateMaterialDto,
+  ) {
+    return this.materials.update(actor, id, dto);
+  }
+
+  /** Deletes the material, its versions and confirmations in one transaction (audited). */
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@CurrentActor() actor: Actor, @UuidParam('id') id: string): Promise<void> {
+    await this.materials.remove(actor, id);
   }
 
   @Get()

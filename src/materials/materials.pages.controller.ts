@@ -9,7 +9,7 @@ import { Form, type PageForm, parseForm, text, ticked } from '../common/pages/fo
 import { localPath } from '../common/pages/web';
 import { UuidParam } from '../common/validation';
 import { CurriculumService } from '../courses/curriculum.service';
-import { CreateMaterialDto } from './dto/material.dto';
+import { CreateMaterialDto, UpdateMaterialDto } from './dto/material.dto';
 import type { PageUploadRequest } from './page-upload.middleware';
 import { MaterialsService } from './materials.service';
 
@@ -103,6 +103,55 @@ export class MaterialsPagesController {
         id,
         req.file && req.file.size > 0 ? req.file : undefined,
       );
+      return back;
+    });
+  }
+
+  /** "Gem" on a material in either list: its title, and a topic material's confirmation. */
+  @Post(':id')
+  @Redirect()
+  update(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
+    const back = localPath(form.body.back, '/staff/materials');
+    const done = form.t('Materialet er ændret.', 'The material was changed.');
+    return form.submit({ name: `material-${id}`, back, done }, async () => {
+      const dto = await parseForm(UpdateMaterialDto, {
+        title: form.body.title ?? '',
+        // Only a topic material's form has the box; a session material's leaves it as it is.
+        requiresConfirmation: text(form.body.confirmable)
+          ? ticked(form.body.requiresConfirmation)
+          : undefined,
+      });
+      await this.materials.update(actor, id, dto);
+      return back;
+    });
+  }
+
+  /**
+   * The question before a material is deleted: what goes with it. Both answers lead back
+   * to the list it is on: the session's page or the topics page.
+   */
+  @Get(':id/delete')
+  @Render('materials/delete')
+  async confirmDelete(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+    const { material, versions, confirmations } = await this.materials.deletion(actor, id);
+    return {
+      title: ['Slet materiale', 'Delete material'],
+      material,
+      versions,
+      confirmations,
+      back: material.sessionId
+        ? `/staff/sessions/${material.sessionId}#materials`
+        : '/staff/materials',
+    };
+  }
+
+  @Post(':id/delete')
+  @Redirect()
+  remove(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
+    const back = localPath(form.body.back, '/staff/materials');
+    const done = form.t('Materialet er slettet.', 'The material was deleted.');
+    return form.submit({ name: `delete-${id}`, back, done }, async () => {
+      await this.materials.remove(actor, id);
       return back;
     });
   }

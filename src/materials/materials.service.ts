@@ -7,7 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import { type Actor, branchScopeOf } from '../common/auth/actor';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors';
 import { UnitOfWork } from '../database/unit-of-work';
-import type { CreateMaterialDto, MaterialsQuery } from './dto/material.dto';
+import type { CreateMaterialDto, MaterialsQuery, UpdateMaterialDto } from './dto/material.dto';
 import { chunksOf, contentDisposition, materialTypeOf } from './material-files';
 import { SIGNED_LINK_SECONDS, signDownload, validDownloadSignature } from './material-signing';
 
@@ -171,6 +171,69 @@ export class MaterialsService {
         },
       });
       return toView(await this.row(em, id));
+    });
+  }
+
+  /**
+   * Renames a material or changes whether it asks for a confirmation (administrators for
+   * topic materials, the branch's staff for a session's). Confirmations already given stay.
+   */
+  async update(actor: Actor, id: string, dto: UpdateMaterialDto): Promise<MaterialView> {
+    return this.uow.run(async (em) => {
+      const material = await this.editable(em, actor, id);
+      const changes = {
+        title: dto.title ?? material.title,
+        requiresConfirmation: dto.requiresConfirmation ?? material.requires_confirmation,
+      };
+      await em.query(`UPDATE material SET title = $2, requires_confirmation = $3 WHERE id = $1`, [
+        id,
+        changes.title,
+        changes.requiresConfirmation,
+      ]);
+      await this.audit.record(em, actor, {
+        action: 'material.updated',
+        branchId: material.branch_id,
+        details: { materialId: id, ...changes },
+      });
+      return toView(await this.row(em, id));
+    });
+  }
+
+  /**
+   * What deleting a material takes with it, for the page that asks first: its versions
+   * and the confirmations given.
+   */
+  async deletion(actor: Actor, id: string) {
+    const em = this.db.manager;
+    const material = await this.editable(em, actor, id, false);
+    return { material: toView(material), ...(await this.dependants(em, id)) };
+  }
+
+  /** Deletes a material with its versions, their file chunks and its confirmations. */
+  async remove(actor: Actor, id: string): Promise<void> {
+    await this.uow.run(async (em) => {
+      const material = await this.editable(em, actor, id);
+      const gone = await this.dependants(em, id);
+      // The foreign keys cascade too; written out, so what goes is plain here.
+      await em.query(
+        `DELETE FROM material_chunk WHERE version_id IN
+           (SELECT id FROM material_version WHERE material_id = $1)`,
+        [id],
+      );
+      await em.query(`DELETE FROM material_version WHERE material_id = $1`, [id]);
+      await em.query(`DELETE FROM material_confirmation WHERE material_id = $1`, [id]);
+      await em.query(`DELETE FROM material WHERE id = $1`, [id]);
+      await this.audit.record(em, actor, {
+        action: 'material.deleted',
+        branchId: material.branch_id,
+        details: {
+          materialId: id,
+          title: material.title,
+          topic: material.topic_code,
+          sessionId: material.session_id,
+          ...gone,
+        },
+      });
     });
   }
 
@@ -474,6 +537,25 @@ export class MaterialsService {
       throw new NotFoundError('Session');
     }
     return session.branch_id;
+  }
+
+  /** The material, locked, if the actor may change it: 404 out of scope, 403 a topic's for a coordinator. */
+  private async editable(em: EntityManager, actor: Actor, id: string, lock = true) {
+    if (lock) {
+      await em.query(`SELECT 1 FROM material WHERE id = $1 FOR UPDATE`, [id]);
+    }
+    const material = await this.visibleToStaff(em, actor, id);
+    this.mayEdit(actor, material);
+    return material;
+  }
+
+  private async dependants(em: EntityManager, id: string) {
+    const [counts] = await em.query<{ versions: number; confirmations: number }[]>(
+      `SELECT (SELECT count(*)::int FROM material_version WHERE material_id = $1) AS versions,
+              (SELECT count(*)::int FROM material_confirmation WHERE material_id = $1) AS confirmations`,
+      [id],
+    );
+    return counts;
   }
 
   private mayEdit(actor: Actor, material: MaterialRow): void {

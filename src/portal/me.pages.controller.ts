@@ -13,7 +13,7 @@ import { portalSteps } from './portal-steps';
 import type { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import { BookingsService } from '../courses/bookings.service';
-import { toCourseView } from '../courses/course.view';
+import { toCourseView, withTrainers } from '../courses/course.view';
 import { CoursesService } from '../courses/courses.service';
 import { CurriculumService } from '../courses/curriculum.service';
 import type { SessionRow } from '../courses/courses.repository';
@@ -100,7 +100,7 @@ export class MePagesController {
           certificateUrl:
             courseMet && b.hoursAttended > 0 ? `/v/${token}/kursusbevis/${b.courseId}` : null,
           hoursAttended: formatHours(b.hoursAttended, lang),
-          course: toCourseView(course.summary, course.sessions),
+          course: withTrainers(toCourseView(course.summary, course.sessions), course.sessions),
         };
       }),
       // One unfinished course at a time (BookingsService.bookIn): no offer of a second.
@@ -111,7 +111,7 @@ export class MePagesController {
       materialCourses: await this.materials.ownPage(volunteer.id, titles),
       calendarUrl,
       webcalUrl: calendarUrl?.replace(/^https?:/, 'webcal:'),
-      evaluations: (await this.evaluation.mine(volunteer.id, lang))
+      evaluations: (await this.evaluation.mine(volunteer.id))
         .filter((e) => !e.answered)
         .map((e) => ({ ...e, form: `evaluate-${e.courseId}` })),
     });

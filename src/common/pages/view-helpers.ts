@@ -67,6 +67,14 @@ export function registerViewHelpers(engine: typeof hbs): void {
         })
         .join(', '),
   );
+  /** A number in the reader's language, up to two decimals: 4,67 on Danish pages, 4.67 on English. */
+  engine.registerHelper('decimal', (value: unknown, options: HelperOptions) =>
+    typeof value === 'number' && Number.isFinite(value)
+      ? new Intl.NumberFormat(langOf(options) === 'en' ? 'en-GB' : 'da-DK', {
+          maximumFractionDigits: 2,
+        }).format(value)
+      : '',
+  );
   engine.registerHelper('dateTime', (value: Date | string | null, options: HelperOptions) =>
     value ? formatDateTime(new Date(value), langOf(options)) : '',
   );

@@ -1,7 +1,9 @@
 import { IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import type { FieldError } from '../../common/errors';
 import { Trim } from '../../common/validators';
+import { answerProblems } from '../evaluation-rules';
 
-/** One volunteer's evaluation of a course: every statement scored (checked in the service). */
+/** One volunteer's evaluation of a course: every statement scored 1..5. */
 export class SubmitEvaluationDto {
   @IsUUID('all', { message: 'courseId must be a UUID' })
   courseId: string;
@@ -15,4 +17,12 @@ export class SubmitEvaluationDto {
   @IsString()
   @Length(0, 2000)
   comment?: string;
+
+  /** The scores, reported with the field errors: a form shows every problem at once. */
+  static crossFieldProblems(dto: SubmitEvaluationDto): FieldError[] {
+    const { answers } = dto;
+    return answers !== null && typeof answers === 'object' && !Array.isArray(answers)
+      ? answerProblems(answers)
+      : [];
+  }
 }

@@ -8,7 +8,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { SingleLine, Trim } from '../../common/validators';
+import { SingleLine, Trim, UnlessLeftOut } from '../../common/validators';
 
 /**
  * Multipart and form fields arrive as text: "true"/"on" (a checked box) and "false" are
@@ -53,6 +53,21 @@ export class CreateMaterialDto {
   url?: string;
 
   @IsOptional()
+  @YesOrNo()
+  @IsBoolean({ message: 'requiresConfirmation must be true or false' })
+  requiresConfirmation?: boolean;
+}
+
+/** Renames a material or changes whether reading it is confirmed; what is left out stays. */
+export class UpdateMaterialDto {
+  @UnlessLeftOut()
+  @Trim()
+  @IsString({ message: 'title must be text' })
+  @Length(1, 200, { message: 'title must be 1 to 200 characters' })
+  @SingleLine()
+  title?: string;
+
+  @UnlessLeftOut()
   @YesOrNo()
   @IsBoolean({ message: 'requiresConfirmation must be true or false' })
   requiresConfirmation?: boolean;
