@@ -270,6 +270,7 @@ describe('messages in the reader’s language', () => {
       `/staff/courses/${course.id}`,
       `/staff/sessions/${course.sessions[0].id}`,
       '/staff/curriculum',
+      '/staff/requirements',
       '/staff/materials',
       '/staff/branches',
       `/staff/branches/${branchCode}`,

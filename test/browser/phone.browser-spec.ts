@@ -49,6 +49,7 @@ const STAFF_PAGES: { path: (r: Records) => string; admin?: true; shot?: string }
   { path: () => '/staff/evaluations' },
   { path: () => '/staff/account' },
   { path: () => '/staff/curriculum', admin: true, shot: 'i11-68-phone-curriculum' },
+  { path: () => '/staff/requirements', admin: true, shot: 'i15-90-phone-requirements' },
   { path: () => '/staff/branches', admin: true },
   { path: (r) => `/staff/branches/${r.branchCode}`, admin: true },
   { path: (r) => `/staff/branches/${r.branchCode}/deaktiver`, admin: true },
