@@ -191,20 +191,24 @@ export class RequirementsService {
     await this.uow.run(async (em) => {
       const volunteer = await this.volunteers.requireInScope(em, actor, volunteerId, true);
       await this.one(em, key);
-      const deleted = await em.query<{ met_on: string }[]>(
-        `DELETE FROM volunteer_requirement_record WHERE volunteer_id = $1 AND requirement_key = $2
-         RETURNING to_char(met_on, 'YYYY-MM-DD') AS met_on`,
+      const [existing] = await em.query<{ met_on: string }[]>(
+        `SELECT to_char(met_on, 'YYYY-MM-DD') AS met_on FROM volunteer_requirement_record
+          WHERE volunteer_id = $1 AND requirement_key = $2`,
         [volunteer.id, key],
       );
-      if (deleted.length === 0) {
+      if (!existing) {
         throw new NotFoundError('Requirement record');
       }
+      await em.query(
+        `DELETE FROM volunteer_requirement_record WHERE volunteer_id = $1 AND requirement_key = $2`,
+        [volunteer.id, key],
+      );
       await this.readiness.refresh(em, volunteer);
       await this.audit.record(em, actor, {
         action: 'requirement.unrecorded',
         branchId: volunteer.branchId,
         volunteerId: volunteer.id,
-        details: { key, metOn: deleted[0].met_on },
+        details: { key, metOn: existing.met_on },
       });
     });
   }
