@@ -242,6 +242,12 @@ describe('messages in the reader’s language', () => {
       .field('sessionId', course.sessions[0].id)
       .attach('file', Buffer.from('%PDF-1.4\n'), 'slides.pdf')
       .expect(201);
+    // An extra requirement, whose record card on the volunteer's page is a field form.
+    await request(t.http)
+      .post('/api/v1/requirements')
+      .auth(await factory.admin(), { type: 'bearer' })
+      .send({ key: 'confidentiality', nameDa: 'Tavshedserklæring', nameEn: 'Confidentiality' })
+      .expect(201);
     const [{ id: coordinatorId }] = await t.db.query<{ id: string }[]>(
       'SELECT id FROM staff_user WHERE email = $1',
       [coordinator.email],
