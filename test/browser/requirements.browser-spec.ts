@@ -1,4 +1,6 @@
+import PDFDocument from 'pdfkit';
 import type { Page } from 'playwright-core';
+import request from 'supertest';
 import type { TestApp } from '../app';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../app';
 import { COORDINATOR_PASSWORD, Factory } from '../factories';
@@ -54,5 +56,46 @@ describe('extra requirements, in a browser', () => {
     await page.goto(`${baseUrl}/v/${volunteer.portalToken}`);
     await page.getByText('Tavshedserklæring').first().waitFor();
     await checkPage(page, 'i15-95-portal-step');
+
+    // A requirement met by reading: the step links the material and confirms it.
+    const pdf = await new Promise<Buffer>((resolve, reject) => {
+      const doc = new PDFDocument();
+      const parts: Buffer[] = [];
+      doc.on('data', (part: Buffer) => parts.push(part));
+      doc.on('end', () => resolve(Buffer.concat(parts)));
+      doc.on('error', reject);
+      doc.text('Børnesikkerhedspolitik');
+      doc.end();
+    });
+    const admin = await factory.admin();
+    const material = await request(t.http)
+      .post('/api/v1/materials')
+      .auth(admin, { type: 'bearer' })
+      .field('title', 'Børnesikkerhedspolitikken')
+      .field('topic', 'child_safety')
+      .field('requiresConfirmation', 'true')
+      .attach('file', pdf, 'politik.pdf')
+      .expect(201);
+    await request(t.http)
+      .post('/api/v1/requirements')
+      .auth(admin, { type: 'bearer' })
+      .send({
+        key: 'child_safety_policy',
+        nameDa: 'Børnesikkerhedspolitik læst',
+        nameEn: 'Child safety policy read',
+        materialId: material.body.id,
+      })
+      .expect(201);
+    await page.goto(`${baseUrl}/v/${volunteer.portalToken}`);
+    const step = page.locator('ol.steps li', { hasText: 'Børnesikkerhedspolitik læst' });
+    await step.getByRole('link', { name: 'Læs Børnesikkerhedspolitikken' }).waitFor();
+    await checkPage(page, 'i15-96-portal-read-step');
+    await step.getByRole('button', { name: 'Jeg har læst Børnesikkerhedspolitikken' }).click();
+    await page.getByText('Tak, din bekræftelse er gemt.').waitFor();
+    await page
+      .locator('ol.steps li', { hasText: 'Børnesikkerhedspolitik læst' })
+      .getByText('klaret')
+      .waitFor();
+    await checkPage(page, 'i15-97-portal-read-step-confirmed');
   });
 });
