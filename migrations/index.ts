@@ -14,6 +14,7 @@ import { ClosingAndVisitChanges1765238400000 } from './1765238400000-closing-and
 import { BranchSettings1765584000000 } from './1765584000000-branch-settings';
 import { Materials1765756800000 } from './1765756800000-materials';
 import { TrainersAndEvaluation1765843200000 } from './1765843200000-trainers-and-evaluation';
+import { ExtraRequirements1766016000000 } from './1766016000000-extra-requirements';
 import { ScheduledRunsAndMailPurge1766275200000 } from './1766275200000-scheduled-runs-and-mail-purge';
 
 /** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
@@ -34,5 +35,6 @@ export const migrations = [
   BranchSettings1765584000000,
   Materials1765756800000,
   TrainersAndEvaluation1765843200000,
+  ExtraRequirements1766016000000,
   ScheduledRunsAndMailPurge1766275200000,
 ];

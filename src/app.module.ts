@@ -28,6 +28,7 @@ import { SeedModule } from './seed/seed.module';
 import { VolunteersModule } from './volunteers/volunteers.module';
 import { PortalModule } from './portal/portal.module';
 import { MaterialsModule } from './materials/materials.module';
+import { RequirementsModule } from './requirements/requirements.module';
 import { EvaluationModule } from './evaluation/evaluation.module';
 import { WorkspaceModule } from './workspace/workspace.module';
 
@@ -54,6 +55,7 @@ export class AppModule {
         PortalModule,
         CertificatesModule,
         MaterialsModule,
+        RequirementsModule,
         EvaluationModule,
         CoursesModule,
         CalendarModule,

@@ -254,6 +254,12 @@ describe('messages in the reader’s language', () => {
       .auth(coordinator.token, { type: 'bearer' })
       .send({ records: [{ volunteerId: evaluator.id, present: true }] })
       .expect(200);
+    // An extra requirement, whose record card on the volunteer's page is a field form.
+    await request(t.http)
+      .post('/api/v1/requirements')
+      .auth(await factory.admin(), { type: 'bearer' })
+      .send({ key: 'confidentiality', nameDa: 'Tavshedserklæring', nameEn: 'Confidentiality' })
+      .expect(201);
     const [{ id: coordinatorId }] = await t.db.query<{ id: string }[]>(
       'SELECT id FROM staff_user WHERE email = $1',
       [coordinator.email],
@@ -289,6 +295,7 @@ describe('messages in the reader’s language', () => {
       `/staff/courses/${course.id}`,
       `/staff/sessions/${course.sessions[0].id}`,
       '/staff/curriculum',
+      '/staff/requirements',
       '/staff/materials',
       '/staff/branches',
       `/staff/branches/${branchCode}`,

@@ -175,7 +175,9 @@ describe('Readiness rules in TypeScript and in SQL', () => {
       inTypeScript.push({
         id,
         certificate:
-          certificate.key === 'attestation' && certificate.detail.state !== 'missing'
+          certificate.key === 'attestation' &&
+          'receivedOn' in certificate.detail &&
+          certificate.detail.state !== 'missing'
             ? {
                 receivedOn: certificate.detail.receivedOn,
                 validUntil: certificate.detail.validUntil,
@@ -183,7 +185,7 @@ describe('Readiness rules in TypeScript and in SQL', () => {
               }
             : null,
         course:
-          course.key === 'course'
+          course.key === 'course' && 'hoursAttended' in course.detail
             ? {
                 hoursAttended: course.detail.hoursAttended,
                 missingTopics: course.detail.missingTopics,

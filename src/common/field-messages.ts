@@ -308,6 +308,50 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
     },
   },
 
+  // Extra requirements (src/requirements).
+  key: {
+    label: ['Nøgle', 'Key'],
+    says: {
+      required: ['Skriv en nøgle', 'Enter a key'],
+      invalidFormat: [
+        'Nøglen skal være 3-41 små bogstaver, tal eller understreg og starte med et bogstav',
+        'The key must be 3-41 lower-case letters, digits or underscores, starting with a letter',
+      ],
+    },
+  },
+  nameDa: {
+    label: ['Navn (dansk)', 'Name (Danish)'],
+    says: { required: ['Skriv kravets danske navn', "Enter the requirement's Danish name"] },
+  },
+  nameEn: {
+    label: ['Navn (engelsk)', 'Name (English)'],
+    says: { required: ['Skriv kravets engelske navn', "Enter the requirement's English name"] },
+  },
+  description: { label: ['Beskrivelse', 'Description'] },
+  renewMonths: {
+    label: ['Fornyes efter måneder', 'Renewed after months'],
+    says: {
+      notWholeNumber: ['Skriv et helt antal måneder', 'Enter a whole number of months'],
+      notNumber: ['Skriv et helt antal måneder', 'Enter a whole number of months'],
+    },
+  },
+  materialId: {
+    label: ['Materiale', 'Material'],
+    says: {
+      notConfirmable: [
+        'Vælg et emnemateriale, der kræver læsebekræftelse',
+        'Choose a topic material that asks for a reading confirmation',
+      ],
+    },
+  },
+  metOn: {
+    label: ['Opfyldt den', 'Met on'],
+    says: {
+      required: ['Angiv datoen, kravet blev opfyldt', 'Enter the date the requirement was met'],
+      inFuture: ['Datoen kan ikke ligge i fremtiden', 'The date cannot be in the future'],
+    },
+  },
+
   // Courses, sessions, bookings and attendance.
   title: {
     label: ['Titel', 'Title'],

@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { CurriculumModule } from '../courses/curriculum.module';
 import { PortalAccess } from '../portal/portal-access';
+import { ReadinessModule } from '../readiness/readiness.module';
 import { PortalLinksModule } from '../portal/portal-links';
 import { PortalGuard } from '../portal/portal.guard';
 import { MaterialsApiController } from './materials.api.controller';
@@ -13,7 +14,7 @@ import { pageUpload } from './page-upload.middleware';
 
 /** Course materials and reading confirmations (issue 13): staff uploads, volunteer downloads. */
 @Module({
-  imports: [AuditModule, AuthModule, CurriculumModule, PortalLinksModule],
+  imports: [AuditModule, AuthModule, CurriculumModule, PortalLinksModule, ReadinessModule],
   controllers: [MaterialsApiController, MeMaterialsApiController, MaterialsPagesController],
   providers: [MaterialsService, PortalAccess, PortalGuard],
   exports: [MaterialsService],

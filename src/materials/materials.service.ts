@@ -7,6 +7,8 @@ import { AuditService } from '../audit/audit.service';
 import { type Actor, branchScopeOf } from '../common/auth/actor';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors';
 import { UnitOfWork } from '../database/unit-of-work';
+import { ReadinessService } from '../readiness/readiness.service';
+import { Volunteer } from '../volunteers/volunteer.entity';
 import type { CreateMaterialDto, MaterialsQuery, UpdateMaterialDto } from './dto/material.dto';
 import { chunksOf, contentDisposition, materialTypeOf } from './material-files';
 import { SIGNED_LINK_SECONDS, signDownload, validDownloadSignature } from './material-signing';
@@ -90,11 +92,17 @@ const OWN_SESSIONS = `
     JOIN course_session s ON s.course_id = c.id AND s.cancelled_at IS NULL
    WHERE b.volunteer_id = $1 AND b.status = 'booked'`;
 
+/**
+ * The volunteer's materials: their sessions', those sessions' topics', and every topic
+ * material an extra requirement asks everyone to read and confirm (src/requirements),
+ * booked on a course or not.
+ */
 const OWN_MATERIALS = `
   WITH own AS (${OWN_SESSIONS})
   ${SELECT_MATERIAL}
    WHERE m.session_id IN (SELECT id FROM own)
-      OR m.topic_code IN (SELECT topic_code FROM course_session_topic WHERE session_id IN (SELECT id FROM own))`;
+      OR m.topic_code IN (SELECT topic_code FROM course_session_topic WHERE session_id IN (SELECT id FROM own))
+      OR m.id IN (SELECT material_id FROM requirement)`;
 
 const toView = (m: MaterialRow): MaterialView => ({
   id: m.id,
@@ -121,6 +129,7 @@ export class MaterialsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
+    private readonly readiness: ReadinessService,
   ) {}
 
   async create(actor: Actor, dto: CreateMaterialDto, file?: Upload): Promise<MaterialView> {
@@ -181,6 +190,9 @@ export class MaterialsService {
   async update(actor: Actor, id: string, dto: UpdateMaterialDto): Promise<MaterialView> {
     return this.uow.run(async (em) => {
       const material = await this.editable(em, actor, id);
+      if (dto.requiresConfirmation === false) {
+        await this.refuseIfARequirement(em, id);
+      }
       const changes = {
         title: dto.title ?? material.title,
         requiresConfirmation: dto.requiresConfirmation ?? material.requires_confirmation,
@@ -200,6 +212,23 @@ export class MaterialsService {
   }
 
   /**
+   * A requirement met by reading this material needs it and its confirmation: the
+   * administrator changes the requirement first.
+   */
+  private async refuseIfARequirement(em: EntityManager, id: string): Promise<void> {
+    const [used] = await em.query<{ key: string }[]>(
+      `SELECT key FROM requirement WHERE material_id = $1 LIMIT 1`,
+      [id],
+    );
+    if (used) {
+      throw new ConflictError(
+        `Kravet "${used.key}" opfyldes ved at læse dette materiale. / The requirement "${used.key}" is met by reading this material.`,
+        'material_is_a_requirement',
+      );
+    }
+  }
+
+  /**
    * What deleting a material takes with it, for the page that asks first: its versions
    * and the confirmations given.
    */
@@ -213,6 +242,7 @@ export class MaterialsService {
   async remove(actor: Actor, id: string): Promise<void> {
     await this.uow.run(async (em) => {
       const material = await this.editable(em, actor, id);
+      await this.refuseIfARequirement(em, id);
       const gone = await this.dependants(em, id);
       // The foreign keys cascade too; written out, so what goes is plain here.
       await em.query(
@@ -259,6 +289,11 @@ export class MaterialsService {
       const version = material.version + 1;
       await this.storeVersion(em, id, version, file, contentType);
       await em.query(`UPDATE material SET version = $2 WHERE id = $1`, [id, version]);
+      if (await this.isRequired(em, id)) {
+        // Confirmations of the old version no longer meet the requirement: everyone whose
+        // mark that moves loses it now, with the mails, in this transaction.
+        await this.readiness.rederiveAfterRuleChange(em);
+      }
       await this.audit.record(em, actor, {
         action: 'material.version_added',
         branchId: material.branch_id,
@@ -422,6 +457,13 @@ export class MaterialsService {
           volunteerId,
           details: { materialId: id, version: material.version },
         });
+        if (await this.isRequired(em, id)) {
+          const volunteer = await em.findOne(Volunteer, {
+            where: { id: volunteerId },
+            lock: { mode: 'pessimistic_write' },
+          });
+          await this.readiness.refresh(em, volunteer!);
+        }
         return { created: true, confirmedAt: inserted[0].confirmed_at, version: material.version };
       }
       const [stored] = await em.query<{ confirmed_at: Date }[]>(
@@ -431,6 +473,14 @@ export class MaterialsService {
       );
       return { created: false, confirmedAt: stored.confirmed_at, version: material.version };
     });
+  }
+
+  /** Whether an extra requirement is met by confirming this material. */
+  private async isRequired(em: EntityManager, id: string): Promise<boolean> {
+    const rows = await em.query<unknown[]>(`SELECT 1 FROM requirement WHERE material_id = $1`, [
+      id,
+    ]);
+    return rows.length > 0;
   }
 
   private async ownMaterial(

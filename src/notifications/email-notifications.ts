@@ -25,7 +25,7 @@ export interface PortalLinkMail {
 }
 
 /** Why the mark ended, one sentence a reason, in the recipient's language. */
-const LAPSE_REASONS: Record<Locale, Record<LapseReason, string>> = {
+const LAPSE_REASONS: Record<Locale, Record<Extract<LapseReason, string>, string>> = {
   da: {
     application_closed: 'ansøgningen er afsluttet.',
     home_visit: 'hjemmebesøget er ikke længere godkendt.',
@@ -44,8 +44,17 @@ const LAPSE_REASONS: Record<Locale, Record<LapseReason, string>> = {
   },
 };
 
+/** An extra requirement (src/requirements) is named by the administrator's words. */
 const lapseReason = (reasons: LapseReason[], locale: Locale) =>
-  reasons.map((r) => LAPSE_REASONS[locale][r]).join(' ');
+  reasons
+    .map((r) =>
+      typeof r === 'string'
+        ? LAPSE_REASONS[locale][r]
+        : locale === 'en'
+          ? `the requirement "${r.nameEn}" is no longer met.`
+          : `kravet "${r.nameDa}" er ikke længere opfyldt.`,
+    )
+    .join(' ');
 
 export interface BookingMade {
   bookingId: string;

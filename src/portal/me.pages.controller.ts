@@ -63,7 +63,8 @@ export class MePagesController {
     const { volunteer, readiness, branch, coordinators } = await this.volunteers.ownView(found.id);
     const { topics } = await this.curriculum.get();
     const titles = new Map(topics.map((t) => [t.code, lang === 'en' ? t.titleEn : t.titleDa]));
-    const steps = portalSteps(readiness, lang, titles);
+    const ownMaterials = await this.materials.ownMaterials(volunteer.id);
+    const steps = portalSteps(readiness, lang, titles, new Map(ownMaterials.map((m) => [m.id, m])));
     const courseMet = readiness.requirements.some((r) => r.key === 'course' && r.met);
     const current = steps.findIndex((s) => !s.met);
     const own = await this.bookings.ownBookings(volunteer.id);

@@ -1,5 +1,5 @@
 import { formatDateTime, formatLongDay } from '../common/dates';
-import type { Readiness } from '../readiness/readiness';
+import { isExtra, type Readiness } from '../readiness/readiness';
 
 type Lang = 'da' | 'en';
 
@@ -9,6 +9,15 @@ export interface PortalStep {
   /** What happens next and who does it. */
   next: string;
   who: string;
+  /** An extra requirement met by reading a material: the material to read and confirm. */
+  material?: { id: string; title: string; downloadUrl: string; confirmed: boolean };
+}
+
+/** A material an extra requirement asks the volunteer to read, as the page links it. */
+export interface StepMaterial {
+  id: string;
+  title: string;
+  downloadUrl: string;
 }
 
 const pick = (lang: Lang, da: string, en: string) => (lang === 'en' ? en : da);
@@ -21,6 +30,7 @@ export function portalSteps(
   readiness: Readiness,
   lang: Lang = 'da',
   topicTitles: Map<string, string> = new Map(),
+  materials: Map<string, StepMaterial> = new Map(),
 ): PortalStep[] {
   const t = (da: string, en: string) => pick(lang, da, en);
   const coordinator = t('Din koordinator', 'Your coordinator');
@@ -34,6 +44,42 @@ export function portalSteps(
     },
   ];
   for (const requirement of readiness.requirements) {
+    if (isExtra(requirement)) {
+      const { state, materialId, validUntil, nameDa, nameEn } = requirement.detail;
+      const material = materialId ? materials.get(materialId) : undefined;
+      const until = validUntil ? formatLongDay(validUntil, lang) : '';
+      const next = {
+        met: validUntil
+          ? t(`I orden (gyldig til ${until}).`, `Done (valid until ${until}).`)
+          : t('I orden.', 'Done.'),
+        expired: material
+          ? t(
+              'Skal fornyes: læs materialet og bekræft igen.',
+              'Must be renewed: read the material and confirm again.',
+            )
+          : t(
+              'Skal fornyes; din koordinator kontakter dig.',
+              'Must be renewed; your coordinator will contact you.',
+            ),
+        missing: material
+          ? t(
+              'Læs materialet og bekræft, at du har læst det.',
+              'Read the material and confirm that you have read it.',
+            )
+          : t(
+              'Din koordinator registrerer det, når det er i orden.',
+              'Your coordinator records it when it is done.',
+            ),
+      }[state];
+      steps.push({
+        title: t(nameDa, nameEn),
+        met: requirement.met,
+        next,
+        who: material ? you : coordinator,
+        ...(material ? { material: { ...material, confirmed: requirement.met } } : {}),
+      });
+      continue;
+    }
     switch (requirement.key) {
       case 'home_visit': {
         const { state, nextVisitAt } = requirement.detail;

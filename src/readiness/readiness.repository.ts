@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { ExtraDefinition, ReadinessRecords } from './readiness';
 
 /** The readiness reads that are more than a find on one entity. */
 @Injectable()
@@ -23,10 +24,44 @@ export class ReadinessRepository {
   }
 
   /**
+   * The extra requirements, what was recorded of them for the volunteer and their
+   * reading confirmations (the day in Copenhagen, as the view volunteer_requirement).
+   */
+  async extras(
+    em: EntityManager,
+    volunteerId: string,
+  ): Promise<Pick<ReadinessRecords, 'extraDefinitions' | 'extraRecords' | 'confirmations'>> {
+    const extraDefinitions = await em.query<ExtraDefinition[]>(
+      `SELECT d.key, d.name_da AS "nameDa", d.name_en AS "nameEn", d.renew_months AS "renewMonths",
+              d.material_id AS "materialId", m.version AS "materialVersion"
+         FROM requirement d LEFT JOIN material m ON m.id = d.material_id
+        ORDER BY d.created_at, d.key`,
+    );
+    if (extraDefinitions.length === 0) {
+      return { extraDefinitions, extraRecords: [], confirmations: [] };
+    }
+    const extraRecords = await em.query<{ key: string; metOn: string }[]>(
+      `SELECT requirement_key AS key, to_char(met_on, 'YYYY-MM-DD') AS "metOn"
+         FROM volunteer_requirement_record WHERE volunteer_id = $1`,
+      [volunteerId],
+    );
+    const confirmations = await em.query<
+      { materialId: string; version: number; confirmedOn: string }[]
+    >(
+      `SELECT c.material_id AS "materialId", c.version,
+              to_char((c.confirmed_at AT TIME ZONE 'Europe/Copenhagen')::date, 'YYYY-MM-DD') AS "confirmedOn"
+         FROM material_confirmation c
+        WHERE c.volunteer_id = $1 AND c.material_id IN (SELECT material_id FROM requirement)`,
+      [volunteerId],
+    );
+    return { extraDefinitions, extraRecords, confirmations };
+  }
+
+  /**
    * Active volunteers whose stored mark no longer agrees with the rules in SQL (after the
-   * curriculum or rule_settings changed in this transaction): approved ones who now meet
-   * the course and certificate, matchable ones who do not, or whose mark ends on another
-   * day. Only an approved visit opens the way to matchable, so no other stage can move.
+   * curriculum, rule_settings or the extra requirements changed in this transaction):
+   * approved ones who now meet the course, certificate and extra requirements, matchable
+   * ones who do not, or whose mark ends on another day. Only an approved visit opens the way to matchable, so no other stage can move.
    *
    * Every approved and matchable volunteer is locked first (id order, locks.ts), and only
    * then compared: a change to one of them committed meanwhile (attendance judged by the
@@ -45,8 +80,12 @@ export class ReadinessRepository {
          LEFT JOIN volunteer_certificate c ON c.volunteer_id = v.id
          LEFT JOIN volunteer_course_progress p ON p.volunteer_id = v.id
         WHERE v.status = 'active' AND v.stage IN ('approved', 'matchable')
-          AND ((v.stage = 'matchable') <> (coalesce(c.valid, false) AND coalesce(p.completed, false))
-               OR (v.stage = 'matchable' AND v.matchable_until IS DISTINCT FROM c.valid_until))
+          AND ((v.stage = 'matchable') <> (coalesce(c.valid, false) AND coalesce(p.completed, false)
+                                          AND NOT EXISTS (SELECT 1 FROM volunteer_requirement r
+                                                           WHERE r.volunteer_id = v.id AND NOT r.met))
+               OR (v.stage = 'matchable' AND v.matchable_until IS DISTINCT FROM
+                     least(c.valid_until, (SELECT min(r.valid_until) FROM volunteer_requirement r
+                                            WHERE r.volunteer_id = v.id))))
         ORDER BY v.id
           FOR UPDATE OF v`,
     );
@@ -63,7 +102,9 @@ export class ReadinessRepository {
         WHERE v.status = 'active' AND v.stage = 'matchable'
           AND (volunteer_stage_today(v.stage, v.matchable_until) <> 'matchable'
                OR NOT EXISTS (SELECT 1 FROM volunteer_certificate c
-                               WHERE c.volunteer_id = v.id AND c.valid))
+                               WHERE c.volunteer_id = v.id AND c.valid)
+               OR EXISTS (SELECT 1 FROM volunteer_requirement r
+                           WHERE r.volunteer_id = v.id AND NOT r.met))
         ORDER BY v.id`,
     );
     return rows.map((r) => r.id);

@@ -13,7 +13,9 @@ import { ReadinessRepository } from './readiness.repository';
 import {
   assessReadiness,
   deriveStage,
+  isExtra,
   type LapseReason,
+  matchableUntil as matchableUntilOf,
   Readiness,
   ReadinessRecords,
   Requirement,
@@ -28,6 +30,10 @@ export interface LapsedRun {
 }
 
 function lapseReasonOf(requirement: Requirement): LapseReason {
+  if (isExtra(requirement)) {
+    const { nameDa, nameEn } = requirement.detail;
+    return { key: requirement.key, nameDa, nameEn };
+  }
   return requirement.key === 'attestation'
     ? `attestation_${requirement.detail.state as 'missing' | 'expired' | 'has_entries'}`
     : requirement.key;
@@ -76,8 +82,7 @@ export class ReadinessService {
     const previousSince = volunteer.matchableSince;
     const wasMatchable = previousSince !== null;
     const matchableSince = readiness.matchable ? (volunteer.matchableSince ?? now) : null;
-    const certificate = readiness.requirements.find((r) => r.key === 'attestation');
-    const matchableUntil = readiness.matchable ? (certificate?.detail.validUntil ?? null) : null;
+    const matchableUntil = matchableUntilOf(readiness);
     if (
       stage !== volunteer.stage ||
       matchableSince !== volunteer.matchableSince ||
@@ -213,6 +218,7 @@ export class ReadinessService {
         mandatoryTopics: curriculum.topics.filter((t) => t.mandatory).map((t) => t.code),
       },
       attestationValidMonths: this.config.attestationValidMonths,
+      ...(await this.records.extras(em, volunteer.id)),
       today: todayInCopenhagen(now),
     };
   }

@@ -30,6 +30,9 @@ function records(overrides: Partial<ReadinessRecords> = {}): ReadinessRecords {
     attendedSessions: [],
     curriculum: { requiredHours: 20, mandatoryTopics },
     attestationValidMonths: 24,
+    extraDefinitions: [],
+    extraRecords: [],
+    confirmations: [],
     today: '2026-11-25',
     ...overrides,
   };

@@ -26,6 +26,12 @@ export interface ReadinessRecords {
   attendedSessions: { hours: number; topics: string[] }[];
   curriculum: { requiredHours: number; mandatoryTopics: string[] };
   attestationValidMonths: number;
+  /** The extra requirements an administrator defined (src/requirements), in order. */
+  extraDefinitions: ExtraDefinition[];
+  /** What a coordinator recorded of them: the day each was met. */
+  extraRecords: { key: string; metOn: string }[];
+  /** Reading confirmations, each of one version, with the day (Copenhagen) it was given. */
+  confirmations: { materialId: string; version: number; confirmedOn: string }[];
   /** The calendar day in Europe/Copenhagen, `YYYY-MM-DD`. */
   today: string;
 }
@@ -48,7 +54,40 @@ export interface CourseRequirement {
   met: boolean;
   detail: { hoursAttended: number; hoursRequired: number; missingTopics: string[] };
 }
-export type Requirement = HomeVisitRequirement | AttestationRequirement | CourseRequirement;
+export type BuiltInRequirement = HomeVisitRequirement | AttestationRequirement | CourseRequirement;
+
+/** The requirements readiness always has; an extra requirement may not take their keys. */
+export const BUILT_IN_REQUIREMENT_KEYS = ['home_visit', 'attestation', 'course'] as const;
+
+/**
+ * An extra requirement: met by a coordinator's record, or, with `materialId`, by the
+ * volunteer's confirmation of the material's current version (`materialVersion`).
+ */
+export interface ExtraDefinition {
+  key: string;
+  nameDa: string;
+  nameEn: string;
+  renewMonths: number | null;
+  materialId: string | null;
+  materialVersion: number | null;
+}
+export type ExtraState = 'missing' | 'met' | 'expired';
+export interface ExtraRequirement {
+  key: string;
+  extra: true;
+  met: boolean;
+  detail: {
+    state: ExtraState;
+    nameDa: string;
+    nameEn: string;
+    metOn: string | null;
+    validUntil: string | null;
+    materialId: string | null;
+  };
+}
+export type Requirement = BuiltInRequirement | ExtraRequirement;
+
+export const isExtra = (r: Requirement): r is ExtraRequirement => 'extra' in r;
 
 /** Why a volunteer lost the matchable mark: the requirement that went unmet, or closing. */
 export type LapseReason =
@@ -57,7 +96,8 @@ export type LapseReason =
   | 'attestation_missing'
   | 'attestation_expired'
   | 'attestation_has_entries'
-  | 'course';
+  | 'course'
+  | { key: string; nameDa: string; nameEn: string };
 
 export interface Readiness {
   matchable: boolean;
@@ -69,6 +109,7 @@ export function assessReadiness(records: ReadinessRecords): Readiness {
     assessHomeVisit(records.homeVisits),
     assessAttestation(records),
     assessCourse(records.attendedSessions, records.curriculum),
+    ...records.extraDefinitions.map((d) => assessExtra(d, records)),
   ];
   return {
     matchable: records.status === 'active' && requirements.every((r) => r.met),
@@ -83,7 +124,9 @@ export function deriveStage(status: VolunteerStatus, readiness: Readiness): Stag
   if (readiness.matchable) {
     return 'matchable';
   }
-  const visit = readiness.requirements.find((r) => r.key === 'home_visit');
+  const visit = readiness.requirements.find(
+    (r): r is HomeVisitRequirement => r.key === 'home_visit' && !isExtra(r),
+  );
   switch (visit?.detail.state) {
     case 'approved':
       return 'approved';
@@ -95,6 +138,62 @@ export function deriveStage(status: VolunteerStatus, readiness: Readiness): Stag
     case undefined:
       return 'applied';
   }
+}
+
+/**
+ * The last day the mark holds without anything new: the earliest last valid day of the
+ * certificate and of the extra requirements that must be renewed. Null when not matchable.
+ */
+export function matchableUntil(readiness: Readiness): string | null {
+  if (!readiness.matchable) {
+    return null;
+  }
+  const days = readiness.requirements
+    .map((r) => (r.key === 'attestation' || isExtra(r) ? r.detail.validUntil : null))
+    .filter((d): d is string => d !== null)
+    .sort();
+  return days[0] ?? null;
+}
+
+/**
+ * An extra requirement: the record, or the confirmation of the material's current
+ * version (an older version's no longer counts); with `renewMonths` it lapses like the
+ * certificate. SQL has the same rule as the view `volunteer_requirement`
+ * (migrations/1766016000000-extra-requirements.ts).
+ */
+export function assessExtra(
+  definition: ExtraDefinition,
+  records: Pick<ReadinessRecords, 'extraRecords' | 'confirmations' | 'today'>,
+): ExtraRequirement {
+  const metOn =
+    definition.materialId === null
+      ? (records.extraRecords.find((r) => r.key === definition.key)?.metOn ?? null)
+      : (records.confirmations.find(
+          (c) => c.materialId === definition.materialId && c.version === definition.materialVersion,
+        )?.confirmedOn ?? null);
+  const validUntil =
+    metOn !== null && definition.renewMonths !== null
+      ? attestationValidUntil(metOn, definition.renewMonths)
+      : null;
+  const state: ExtraState =
+    metOn === null
+      ? 'missing'
+      : validUntil !== null && records.today > validUntil
+        ? 'expired'
+        : 'met';
+  return {
+    key: definition.key,
+    extra: true,
+    met: state === 'met',
+    detail: {
+      state,
+      nameDa: definition.nameDa,
+      nameEn: definition.nameEn,
+      metOn,
+      validUntil,
+      materialId: definition.materialId,
+    },
+  };
 }
 
 /**

@@ -28,6 +28,16 @@ describe('volunteer history wording', () => {
     ],
     [{ courseId: 'c1', position: 2 }, 'en', 'number 2 on the waiting list'],
     [{ homeVisitId: 'v1', afterTheFact: false }, 'da', null],
+    [
+      { key: 'confidentiality', metOn: '2026-11-20' },
+      'da',
+      'krav: confidentiality, opfyldt 20. november 2026',
+    ],
+    [
+      { key: 'confidentiality', metOn: '2026-11-20' },
+      'en',
+      'requirement: confidentiality, met on 20 November 2026',
+    ],
   ] as const)('should word %j in %s as %s', (details, lang, expected) => {
     expect(readableDetail(details, lang)).toBe(expected);
   });

@@ -18,6 +18,12 @@ const ACTION_NAMES: Record<string, { da: string; en: string }> = {
     en: 'Home visit: follow-up needed',
   },
   'attestation.recorded': { da: 'Børneattest registreret', en: 'Child certificate recorded' },
+  'requirement.recorded': { da: 'Ekstra krav registreret', en: 'Extra requirement recorded' },
+  'requirement.unrecorded': {
+    da: 'Registrering af ekstra krav fjernet',
+    en: 'Extra requirement record removed',
+  },
+  'material.confirmed': { da: 'Læsning bekræftet', en: 'Reading confirmed' },
   'booking.booked': { da: 'Tilmeldt kursus', en: 'Booked on a course' },
   'booking.waitlisted': { da: 'Sat på venteliste', en: 'Put on a waiting list' },
   'booking.cancelled': { da: 'Kursustilmelding annulleret', en: 'Course booking cancelled' },
@@ -108,6 +114,10 @@ function detailInWords(key: string, value: unknown, lang: 'da' | 'en'): string {
   switch (key) {
     case 'receivedOn':
       return `${t('modtaget', 'received')} ${formatLongDay(text, lang)}`;
+    case 'metOn':
+      return `${t('opfyldt', 'met on')} ${formatLongDay(text, lang)}`;
+    case 'key':
+      return `${t('krav', 'requirement')}: ${text}`;
     case 'requestedOn':
       return `${t('anmodet', 'requested')} ${formatLongDay(text, lang)}`;
     case 'result':

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { CoursesModule } from '../courses/courses.module';
 import { CurriculumModule } from '../courses/curriculum.module';
+import { RequirementsModule } from '../requirements/requirements.module';
 import { VolunteersModule } from '../volunteers/volunteers.module';
 import { WorkspacePagesController } from './workspace.pages.controller';
 import { WorkspaceRepository } from './workspace.repository';
@@ -12,7 +13,7 @@ import { WorkspaceRepository } from './workspace.repository';
  * page controllers of the modules that own each change.
  */
 @Module({
-  imports: [AuthModule, CoursesModule, CurriculumModule, VolunteersModule],
+  imports: [AuthModule, CoursesModule, CurriculumModule, RequirementsModule, VolunteersModule],
   controllers: [WorkspacePagesController],
   providers: [WorkspaceRepository],
 })

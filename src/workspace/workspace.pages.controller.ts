@@ -18,6 +18,7 @@ import { toVolunteerView } from '../volunteers/volunteer.view';
 import { NOTE_TOPICS } from '../volunteers/volunteer-note.entity';
 import { actionName, readableDetail } from '../volunteers/volunteer-history';
 import { VolunteerRecordService } from '../volunteers/volunteer-record.service';
+import { RequirementsService } from '../requirements/requirements.service';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import {
   type Funnel,
@@ -55,6 +56,7 @@ export class WorkspacePagesController {
     private readonly courses: CoursesService,
     private readonly bookings: BookingsService,
     private readonly curriculum: CurriculumService,
+    private readonly extraRequirements: RequirementsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -98,7 +100,7 @@ export class WorkspacePagesController {
     const requirements = view.readiness.requirements;
     const active = described.volunteer.status === 'active';
     const course = requirements.find((r) => r.key === 'course');
-    const missing = course?.key === 'course' ? course.detail.missingTopics : [];
+    const missing = course && 'missingTopics' in course.detail ? course.detail.missingTopics : [];
     return {
       title: `${view.firstName} ${view.lastName}`,
       v: view,
@@ -106,6 +108,10 @@ export class WorkspacePagesController {
       availability: labelled(view.availability, AVAILABILITY),
       languages: labelled(view.languages, LANGUAGES),
       requirements,
+      extraRequirements: (await this.extraRequirements.onVolunteer(actor, id)).map((r) => ({
+        ...r,
+        form: `requirement-${r.key}`,
+      })),
       missingTopics: topics
         .filter((t) => missing.includes(t.code))
         .map((t) => (lang === 'en' ? t.titleEn : t.titleDa)),

@@ -53,6 +53,7 @@ const STAFF_PAGES: { path: (r: Records) => string; admin?: true; shot?: string }
   { path: () => '/staff/account' },
   { path: () => '/staff/curriculum', admin: true, shot: 'i11-68-phone-curriculum' },
   { path: () => '/staff/materials', admin: true, shot: 'i13-91-phone-materials' },
+  { path: () => '/staff/requirements', admin: true, shot: 'i15-90-phone-requirements' },
   { path: () => '/staff/branches', admin: true },
   { path: (r) => `/staff/branches/${r.branchCode}`, admin: true },
   { path: (r) => `/staff/branches/${r.branchCode}/deaktiver`, admin: true },
