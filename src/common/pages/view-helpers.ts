@@ -143,6 +143,16 @@ export function registerViewHelpers(engine: typeof hbs): void {
   );
   engine.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).map(String).join(''));
   engine.registerHelper('add', (a: number, b: number) => a + b);
+  /** A figure as the reader writes numbers (a decimal comma in Danish); "–" where none. */
+  engine.registerHelper(
+    'num',
+    (value: number | string | null | undefined, options: HelperOptions) =>
+      value === null || value === undefined || value === ''
+        ? '–'
+        : langOf(options) === 'en'
+          ? String(value)
+          : String(value).replace('.', ','),
+  );
   engine.registerHelper('join', (items: unknown) =>
     Array.isArray(items) ? items.map(String).join(', ') : '',
   );
