@@ -47,6 +47,7 @@ const STAFF_PAGES: { path: (r: Records) => string; admin?: true; shot?: string }
   { path: () => '/staff/courses/new', shot: 'i11-67-phone-new-course' },
   { path: () => '/staff/my-sessions' },
   { path: () => '/staff/evaluations' },
+  { path: () => '/staff/reports/year', shot: 'i15-phone-year-figures' },
   { path: () => '/staff/account' },
   { path: () => '/staff/curriculum', admin: true, shot: 'i11-68-phone-curriculum' },
   { path: () => '/staff/branches', admin: true },
