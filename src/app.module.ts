@@ -16,6 +16,7 @@ import { LangPagesController } from './common/pages/lang.pages.controller';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/env';
 import { CoursesModule } from './courses/courses.module';
+import { ReportsModule } from './reports/reports.module';
 import { CurriculumModule } from './courses/curriculum.module';
 import { DatabaseModule } from './database/database.module';
 import { UnitOfWorkModule } from './database/unit-of-work';
@@ -64,6 +65,7 @@ export class AppModule {
         AttestationsModule,
         SeedModule,
         WorkspaceModule,
+        ReportsModule,
       ],
       controllers: [HealthController, LangPagesController],
       providers: [

@@ -566,6 +566,16 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
   status: { label: ['Status', 'Status'] },
   sort: { label: ['Sortering', 'Sort'] },
   dir: { label: ['Retning', 'Direction'] },
+  format: {
+    label: ['Filformat', 'File format'],
+    says: { notAnOption: ['Vælg CSV eller XLSX', 'Choose CSV or XLSX'] },
+  },
+  year: {
+    label: ['År', 'Year'],
+    says: {
+      outOfRange: ['Året skal være fra 2000 til i år', 'The year must be from 2000 to this year'],
+    },
+  },
 };
 
 /**

@@ -15,6 +15,8 @@ import { BookingsRepository } from './bookings.repository';
 import { CoursesService } from './courses.service';
 import type { CourseAttendanceDto } from './dto/course-attendance.dto';
 import type { RecordAttendanceDto } from './dto/record-attendance.dto';
+import { exportFile, type ExportFormat } from '../common/export/spreadsheet';
+import { attendanceSheet, participantsSheet } from './course-exports';
 
 @Injectable()
 export class AttendanceService {
@@ -37,6 +39,35 @@ export class AttendanceService {
   async grid(actor: Actor, courseId: string, now = new Date()) {
     const course = await this.courses.requireInScope(this.db.manager, actor, courseId);
     return { course, ...(await this.gridOf(this.db.manager, courseId, now)) };
+  }
+
+  /** The course's participants as a file with the course page's columns; audited. */
+  async exportParticipants(actor: Actor, courseId: string, format: ExportFormat) {
+    const course = await this.courses.requireInScope(this.db.manager, actor, courseId);
+    const rows = await this.courseRows.participants(courseId);
+    await this.audit.record(this.db.manager, actor, {
+      action: 'course.exported',
+      branchId: course.branchId,
+      details: { list: 'participants', courseId, format, rows: rows.length },
+    });
+    return exportFile(
+      { name: `deltagere-${fileSlug(course.title)}`, ...participantsSheet(rows) },
+      format,
+    );
+  }
+
+  /** The attendance register as a file: a row per person, a column per live session; audited. */
+  async exportAttendance(actor: Actor, courseId: string, format: ExportFormat) {
+    const { course, ...grid } = await this.grid(actor, courseId);
+    await this.audit.record(this.db.manager, actor, {
+      action: 'course.exported',
+      branchId: course.branchId,
+      details: { list: 'attendance', courseId, format, rows: grid.people.length },
+    });
+    return exportFile(
+      { name: `fremmoede-${fileSlug(course.title)}`, ...attendanceSheet(grid) },
+      format,
+    );
   }
 
   /** Who may be added to the grid as a make-up (see AttendanceRepository.makeUpCandidates). */
@@ -300,4 +331,19 @@ function assertAttendanceOpen(session: { cancelledAt: Date | null; startsAt: Dat
       'session_not_started',
     );
   }
+}
+
+/** A course title as a file name: Danish letters spelled out, the rest dashes. */
+function fileSlug(title: string): string {
+  return (
+    title
+      .toLowerCase()
+      .replace(/æ/g, 'ae')
+      .replace(/ø/g, 'oe')
+      .replace(/å/g, 'aa')
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'kursus'
+  );
 }

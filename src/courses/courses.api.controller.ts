@@ -8,8 +8,12 @@ import {
   Post,
   Put,
   Query,
+  Res,
   UseGuards,
 } from '@nestjs/common';
+import type { Response } from 'express';
+import { ExportFormatQuery } from '../common/export/dto/export-format.query';
+import { sendExport } from '../common/export/spreadsheet';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { StaffGuard } from '../auth/staff.guard';
 import type { Actor } from '../common/auth/actor';
@@ -96,7 +100,16 @@ export class CoursesApiController {
   @Get(':id/attendance')
   @ApiBearerAuth()
   @UseGuards(StaffGuard)
-  async attendanceGrid(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+  async attendanceGrid(
+    @CurrentActor() actor: Actor,
+    @UuidParam() id: string,
+    @Query() query: ExportFormatQuery,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (query.format) {
+      sendExport(res, await this.attendance.exportAttendance(actor, id, query.format));
+      return;
+    }
     return toAttendanceGridView(await this.attendance.grid(actor, id));
   }
 
@@ -114,7 +127,16 @@ export class CoursesApiController {
   @Get(':id/participants')
   @ApiBearerAuth()
   @UseGuards(StaffGuard)
-  async participants(@CurrentActor() actor: Actor, @UuidParam() id: string) {
+  async participants(
+    @CurrentActor() actor: Actor,
+    @UuidParam() id: string,
+    @Query() query: ExportFormatQuery,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (query.format) {
+      sendExport(res, await this.attendance.exportParticipants(actor, id, query.format));
+      return;
+    }
     return (await this.courses.participants(actor, id)).map(
       ({ volunteerId, firstName, lastName, status, position }) => ({
         volunteerId,

@@ -1,4 +1,7 @@
-import { Controller, Get, Post, Query, Redirect, Render, UseGuards } from '@nestjs/common';
+import { Controller, Get, Post, Query, Redirect, Render, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { ExportFormatQuery } from '../common/export/dto/export-format.query';
+import { sendExport } from '../common/export/spreadsheet';
 import { DateTime } from 'luxon';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { StaffPageGuard } from '../auth/staff.guard';
@@ -260,6 +263,28 @@ export class CoursesPagesController {
         .catch(onMakeUpForm);
       return back;
     });
+  }
+
+  /** The participants as a file (`?format=csv|xlsx`), the course page's download links. */
+  @Get('courses/:id/export/participants')
+  async exportParticipants(
+    @CurrentActor() actor: Actor,
+    @UuidParam() id: string,
+    @Query() query: ExportFormatQuery,
+    @Res() res: Response,
+  ) {
+    sendExport(res, await this.attendance.exportParticipants(actor, id, query.format ?? 'csv'));
+  }
+
+  /** The attendance register as a file (`?format=csv|xlsx`). */
+  @Get('courses/:id/export/attendance')
+  async exportAttendance(
+    @CurrentActor() actor: Actor,
+    @UuidParam() id: string,
+    @Query() query: ExportFormatQuery,
+    @Res() res: Response,
+  ) {
+    sendExport(res, await this.attendance.exportAttendance(actor, id, query.format ?? 'csv'));
   }
 
   /** The attendance sheet to print: names, phone and a signature column per session. */

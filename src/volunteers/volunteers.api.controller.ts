@@ -1,4 +1,16 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { sendExport } from '../common/export/spreadsheet';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { StaffGuard } from '../auth/staff.guard';
 import type { Actor } from '../common/auth/actor';
@@ -20,8 +32,17 @@ export class VolunteersApiController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** A page of JSON, or with `format` every matching row as a CSV or XLSX download. */
   @Get()
-  list(@CurrentActor() actor: Actor, @Query() query: ListVolunteersQuery) {
+  async list(
+    @CurrentActor() actor: Actor,
+    @Query() query: ListVolunteersQuery,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (query.format) {
+      sendExport(res, await this.volunteers.exportList(actor, query, query.format));
+      return;
+    }
     return this.volunteers.list(actor, query);
   }
 

@@ -1,4 +1,6 @@
-import { Controller, Get, Post, Query, Redirect, Render, UseGuards } from '@nestjs/common';
+import { Controller, Get, Post, Query, Redirect, Render, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { sendExport } from '../common/export/spreadsheet';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { StaffPageGuard } from '../auth/staff.guard';
 import type { Actor } from '../common/auth/actor';
@@ -46,8 +48,18 @@ export class VolunteersPagesController {
       ariaSort:
         query.sort === key ? 'ascending' : query.sort === `-${key}` ? 'descending' : undefined,
     });
+    const filterParams = new URLSearchParams({
+      ...(query.q ? { q: query.q } : {}),
+      ...(query.stage ? { stage: query.stage } : {}),
+      ...(query.matchable !== undefined ? { matchable: String(query.matchable) } : {}),
+      ...(query.postcode ? { postcode: query.postcode } : {}),
+      ...(query.sort ? { sort: query.sort } : {}),
+    });
+    const download = (format: string) =>
+      `/staff/exports/volunteers?${new URLSearchParams([...filterParams, ['format', format]]).toString()}`;
     return {
       title: ['Frivillige', 'Volunteers'],
+      downloads: { csv: download('csv'), xlsx: download('xlsx') },
       items,
       total,
       // Coordinators see one branch only, so the column would say the same on every row.
@@ -71,8 +83,16 @@ export class VolunteersPagesController {
   @Render('volunteers/pool')
   async pool(@CurrentActor() actor: Actor, @Query() query: MatchablePoolQuery) {
     const rows = await this.volunteers.matchablePool(actor, query);
+    const filterParams = new URLSearchParams({
+      ...(query.postcode ? { postcode: query.postcode } : {}),
+      ...(query.availability ? { availability: query.availability } : {}),
+      ...(query.language ? { language: query.language } : {}),
+    });
+    const download = (format: string) =>
+      `/staff/exports/pool?${new URLSearchParams([...filterParams, ['format', format]]).toString()}`;
     return {
       title: ['Klar til match', 'Matchable'],
+      downloads: { csv: download('csv'), xlsx: download('xlsx') },
       filters: query,
       availabilityOptions: AVAILABILITY,
       languageOptions: LANGUAGES,
@@ -82,6 +102,27 @@ export class VolunteersPagesController {
         languages: labelled(r.languages, LANGUAGES),
       })),
     };
+  }
+
+  /** The list with its filters as a file (every matching row, not the page). */
+  @Get('staff/exports/volunteers')
+  @UseGuards(StaffPageGuard)
+  async exportList(
+    @CurrentActor() actor: Actor,
+    @Query() query: ListVolunteersQuery,
+    @Res() res: Response,
+  ) {
+    sendExport(res, await this.volunteers.exportList(actor, query, query.format ?? 'csv'));
+  }
+
+  @Get('staff/exports/pool')
+  @UseGuards(StaffPageGuard)
+  async exportPool(
+    @CurrentActor() actor: Actor,
+    @Query() query: MatchablePoolQuery,
+    @Res() res: Response,
+  ) {
+    sendExport(res, await this.volunteers.exportPool(actor, query, query.format ?? 'csv'));
   }
 
   /** What withdrawing does (bookings cancelled, the waitlist moves up), with the reason asked for. */

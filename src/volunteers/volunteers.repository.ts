@@ -16,7 +16,8 @@ export interface VolunteerListFilter {
   /** A postcode prefix. */
   postcode?: string;
   sort?: VolunteerSort;
-  limit: number;
+  /** null: every matching row (an export). */
+  limit: number | null;
   offset: number;
 }
 

@@ -20,6 +20,8 @@ import { Volunteer } from './volunteer.entity';
 import { VolunteerRecordRepository } from './volunteer-record.repository';
 import { VolunteersRepository } from './volunteers.repository';
 import { inTransaction } from '../database/transaction';
+import { exportFile, type ExportFormat, fileDay } from '../common/export/spreadsheet';
+import { poolSheet, volunteerListSheet } from './volunteer-exports';
 
 @Injectable()
 export class VolunteersService {
@@ -61,6 +63,56 @@ export class VolunteersService {
 
   matchablePool(actor: Actor, query: MatchablePoolQuery) {
     return this.volunteers.matchablePool({ ...query, branchId: branchScopeOf(actor) });
+  }
+
+  /**
+   * Every volunteer the list's filters match (limit and offset ignored) as a file with
+   * the page's columns, through the list's own query; who exported what is audited.
+   */
+  async exportList(actor: Actor, query: ListVolunteersQuery, format: ExportFormat) {
+    const { items } = await this.volunteers.list({
+      ...query,
+      branchCode: query.branch,
+      branchId: branchScopeOf(actor),
+      limit: null,
+      offset: 0,
+    });
+    const filters = {
+      branch: query.branch ?? null,
+      stage: query.stage ?? null,
+      q: query.q ?? null,
+      postcode: query.postcode ?? null,
+      matchable: query.matchable ?? null,
+      sort: query.sort ?? null,
+    };
+    await this.audit.record(this.db.manager, actor, {
+      action: 'volunteers.exported',
+      branchId: branchScopeOf(actor),
+      details: { list: 'volunteers', format, rows: items.length, ...filters },
+    });
+    const name = query.matchable === true ? 'klar-til-match' : 'frivillige';
+    return exportFile(
+      { name: `${name}-${fileDay()}`, ...volunteerListSheet(items, actor.role === 'admin') },
+      format,
+    );
+  }
+
+  /** The matchable pool page as a file, audited as the list export is. */
+  async exportPool(actor: Actor, query: MatchablePoolQuery, format: ExportFormat) {
+    const rows = await this.matchablePool(actor, query);
+    await this.audit.record(this.db.manager, actor, {
+      action: 'volunteers.exported',
+      branchId: branchScopeOf(actor),
+      details: {
+        list: 'pool',
+        format,
+        rows: rows.length,
+        postcode: query.postcode ?? null,
+        availability: query.availability ?? null,
+        language: query.language ?? null,
+      },
+    });
+    return exportFile({ name: `klar-til-match-${fileDay()}`, ...poolSheet(rows) }, format);
   }
 
   async detail(actor: Actor, id: string) {

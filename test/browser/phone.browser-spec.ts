@@ -50,6 +50,7 @@ const STAFF_PAGES: { path: (r: Records) => string; admin?: true; shot?: string }
   { path: (r) => `/staff/materials/${r.materialId}/delete`, shot: 'i13-90-phone-material-delete' },
   { path: () => '/staff/my-sessions' },
   { path: () => '/staff/evaluations' },
+  { path: () => '/staff/reports/year', shot: 'i15-phone-year-figures' },
   { path: () => '/staff/account' },
   { path: () => '/staff/curriculum', admin: true, shot: 'i11-68-phone-curriculum' },
   { path: () => '/staff/materials', admin: true, shot: 'i13-91-phone-materials' },

@@ -67,14 +67,6 @@ export function registerViewHelpers(engine: typeof hbs): void {
         })
         .join(', '),
   );
-  /** A number in the reader's language, up to two decimals: 4,67 on Danish pages, 4.67 on English. */
-  engine.registerHelper('decimal', (value: unknown, options: HelperOptions) =>
-    typeof value === 'number' && Number.isFinite(value)
-      ? new Intl.NumberFormat(langOf(options) === 'en' ? 'en-GB' : 'da-DK', {
-          maximumFractionDigits: 2,
-        }).format(value)
-      : '',
-  );
   engine.registerHelper('dateTime', (value: Date | string | null, options: HelperOptions) =>
     value ? formatDateTime(new Date(value), langOf(options)) : '',
   );
@@ -151,6 +143,21 @@ export function registerViewHelpers(engine: typeof hbs): void {
   );
   engine.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).map(String).join(''));
   engine.registerHelper('add', (a: number, b: number) => a + b);
+  // A figure in the reader's decimals (4,67 on Danish pages, 4.67 on English); text such
+  // as "+3" keeps its own form but for the decimal mark; nothing is a dash.
+  engine.registerHelper('num', (value: unknown, options: HelperOptions) => {
+    const english = langOf(options) === 'en';
+    if (typeof value === 'number' && Number.isFinite(value)) {
+      return new Intl.NumberFormat(english ? 'en-GB' : 'da-DK', {
+        maximumFractionDigits: 2,
+      }).format(value);
+    }
+    if (value === null || value === undefined || value === '') {
+      return '–';
+    }
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return english ? text : text.replace('.', ',');
+  });
   engine.registerHelper('join', (items: unknown) =>
     Array.isArray(items) ? items.map(String).join(', ') : '',
   );

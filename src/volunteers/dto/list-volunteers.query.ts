@@ -10,6 +10,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import { EXPORT_FORMATS, type ExportFormat } from '../../common/export/spreadsheet';
 import { PageOffset, SingleLine } from '../../common/validators';
 import { STAGES, type Stage } from '../../readiness/readiness';
 
@@ -67,6 +68,11 @@ export class ListVolunteersQuery {
 
   @PageOffset()
   offset: number = 0;
+
+  /** Every matching row as a file (`limit`/`offset` ignored) instead of a page of JSON. */
+  @IsOptional()
+  @IsIn(EXPORT_FORMATS, { message: 'format must be csv or xlsx' })
+  format?: ExportFormat;
 }
 
 /** The matchable pool's filters: who is free when, speaks what, lives where. */
@@ -86,4 +92,8 @@ export class MatchablePoolQuery {
   @Length(1, 60)
   @SingleLine()
   language?: string;
+
+  @IsOptional()
+  @IsIn(EXPORT_FORMATS, { message: 'format must be csv or xlsx' })
+  format?: ExportFormat;
 }

@@ -1,0 +1,36 @@
+import { Controller, Get, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { StaffGuard } from '../auth/staff.guard';
+import type { Actor } from '../common/auth/actor';
+import { CurrentActor } from '../common/auth/decorators';
+import { sendExport } from '../common/export/spreadsheet';
+import { YearReportQuery } from './dto/year-report.query';
+import { ReportsService } from './reports.service';
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@UseGuards(StaffGuard)
+@Controller('api/v1/reports')
+export class ReportsApiController {
+  constructor(private readonly reports: ReportsService) {}
+
+  /** The year's figures and the year before; with `format` the same as a CSV or XLSX file. */
+  @Get('year')
+  async year(
+    @CurrentActor() actor: Actor,
+    @Query() query: YearReportQuery,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (query.format) {
+      sendExport(res, await this.reports.yearFile(actor, query, query.format));
+      return;
+    }
+    // The statements in Danish, as the course evaluation's route gives them.
+    const { year, branchCode, figures, previousYear, evaluation } = await this.reports.year(
+      actor,
+      query,
+    );
+    return { year, branchCode, figures, previousYear, evaluation };
+  }
+}
