@@ -139,6 +139,30 @@ class EnvSchema {
   @Min(8)
   @Max(3650)
   PORTAL_LINK_IDLE_DAYS?: number;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  ORGANISATION_NAME?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsEmail()
+  PRIVACY_CONTACT_EMAIL?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1200)
+  RETENTION_CLOSED_MONTHS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
+  MAIL_BODY_RETENTION_DAYS?: number;
 }
 
 /** The variable names, listed once so the docker-compose test can compare against them. */
@@ -162,6 +186,10 @@ class EnvSchemaKeys implements Required<Record<keyof EnvSchema, true>> {
   TRUST_PROXY = true as const;
   APPLY_LIMIT_PER_CLIENT = true as const;
   PORTAL_LINK_IDLE_DAYS = true as const;
+  ORGANISATION_NAME = true as const;
+  PRIVACY_CONTACT_EMAIL = true as const;
+  RETENTION_CLOSED_MONTHS = true as const;
+  MAIL_BODY_RETENTION_DAYS = true as const;
 }
 
 export const ENV_VARIABLES: readonly string[] = Object.keys(new EnvSchemaKeys());
@@ -193,6 +221,14 @@ export interface AppConfig {
   applyLimitPerClient: number;
   /** A personal link unused this many days no longer opens the page. */
   portalLinkIdleDays: number;
+  /** The national organisation: data controller beside the branch, named on certificates. */
+  organisationName: string;
+  /** Where a person writes about their data (access, erasure, complaints); unset: the branch's address. */
+  privacyContactEmail?: string;
+  /** Declined and withdrawn people are erased this many months after closing. */
+  retentionClosedMonths: number;
+  /** Sent email bodies are purged after this many days (the metadata stays). */
+  mailBodyRetentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -248,6 +284,10 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     trustProxy: parseTrustProxy(env.TRUST_PROXY)!,
     applyLimitPerClient: env.APPLY_LIMIT_PER_CLIENT ?? 20,
     portalLinkIdleDays: env.PORTAL_LINK_IDLE_DAYS ?? 180,
+    organisationName: env.ORGANISATION_NAME ?? 'HOME-START',
+    privacyContactEmail: env.PRIVACY_CONTACT_EMAIL,
+    retentionClosedMonths: env.RETENTION_CLOSED_MONTHS ?? 6,
+    mailBodyRetentionDays: env.MAIL_BODY_RETENTION_DAYS ?? 30,
   };
 }
 

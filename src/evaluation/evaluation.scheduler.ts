@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { TIME_ZONE } from '../common/dates';
 import { inTransaction } from '../database/transaction';
 import { EmailNotifications } from '../notifications/email-notifications';
+import { redactForLog } from '../common/log-redaction';
 
 /**
  * Only courses that ended within this many days are asked about: when the evaluation
@@ -28,7 +29,7 @@ export class EvaluationScheduler {
     try {
       await this.queueInvitations();
     } catch (error) {
-      this.logger.error('Queueing evaluation mails failed', error as Error);
+      this.logger.error(`Queueing evaluation mails failed: ${redactForLog(String(error))}`);
     }
   }
 

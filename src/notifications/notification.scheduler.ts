@@ -13,6 +13,7 @@ import { formatDateTime, formatLongDay, TIME_ZONE } from '../common/dates';
 import { NotificationsRepository } from './notifications.repository';
 import { OutboxService } from './outbox.service';
 import { inTransaction } from '../database/transaction';
+import { redactForLog } from '../common/log-redaction';
 
 const REMINDER_HOURS = 48;
 const EXPIRY_WARNING_DAYS = 60;
@@ -118,7 +119,7 @@ export class NotificationScheduler implements OnApplicationBootstrap, BeforeAppl
     try {
       await this.runs.run(run);
     } catch (error) {
-      this.logger.error(`Scheduled mail run failed: ${String(error)}`);
+      this.logger.error(`Scheduled mail run failed: ${redactForLog(String(error))}`);
     }
   }
 }

@@ -8,6 +8,7 @@ import { Cron } from '@nestjs/schedule';
 import { BackgroundRuns } from '../common/background-runs';
 import { TIME_ZONE } from '../common/dates';
 import { ReadinessService } from './readiness.service';
+import { redactForLog } from '../common/log-redaction';
 
 /**
  * Lists read "matchable today" in SQL, so nothing waits for this job to be right; it
@@ -43,8 +44,8 @@ export class ReadinessScheduler implements OnApplicationBootstrap, BeforeApplica
       await this.runs.run(() => this.readiness.refreshLapsed());
     } catch (error) {
       this.logger.error(
-        `Nightly readiness refresh failed: ${String(error)}`,
-        error instanceof Error ? error.stack : undefined,
+        `Nightly readiness refresh failed: ${redactForLog(String(error))}`,
+        error instanceof Error ? redactForLog(error.stack ?? '') : undefined,
       );
     }
   }
