@@ -30,6 +30,7 @@ import { PortalModule } from './portal/portal.module';
 import { MaterialsModule } from './materials/materials.module';
 import { EvaluationModule } from './evaluation/evaluation.module';
 import { WorkspaceModule } from './workspace/workspace.module';
+import { PrivacyModule } from './privacy/privacy.module';
 
 @Module({})
 export class AppModule {
@@ -47,6 +48,7 @@ export class AppModule {
         AuthModule,
         PasswordResetModule,
         BranchesModule,
+        PrivacyModule,
         CurriculumModule,
         ReadinessModule,
         NotificationsModule,
