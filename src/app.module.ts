@@ -32,6 +32,7 @@ import { MaterialsModule } from './materials/materials.module';
 import { RequirementsModule } from './requirements/requirements.module';
 import { EvaluationModule } from './evaluation/evaluation.module';
 import { WorkspaceModule } from './workspace/workspace.module';
+import { PrivacyModule } from './privacy/privacy.module';
 
 @Module({})
 export class AppModule {
@@ -49,6 +50,7 @@ export class AppModule {
         AuthModule,
         PasswordResetModule,
         BranchesModule,
+        PrivacyModule,
         CurriculumModule,
         ReadinessModule,
         NotificationsModule,

@@ -13,6 +13,7 @@ import { AVAILABILITY, LANGUAGES } from '../volunteers/volunteer-options';
 import { ApplicationsService } from './applications.service';
 import { CreateApplicationDto } from './dto/create-application.dto';
 import { RequestLinkDto } from './dto/request-link.dto';
+import { CONSENT_TEXT, CONSENT_VERSION } from '../privacy/consent';
 
 /** The rules the service applies after the form's fields are valid, in the reader's words. */
 /** The public site: what the role is, the application form and what happens next. */
@@ -54,6 +55,9 @@ export class ApplicationsPagesController {
       fallback: branches.find((b) => b.fallback)?.name ?? null,
       availability: AVAILABILITY,
       languages: LANGUAGES,
+      // The very words whose version the application stores.
+      consentText: CONSENT_TEXT,
+      consentVersion: CONSENT_VERSION,
     };
   }
 

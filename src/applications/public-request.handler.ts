@@ -12,6 +12,7 @@ import { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteersRepository } from '../volunteers/volunteers.repository';
 import type { CreateApplicationDto } from './dto/create-application.dto';
 import { RESEND_PER_ADDRESS } from './limits';
+import { CONSENT_VERSION, keepCurrentConsentText } from '../privacy/consent';
 
 /**
  * The work behind a public request, done after the request was answered (see
@@ -56,6 +57,7 @@ export class PublicRequestHandler {
       this.logger.warn('An application for a branch that is no longer active was dropped');
       return;
     }
+    await keepCurrentConsentText(em);
     const volunteer = await em.save(
       em.create(Volunteer, {
         branchId: branch.id,
@@ -70,6 +72,9 @@ export class PublicRequestHandler {
         languages: dto.languages ?? [],
         locale: dto.locale ?? 'da',
         consentAt: new Date(),
+        // The text the form shows is the one in the code that takes the application.
+        consentTextVersion: CONSENT_VERSION,
+        consentSource: 'application',
         status: 'active',
         stage: 'applied',
         matchableSince: null,

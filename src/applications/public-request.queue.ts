@@ -10,6 +10,7 @@ import { BackgroundRuns } from '../common/background-runs';
 import { UnitOfWork } from '../database/unit-of-work';
 import type { CreateApplicationDto } from './dto/create-application.dto';
 import { PublicRequestHandler } from './public-request.handler';
+import { redactForLog } from '../common/log-redaction';
 
 export interface PublicRequests {
   application: CreateApplicationDto;
@@ -78,7 +79,7 @@ export class PublicRequestQueue implements OnApplicationBootstrap, BeforeApplica
 
   private kick(): void {
     this.drain().catch((error: unknown) =>
-      this.logger.error(`Working through public requests failed: ${String(error)}`),
+      this.logger.error(`Working through public requests failed: ${redactForLog(String(error))}`),
     );
   }
 
@@ -89,7 +90,9 @@ export class PublicRequestQueue implements OnApplicationBootstrap, BeforeApplica
     this.timer = setTimeout(() => {
       this.drain()
         .catch((error: unknown) =>
-          this.logger.error(`Working through public requests failed: ${String(error)}`),
+          this.logger.error(
+            `Working through public requests failed: ${redactForLog(String(error))}`,
+          ),
         )
         .finally(() => this.schedule(POLL_MS));
     }, delay);
@@ -155,7 +158,7 @@ export class PublicRequestQueue implements OnApplicationBootstrap, BeforeApplica
       );
       const level = failed ? 'error' : 'warn';
       this.logger[level](
-        `Public request ${claimed.id} failed (try ${attempts}${failed ? ', giving up' : ''}): ${String(error)}`,
+        `Public request ${claimed.id} failed (try ${attempts}${failed ? ', giving up' : ''}): ${redactForLog(String(error))}`,
       );
       return true;
     }

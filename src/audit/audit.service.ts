@@ -10,6 +10,9 @@ export interface AuditEntry {
   details?: AuditDetails;
 }
 
+/** How long one logged read of a volunteer's certificate covers the same reader's rereads. */
+export const SENSITIVE_READ_WINDOW_MINUTES = 10;
+
 /** Appends to the audit log inside the caller's transaction, so the log and the change commit together. */
 @Injectable()
 export class AuditService {
@@ -21,6 +24,30 @@ export class AuditService {
       volunteerId: entry.volunteerId ?? null,
       details: entry.details ?? {},
     });
+  }
+
+  /**
+   * A read of sensitive data (a certificate's result): who read it and when. A
+   * coordinator on the record page reloads it after every form, so one read per reader
+   * per volunteer per `withinMinutes` (default 10) is logged: the log says who saw it and
+   * roughly when, without a row per click.
+   */
+  async recordRead(
+    em: EntityManager,
+    actor: Actor,
+    entry: AuditEntry & { volunteerId: string },
+    withinMinutes = SENSITIVE_READ_WINDOW_MINUTES,
+  ): Promise<void> {
+    const recent: unknown[] = await em.query(
+      `SELECT 1 FROM audit_event
+        WHERE actor_id = $1 AND action = $2 AND volunteer_id = $3
+          AND occurred_at > now() - make_interval(mins => $4::int)
+        LIMIT 1`,
+      [actor.id, entry.action, entry.volunteerId, withinMinutes],
+    );
+    if (recent.length === 0) {
+      await this.record(em, actor, entry);
+    }
   }
 
   listForVolunteer(em: EntityManager, volunteerId: string): Promise<AuditEvent[]> {

@@ -88,11 +88,17 @@ export class UsersService {
       const active = dto.active ?? user.active;
       const branchId = await this.branchFor(em, role, dto.branchCode, user.branchId);
       if (dto.active === false && user.id === actor.id) {
-        throw new ConflictError('Du kan ikke deaktivere din egen konto. / You cannot deactivate your own account.', 'user_self_deactivation');
+        throw new ConflictError(
+          'Du kan ikke deaktivere din egen konto. / You cannot deactivate your own account.',
+          'user_self_deactivation',
+        );
       }
       const stillAdmin = role === 'admin' && active;
       if (!stillAdmin && admins.some((a) => a.id === user.id) && admins.length === 1) {
-        throw new ConflictError('Klar skal have mindst én aktiv administrator. / Klar needs at least one active administrator.', 'last_admin');
+        throw new ConflictError(
+          'Klar skal have mindst én aktiv administrator. / Klar needs at least one active administrator.',
+          'last_admin',
+        );
       }
       const changes: Partial<StaffUser> = {
         name: dto.name ?? user.name,
@@ -238,7 +244,7 @@ export class UsersService {
         role: 'admin',
         password: admin.password,
       });
-      this.logger.log(`Created the bootstrap administrator ${admin.email}`);
+      this.logger.log('Created the bootstrap administrator (BOOTSTRAP_ADMIN_EMAIL)');
     }
   }
 
@@ -258,7 +264,10 @@ export class UsersService {
       .where('lower(u.email) = lower(:email)', { email: dto.email })
       .getExists();
     if (taken) {
-      throw new ConflictError('Der findes allerede en bruger med denne e-mailadresse. / A user with this email exists.', 'user_email_taken');
+      throw new ConflictError(
+        'Der findes allerede en bruger med denne e-mailadresse. / A user with this email exists.',
+        'user_email_taken',
+      );
     }
     const user = await em.save(
       em.create(StaffUser, {

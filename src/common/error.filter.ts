@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { isDatabaseUnavailable, isRetryableConflict } from '../database/database-errors';
 import { DomainError, FieldError, InvalidInputError, TooManyRequestsError } from './errors';
+import { redactForLog } from './log-redaction';
 import { forReader, langOfAcceptLanguage, readersHalf } from './field-messages';
 import { langOf } from './pages/web';
 import { RequestValidationError } from './validation';
@@ -48,12 +49,15 @@ export class ErrorFilter implements ExceptionFilter {
     const body = this.toBody(exception, lang);
     if (body.statusCode === 503) {
       // Expected while the database is away; one line, not a stack per request.
-      this.logger.warn(`${request.method} ${loggablePath(request.path)}: ${body.message}`);
+      this.logger.warn(
+        redactForLog(`${request.method} ${loggablePath(request.path)}: ${body.message}`),
+      );
     } else if (body.statusCode >= 500) {
       body.correlationId = randomUUID();
       this.logger.error(
         `${request.method} ${loggablePath(request.path)} failed [${body.correlationId}]`,
-        exception instanceof Error ? exception.stack : String(exception),
+        // An error's message can quote what it failed on (an address, a link, a token).
+        redactForLog(exception instanceof Error ? (exception.stack ?? '') : String(exception)),
       );
     }
     if (exception instanceof TooManyRequestsError) {

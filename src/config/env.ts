@@ -165,6 +165,12 @@ class EnvSchema {
   @Min(1)
   @Max(1000)
   DB_POOL_MAX?: number;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsEmail()
+  PRIVACY_CONTACT_EMAIL?: string;
+
   /** One line of visible text: it is printed on course certificates. */
   @IsOptional()
   @Transform(emptyToUndefined)
@@ -201,6 +207,7 @@ class EnvSchemaKeys implements Required<Record<keyof EnvSchema, true>> {
   RETENTION_CLOSED_MONTHS = true as const;
   DB_POOL_MAX = true as const;
   ORGANISATION_NAME = true as const;
+  PRIVACY_CONTACT_EMAIL = true as const;
 }
 
 export const ENV_VARIABLES: readonly string[] = Object.keys(new EnvSchemaKeys());
@@ -238,8 +245,10 @@ export interface AppConfig {
   retentionClosedMonths: number;
   /** Connections this instance may hold to a PostgreSQL server (pg pool `max`). */
   dbPoolMax: number;
-  /** The organisation named on course certificates. */
+  /** The national organisation: data controller beside the branch, named on certificates. */
   organisationName: string;
+  /** Where a person writes about their data (access, erasure, complaints); unset: the branch's address. */
+  privacyContactEmail?: string;
 }
 
 export class ConfigError extends Error {}
@@ -300,6 +309,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     dbPoolMax: env.DB_POOL_MAX ?? 10,
     // Klar is HOME-START's platform (the layout's footer says so): the name by default.
     organisationName: env.ORGANISATION_NAME?.trim() ?? DEFAULT_ORGANISATION_NAME,
+    privacyContactEmail: env.PRIVACY_CONTACT_EMAIL,
   };
 }
 

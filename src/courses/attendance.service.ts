@@ -70,6 +70,26 @@ export class AttendanceService {
     );
   }
 
+  /**
+   * The grid for a printed sheet (names and phone numbers leaving Klar on paper): every
+   * print is audited with who, when and which list of which course.
+   */
+  async exportGrid(
+    actor: Actor,
+    courseId: string,
+    list: 'attendance_sheet' | 'participant_list',
+    now = new Date(),
+  ) {
+    const course = await this.courses.requireInScope(this.db.manager, actor, courseId);
+    const grid = await this.gridOf(this.db.manager, courseId, now);
+    await this.audit.record(this.db.manager, actor, {
+      action: 'export.printed',
+      branchId: course.branchId,
+      details: { list, courseId, people: grid.people.length },
+    });
+    return { course, ...grid };
+  }
+
   /** Who may be added to the grid as a make-up (see AttendanceRepository.makeUpCandidates). */
   async makeUpCandidates(actor: Actor, courseId: string) {
     const course = await this.courses.requireInScope(this.db.manager, actor, courseId);

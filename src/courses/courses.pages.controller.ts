@@ -291,7 +291,7 @@ export class CoursesPagesController {
   @Get('courses/:id/print/attendance')
   @Render('courses/print-attendance')
   async printAttendance(@CurrentActor() actor: Actor, @UuidParam() id: string) {
-    const grid = await this.attendance.grid(actor, id);
+    const grid = await this.attendance.exportGrid(actor, id, 'attendance_sheet');
     return {
       title: grid.course.title,
       course: { id: grid.course.id, title: grid.course.title, location: grid.course.location },
@@ -306,7 +306,7 @@ export class CoursesPagesController {
   @Get('courses/:id/print/participants')
   @Render('courses/print-participants')
   async printParticipants(@CurrentActor() actor: Actor, @UuidParam() id: string) {
-    const grid = await this.attendance.grid(actor, id);
+    const grid = await this.attendance.exportGrid(actor, id, 'participant_list');
     return {
       title: grid.course.title,
       course: { id: grid.course.id, title: grid.course.title },

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import { VIEWS_DIR } from '../common/paths';
+import { APP_CONFIG, type AppConfig } from '../config/env';
 import type { Locale } from '../volunteers/volunteer.entity';
 import { EmailValues, inlineValue, mapStrings, renderMarkdownEmail } from './email-markdown';
 
@@ -36,16 +37,37 @@ export class EmailTemplates {
     readFileSync(join(VIEWS_DIR, 'emails', 'layout.hbs'), 'utf8'),
   );
 
+  /**
+   * Every email the app sends ends with a link to the privacy notice (issue 14); built
+   * without the app's settings (the markup unit tests), there is no site to link to.
+   */
+  private readonly privacyUrl?: string;
+
+  constructor(@Optional() @Inject(APP_CONFIG) config?: AppConfig) {
+    this.privacyUrl = config ? `${config.publicUrl}/privatliv` : undefined;
+  }
+
   render(name: string, locale: Locale, data: Record<string, unknown>): RenderedEmail {
     const template = this.load(name, locale);
     // The subject is a header, not Markdown: its values go in as text on one line.
     const subject = template.subject(mapStrings(data, inlineValue)).trim();
     const values = new EmailValues();
     const { html, text } = renderMarkdownEmail(template.body(values.hold(data)), values);
+    const privacy = !this.privacyUrl
+      ? ''
+      : locale === 'en'
+        ? `How Klar handles your details: ${this.privacyUrl}`
+        : `Sådan behandler Klar dine oplysninger: ${this.privacyUrl}`;
     return {
       subject,
-      text,
-      html: this.layout({ lang: locale, subject, content: new Handlebars.SafeString(html) }),
+      text: privacy ? `${text.trimEnd()}\n\n-- \n${privacy}\n` : text,
+      html: this.layout({
+        lang: locale,
+        isEn: locale === 'en',
+        subject,
+        privacyUrl: this.privacyUrl,
+        content: new Handlebars.SafeString(html),
+      }),
     };
   }
 

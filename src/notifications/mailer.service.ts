@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { createTransport, type Transporter } from 'nodemailer';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import type { OutboxMessage } from './outbox-message.entity';
 
@@ -10,7 +12,9 @@ export const emlOutboxDir = (dataDir: string) => join(dataDir, 'outbox');
 
 /**
  * Sends through SMTP_URL, or without it writes each message as an .eml file under
- * DATA_DIR/outbox and logs its subject and links, so the demo works offline.
+ * DATA_DIR/outbox and logs which file holds it, so the demo works offline. The log line
+ * names the recipient by id (volunteer or staff user), never by address, and carries no
+ * link: a personal link in a log would open the person's page for whoever reads the log.
  */
 @Injectable()
 export class MailerService {
@@ -18,7 +22,10 @@ export class MailerService {
   private readonly transport: Transporter;
   private readonly outboxDir: string;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {
     this.outboxDir = emlOutboxDir(config.dataDir);
     this.transport = config.smtpUrl
       ? createTransport(smtpOptions(config.smtpUrl))
@@ -44,11 +51,22 @@ export class MailerService {
       await mkdir(this.outboxDir, { recursive: true });
       const file = join(this.outboxDir, `${message.createdAt.getTime()}-${message.id}.eml`);
       await writeFile(file, (info as { message: Buffer }).message);
-      const links = message.textBody.match(/https?:\/\/[^\s)\]]+/g) ?? [];
       this.logger.log(
-        `Mail to ${message.recipient}: "${message.subject}" ${[...new Set(links)].join(' ')}`,
+        `Mail ${message.template} queued to ${await this.whoIs(message.recipient)}: outbox/${file.split(/[\\/]/).pop()}`,
       );
     }
+  }
+
+  /** "volunteer <id>", "staff user <id>", or "an address Klar holds no one under". */
+  private async whoIs(address: string): Promise<string> {
+    const rows: { kind: string; id: string }[] = await this.db.query(
+      `SELECT 'volunteer' AS kind, id FROM volunteer WHERE lower(email) = lower($1)
+       UNION ALL
+       SELECT 'staff user' AS kind, id FROM staff_user WHERE lower(email) = lower($1)
+       LIMIT 1`,
+      [address],
+    );
+    return rows[0] ? `${rows[0].kind} ${rows[0].id}` : 'an address Klar holds no one under';
   }
 }
 

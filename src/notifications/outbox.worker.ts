@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { BackgroundRuns } from '../common/background-runs';
 import { APP_CONFIG, type AppConfig } from '../config/env';
+import { redactForLog } from '../common/log-redaction';
 import { MailerService } from './mailer.service';
 import { OutboxService } from './outbox.service';
 
@@ -60,7 +61,9 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
     }
     this.timer = setTimeout(() => {
       this.drain()
-        .catch((error: unknown) => this.logger.error(`Outbox run failed: ${String(error)}`))
+        .catch((error: unknown) =>
+          this.logger.error(redactForLog(`Outbox run failed: ${String(error)}`)),
+        )
         .finally(() => this.schedule(this.config.outbox.pollMs));
     }, delay);
   }
@@ -78,7 +81,9 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
           const status = await this.outbox.markFailed(message, String(error));
           const level = status === 'failed' ? 'error' : 'warn';
           this.logger[level](
-            `Mail ${message.template} to ${message.recipient}, attempt ${message.attempts}: ${String(error)}`,
+            redactForLog(
+              `Mail ${message.id} (${message.template}), attempt ${message.attempts}: ${String(error)}`,
+            ),
           );
         }
       }

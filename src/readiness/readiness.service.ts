@@ -21,6 +21,7 @@ import {
   Requirement,
   Stage,
 } from './readiness';
+import { redactForLog } from '../common/log-redaction';
 
 /** What a nightly run did: volunteers due, how many lost the mark, how many failed. */
 export interface LapsedRun {
@@ -186,8 +187,8 @@ export class ReadinessService {
       } catch (error) {
         run.failed += 1;
         this.logger.error(
-          `Readiness refresh of volunteer ${id} failed: ${String(error)}`,
-          error instanceof Error ? error.stack : undefined,
+          `Readiness refresh of volunteer ${id} failed: ${redactForLog(String(error))}`,
+          error instanceof Error ? redactForLog(error.stack ?? '') : undefined,
         );
       }
     }

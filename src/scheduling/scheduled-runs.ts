@@ -4,6 +4,7 @@ import { type BeforeApplicationShutdown, Injectable, Logger, Module } from '@nes
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BackgroundRuns } from '../common/background-runs';
+import { redactForLog } from '../common/log-redaction';
 
 /** What became of one call: this instance did the period's run, or another did (or does). */
 export type RunOutcome = 'ran' | 'claimed-elsewhere';
@@ -57,8 +58,8 @@ export class ScheduledRuns implements BeforeApplicationShutdown {
       return (await this.runs.run(() => this.runOncePer(job, periodKey, work))) ?? 'stopped';
     } catch (error) {
       this.logger.error(
-        `Scheduled run ${job} ${periodKey} failed: ${String(error)}`,
-        error instanceof Error ? error.stack : undefined,
+        `Scheduled run ${job} ${periodKey} failed: ${redactForLog(String(error))}`,
+        error instanceof Error ? redactForLog(error.stack ?? '') : undefined,
       );
       return 'failed';
     }
@@ -81,7 +82,7 @@ export class ScheduledRuns implements BeforeApplicationShutdown {
     } catch (error) {
       await this.release(job, periodKey).catch((releaseError: unknown) =>
         this.logger.error(
-          `Could not release the claim on ${job} ${periodKey}; it is retried after the lease: ${String(releaseError)}`,
+          `Could not release the claim on ${job} ${periodKey}; it is retried after the lease: ${redactForLog(String(releaseError))}`,
         ),
       );
       throw error;

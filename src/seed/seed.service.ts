@@ -20,6 +20,7 @@ import { PortalToken } from '../portal/portal-token.entity';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import { inTransaction } from '../database/transaction';
+import { FIRST_CONSENT_VERSION } from '../privacy/consent';
 
 export const DEMO_PASSWORD = 'klar-demo-2026';
 const DEMO_ADMIN = 'admin@klar.local';
@@ -223,6 +224,8 @@ export class SeedService implements OnApplicationBootstrap {
           languages: ['da', 'en'],
           locale: 'da',
           consentAt: appliedAt,
+          consentTextVersion: FIRST_CONSENT_VERSION,
+          consentSource: 'application',
           status: 'active',
           stage: 'applied',
           matchableSince: null,

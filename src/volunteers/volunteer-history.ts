@@ -24,6 +24,7 @@ const ACTION_NAMES: Record<string, { da: string; en: string }> = {
     en: 'Extra requirement record removed',
   },
   'material.confirmed': { da: 'Læsning bekræftet', en: 'Reading confirmed' },
+  'attestation.viewed': { da: 'Børneattestens resultat læst', en: 'Child certificate result read' },
   'booking.booked': { da: 'Tilmeldt kursus', en: 'Booked on a course' },
   'booking.waitlisted': { da: 'Sat på venteliste', en: 'Put on a waiting list' },
   'booking.cancelled': { da: 'Kursustilmelding annulleret', en: 'Course booking cancelled' },

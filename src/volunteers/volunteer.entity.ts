@@ -53,6 +53,14 @@ export class Volunteer {
   @Column('timestamptz')
   consentAt: Date;
 
+  /** The version of the consent text agreed to (src/privacy/consent.ts, table consent_text). */
+  @Column('text', { nullable: true })
+  consentTextVersion: string | null;
+
+  /** Where the consent was given: the application form, or the personal page after an import. */
+  @Column('text', { default: 'application' })
+  consentSource: 'application' | 'import';
+
   @Column('text')
   status: VolunteerStatus;
 

@@ -55,6 +55,11 @@ export function toVolunteerView(
     locale: volunteer.locale,
     appliedAt: toIsoWithOffset(volunteer.createdAt),
     consentAt: toIsoWithOffset(volunteer.consentAt),
+    consent: {
+      givenAt: toIsoWithOffset(volunteer.consentAt),
+      textVersion: volunteer.consentTextVersion,
+      source: volunteer.consentSource,
+    },
     readiness: toReadinessView(readiness, volunteer.matchableSince),
     // Why and when the application was closed; null while it is active.
     closing:

@@ -115,10 +115,22 @@ export class VolunteersService {
     return exportFile({ name: `klar-til-match-${fileDay()}`, ...poolSheet(rows) }, format);
   }
 
+  /**
+   * The record, for the API and the record page. It shows the child certificate's
+   * result, a criminal-record fact: that read is audited (see AuditService.recordRead).
+   */
   async detail(actor: Actor, id: string) {
     return inTransaction(this.db, async (em) => {
       const volunteer = await this.requireInScope(em, actor, id);
-      return this.describe(em, volunteer);
+      const described = await this.describe(em, volunteer);
+      if (described.attestations.length > 0) {
+        await this.audit.recordRead(em, actor, {
+          action: 'attestation.viewed',
+          branchId: volunteer.branchId,
+          volunteerId: volunteer.id,
+        });
+      }
+      return described;
     });
   }
 

@@ -8,6 +8,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { TooManyRequestsError } from '../errors';
 import { hashToken } from '../tokens';
+import { redactForLog } from '../log-redaction';
 
 /** A limit: at most `limit` hits per `windowSeconds`; with `blockSeconds`, reaching it blocks that long. */
 export interface LimitRule {
@@ -56,7 +57,7 @@ export class RateLimiter implements OnApplicationBootstrap, BeforeApplicationShu
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
       this.prune().catch((error: unknown) =>
-        this.logger.warn(`Pruning rate limits failed: ${String(error)}`),
+        this.logger.warn(`Pruning rate limits failed: ${redactForLog(String(error))}`),
       );
     }, PRUNE_EVERY_MS);
     this.timer.unref();
