@@ -14,6 +14,7 @@ import { ClosingAndVisitChanges1765238400000 } from './1765238400000-closing-and
 import { BranchSettings1765584000000 } from './1765584000000-branch-settings';
 import { Materials1765756800000 } from './1765756800000-materials';
 import { TrainersAndEvaluation1765843200000 } from './1765843200000-trainers-and-evaluation';
+import { PrivacyRights1766188800000 } from './1766188800000-privacy-rights';
 
 /** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   BranchSettings1765584000000,
   Materials1765756800000,
   TrainersAndEvaluation1765843200000,
+  PrivacyRights1766188800000,
 ];

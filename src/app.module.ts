@@ -30,6 +30,7 @@ import { PortalModule } from './portal/portal.module';
 import { MaterialsModule } from './materials/materials.module';
 import { EvaluationModule } from './evaluation/evaluation.module';
 import { WorkspaceModule } from './workspace/workspace.module';
+import { PrivacyModule } from './privacy/privacy.module';
 
 @Module({})
 export class AppModule {
@@ -62,6 +63,7 @@ export class AppModule {
         AttestationsModule,
         SeedModule,
         WorkspaceModule,
+        PrivacyModule,
       ],
       controllers: [HealthController, LangPagesController],
       providers: [

@@ -52,6 +52,10 @@ export class OutboxMessage {
   @Column('timestamptz', { nullable: true })
   sentAt: Date | null;
 
+  /** The farewell to an erased person: address and bodies are emptied once it is sent. */
+  @Column('boolean', { default: false })
+  eraseAfterSend: boolean;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }
