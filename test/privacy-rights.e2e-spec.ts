@@ -3,6 +3,8 @@ import request from 'supertest';
 import { createTestApp, type TestApp } from './app';
 import { createCourse, Factory } from './factories';
 import { settle } from './links';
+import { COORDINATOR_PASSWORD } from './factories';
+import { csrfIn, signedInAgent, submitForm } from './pages';
 
 /** Letters only, so a name made of them passes the form's rules and is unique in the database. */
 const letters = (n: number) =>
@@ -333,6 +335,80 @@ describe('privacy rights: export, erasure, own requests', () => {
         [p.id],
       );
       expect(after.handled).toBe(true);
+    });
+  });
+
+  describe('the staff pages', () => {
+    const agentOf = () => signedInAgent(t, coordinator.email, COORDINATOR_PASSWORD);
+
+    it('should link the export and the erasure from the record, and show the export readable and as a file', async () => {
+      const p = await fullRecord();
+      const agent = await agentOf();
+
+      const record = await agent.get(`/staff/volunteers/${p.id}`).expect(200);
+      expect(record.text).toContain(`href="/staff/volunteers/${p.id}/export"`);
+      expect(record.text).toContain('Hent personens data');
+      expect(record.text).toContain(`href="/staff/volunteers/${p.id}/erase"`);
+
+      const page = await agent.get(`/staff/volunteers/${p.id}/export`).expect(200);
+      expect(page.text).toContain(p.lastName);
+      expect(page.text).toContain('Talte med');
+      expect(page.text).toContain(`href="/staff/volunteers/${p.id}/export.json"`);
+
+      const file = await agent.get(`/staff/volunteers/${p.id}/export.json`).expect(200);
+      expect(file.headers['content-disposition']).toMatch(/^attachment; filename="klar-data-/);
+      expect(JSON.parse(file.text).volunteer.email).toBe(p.email);
+
+      const other = await signedInAgent(t, otherCoordinator.email, COORDINATOR_PASSWORD);
+      const refused = await other.get(`/staff/volunteers/${p.id}/export`);
+      expect(refused.status).toBe(404);
+    });
+
+    it('should ask twice before erasing: the checkbox and the name typed, refused without either', async () => {
+      const p = await fullRecord();
+      const agent = await agentOf();
+      const page = `/staff/volunteers/${p.id}/erase`;
+
+      const refused = await submitForm(agent, page, page, { name: p.firstName });
+      expect(refused).toBe(page);
+      const shown = await agent.get(page).expect(200);
+      expect(shown.text).toContain('Bekræft, at du forstår');
+      expect(shown.text).toContain('Skriv personens fulde navn');
+      await staff().get(`/api/v1/volunteers/${p.id}`).expect(200);
+
+      const done = await submitForm(agent, page, page, {
+        understood: 'yes',
+        name: `${p.firstName.toLowerCase()}  ${p.lastName}`,
+      });
+      expect(done).toBe('/staff/volunteers');
+      await staff().get(`/api/v1/volunteers/${p.id}`).expect(404);
+      const gone = await agent.get(`/staff/volunteers/${p.id}`);
+      expect(gone.status).toBe(404);
+    });
+
+    it("should list the volunteers' erasure requests on the dashboard, oldest first, with the deadline, and on the record", async () => {
+      const first = await factory.apply({ branchCode, firstName: 'Aksel', lastName: 'Førstesen' });
+      const second = await factory.apply({ branchCode, firstName: 'Birte', lastName: 'Andensen' });
+      await as(first.portalToken).post('/api/v1/me/erasure-request').expect(202);
+      await as(second.portalToken).post('/api/v1/me/erasure-request').expect(202);
+      const [{ due }] = await t.db.query<{ due: string }[]>(
+        `SELECT to_char(due_on, 'YYYY-MM-DD') AS due FROM erasure_request WHERE volunteer_id = $1`,
+        [first.id],
+      );
+      const agent = await agentOf();
+
+      const dashboard = await agent.get('/staff').expect(200);
+      expect(dashboard.text).toContain('Anmodninger om sletning');
+      const at = (id: string) => dashboard.text.indexOf(`/staff/volunteers/${id}/erase`);
+      expect(at(first.id)).toBeGreaterThan(-1);
+      expect(at(second.id)).toBeGreaterThan(at(first.id));
+      const record = await agent.get(`/staff/volunteers/${first.id}`).expect(200);
+      expect(record.text).toContain('har bedt om at blive slettet');
+      expect(due).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      const other = await signedInAgent(t, otherCoordinator.email, COORDINATOR_PASSWORD);
+      const elsewhere = await other.get('/staff').expect(200);
+      expect(elsewhere.text).not.toContain(first.id);
+      expect(csrfIn(dashboard.text)).toEqual(expect.any(String));
     });
   });
 });

@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { CoursesModule } from '../courses/courses.module';
 import { CurriculumModule } from '../courses/curriculum.module';
 import { VolunteersModule } from '../volunteers/volunteers.module';
+import { PrivacyModule } from '../privacy/privacy.module';
 import { WorkspacePagesController } from './workspace.pages.controller';
 import { WorkspaceRepository } from './workspace.repository';
 
@@ -12,7 +13,7 @@ import { WorkspaceRepository } from './workspace.repository';
  * page controllers of the modules that own each change.
  */
 @Module({
-  imports: [AuthModule, CoursesModule, CurriculumModule, VolunteersModule],
+  imports: [AuthModule, CoursesModule, CurriculumModule, PrivacyModule, VolunteersModule],
   controllers: [WorkspacePagesController],
   providers: [WorkspaceRepository],
 })

@@ -19,6 +19,7 @@ import { NOTE_TOPICS } from '../volunteers/volunteer-note.entity';
 import { actionName, readableDetail } from '../volunteers/volunteer-history';
 import { VolunteerRecordService } from '../volunteers/volunteer-record.service';
 import { VolunteersService } from '../volunteers/volunteers.service';
+import { ErasureService } from '../privacy/erasure.service';
 import {
   type Funnel,
   type WaitingPerson,
@@ -52,6 +53,7 @@ export class WorkspacePagesController {
     private readonly workspace: WorkspaceRepository,
     private readonly volunteers: VolunteersService,
     private readonly record: VolunteerRecordService,
+    private readonly erasure: ErasureService,
     private readonly courses: CoursesService,
     private readonly bookings: BookingsService,
     private readonly curriculum: CurriculumService,
@@ -77,6 +79,8 @@ export class WorkspacePagesController {
         percent: Math.max(1, Math.round((funnel[step.key] / most) * 100)),
       })),
       attention,
+      // The volunteers' own "delete me", oldest (nearest deadline) first.
+      erasureRequests: await this.erasure.openRequests(actor),
       waiting: groupWaiting(waiting),
     };
   }
@@ -129,6 +133,7 @@ export class WorkspacePagesController {
       languageOptions: LANGUAGES,
       noteTopics: NOTE_TOPICS,
       notes: await this.record.notes(actor, id),
+      erasureRequest: await this.erasure.openRequestOf(actor, id),
       history: (await this.record.historyEvents(actor, id)).map((h) => ({
         at: h.at,
         actorName: h.actorName,
