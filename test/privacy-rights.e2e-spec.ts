@@ -411,4 +411,44 @@ describe('privacy rights: export, erasure, own requests', () => {
       expect(csrfIn(dashboard.text)).toEqual(expect.any(String));
     });
   });
+
+  describe("the volunteer's personal page", () => {
+    it("should offer 'Hent mine data' as a file, and withdrawing and erasure each after asking", async () => {
+      const p = await factory.apply({ branchCode });
+      const agent = request.agent(t.http);
+
+      const page = await agent.get(`/v/${p.portalToken}`).expect(200);
+      expect(page.text).toContain('Hent mine data');
+      expect(page.text).toContain(`href="/v/${p.portalToken}/slet-mig"`);
+      expect(page.text).toContain(`href="/v/${p.portalToken}/traek-tilbage"`);
+
+      const file = await agent.get(`/v/${p.portalToken}/mine-data`).expect(200);
+      expect(file.headers['content-disposition']).toMatch(/^attachment/);
+      expect(JSON.parse(file.text).volunteer.id).toBe(p.id);
+
+      const asked = await submitForm(
+        agent,
+        `/v/${p.portalToken}/slet-mig`,
+        `/v/${p.portalToken}/slet-mig`,
+      );
+      expect(asked).toBe(`/v/${p.portalToken}`);
+      const again = await agent.get(`/v/${p.portalToken}/slet-mig`).expect(200);
+      expect(again.text).toContain('Du har allerede bedt om at blive slettet');
+
+      const left = await submitForm(
+        agent,
+        `/v/${p.portalToken}/traek-tilbage`,
+        `/v/${p.portalToken}/traek-tilbage`,
+      );
+      expect(left).toBe(`/v/${p.portalToken}`);
+      const [row] = await t.db.query<{ status: string; requests: string }[]>(
+        `SELECT status, (SELECT count(*) FROM erasure_request r WHERE r.volunteer_id = v.id) AS requests
+           FROM volunteer v WHERE id = $1`,
+        [p.id],
+      );
+      expect(row).toEqual({ status: 'withdrawn', requests: '1' });
+      const closed = await agent.get(`/v/${p.portalToken}`).expect(200);
+      expect(closed.text).not.toContain(`href="/v/${p.portalToken}/traek-tilbage"`);
+    });
+  });
 });

@@ -146,6 +146,16 @@ export class ErasureService {
     });
   }
 
+  /** The volunteer's own open request, for their page; null if none. */
+  async ownOpenRequest(volunteerId: string): Promise<{ dueOn: string } | null> {
+    const [row] = await this.db.query<{ dueOn: string }[]>(
+      `SELECT to_char(due_on, 'YYYY-MM-DD') AS "dueOn"
+         FROM erasure_request WHERE volunteer_id = $1 AND handled_at IS NULL`,
+      [volunteerId],
+    );
+    return row ?? null;
+  }
+
   /**
    * Every mail to the person or about them (a coordinator's notice names them): unsent
    * ones are dropped, sent and failed ones keep only their metadata.

@@ -9,12 +9,17 @@ import { VolunteersModule } from '../volunteers/volunteers.module';
 import { ErasureService } from './erasure.service';
 import { ExportService } from './export.service';
 import { PrivacyApiController, PrivacyMeApiController } from './privacy.api.controller';
-import { PrivacyPagesController } from './privacy.pages.controller';
+import { PrivacyMePagesController, PrivacyPagesController } from './privacy.pages.controller';
 
 /** GDPR's rights as features: access (export), erasure, and the volunteer's own requests. */
 @Module({
   imports: [AuditModule, AuthModule, NotificationsModule, PortalLinksModule, VolunteersModule],
-  controllers: [PrivacyApiController, PrivacyMeApiController, PrivacyPagesController],
+  controllers: [
+    PrivacyApiController,
+    PrivacyMeApiController,
+    PrivacyPagesController,
+    PrivacyMePagesController,
+  ],
   providers: [ErasureService, ExportService, PortalAccess, PortalGuard],
   exports: [ErasureService, ExportService],
 })

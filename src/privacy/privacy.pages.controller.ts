@@ -1,12 +1,24 @@
-import { Controller, Get, Header, Post, Redirect, Render, Res, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  Param,
+  Post,
+  Redirect,
+  Render,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { StaffPageGuard } from '../auth/staff.guard';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor } from '../common/auth/decorators';
-import { InvalidInputError } from '../common/errors';
+import { InvalidInputError, NotFoundError } from '../common/errors';
 import { Form, type PageForm, text } from '../common/pages/forms';
 import { UuidParam } from '../common/validation';
+import { PortalAccess } from '../portal/portal-access';
+import type { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import { ErasureService } from './erasure.service';
 import { ExportService } from './export.service';
@@ -103,5 +115,95 @@ export class PrivacyPagesController {
       await this.erasure.eraseInScope(actor, id);
       return '/staff/volunteers';
     });
+  }
+}
+
+/**
+ * The volunteer's own rights on their personal page: their data as a file, withdrawing,
+ * and asking to be erased. Each change asks first, on a page of its own (no JavaScript).
+ */
+@ApiExcludeController()
+@Controller('v/:token')
+export class PrivacyMePagesController {
+  constructor(
+    private readonly access: PortalAccess,
+    private readonly exports: ExportService,
+    private readonly erasure: ErasureService,
+    private readonly volunteers: VolunteersService,
+  ) {}
+
+  /** "Hent mine data": the same document as GET /api/v1/me/export, as a file. */
+  @Get('mine-data')
+  async ownData(@Param('token') token: string, @Res() res: Response) {
+    const volunteer = await this.volunteerFor(token);
+    const data = await this.exports.own(volunteer.id);
+    res
+      .status(200)
+      .set({
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Disposition': 'attachment; filename="mine-data-klar.json"',
+        'Cache-Control': 'no-store',
+      })
+      .send(JSON.stringify(data, null, 2));
+  }
+
+  @Get('traek-tilbage')
+  @Render('privacy/own-withdraw')
+  async confirmWithdraw(@Param('token') token: string) {
+    const volunteer = await this.volunteerFor(token);
+    if (volunteer.status !== 'active') {
+      throw new NotFoundError('Personal page');
+    }
+    return { title: ['Træk ansøgningen tilbage', 'Withdraw the application'], token };
+  }
+
+  @Post('traek-tilbage')
+  @Redirect()
+  async withdraw(@Param('token') token: string, @Form() form: PageForm) {
+    const volunteer = await this.volunteerFor(token);
+    const done = form.t(
+      'Din ansøgning er trukket tilbage. Tak for din interesse.',
+      'Your application is withdrawn. Thank you for your interest.',
+    );
+    return form.submit(
+      { name: 'own-withdraw', back: `/v/${token}/traek-tilbage`, done },
+      async () => {
+        await this.volunteers.withdrawOwn(volunteer.id);
+        return `/v/${token}`;
+      },
+    );
+  }
+
+  @Get('slet-mig')
+  @Render('privacy/own-erasure')
+  async confirmErasure(@Param('token') token: string) {
+    const volunteer = await this.volunteerFor(token);
+    return {
+      title: ['Bed om at blive slettet', 'Ask to be erased'],
+      token,
+      open: await this.erasure.ownOpenRequest(volunteer.id),
+    };
+  }
+
+  @Post('slet-mig')
+  @Redirect()
+  async requestErasure(@Param('token') token: string, @Form() form: PageForm) {
+    const volunteer = await this.volunteerFor(token);
+    const done = form.t(
+      'Din anmodning er sendt. Din koordinator sletter dine oplysninger inden for 30 dage.',
+      'Your request is sent. Your coordinator erases your details within 30 days.',
+    );
+    return form.submit({ name: 'own-erasure', back: `/v/${token}/slet-mig`, done }, async () => {
+      await this.erasure.request(volunteer.id);
+      return `/v/${token}`;
+    });
+  }
+
+  private async volunteerFor(token: string): Promise<Volunteer> {
+    const volunteer = token.length <= 200 ? await this.access.volunteerFor(token) : null;
+    if (!volunteer) {
+      throw new NotFoundError('Personal page');
+    }
+    return volunteer;
   }
 }
