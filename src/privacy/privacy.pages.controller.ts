@@ -52,7 +52,6 @@ export class PrivacyPagesController {
           key,
           value: Array.isArray(value) ? value.join(', ') : value,
         })),
-      json: JSON.stringify(data, null, 2),
     };
   }
 
