@@ -16,6 +16,7 @@ import { Materials1765756800000 } from './1765756800000-materials';
 import { TrainersAndEvaluation1765843200000 } from './1765843200000-trainers-and-evaluation';
 import { ExtraRequirements1766016000000 } from './1766016000000-extra-requirements';
 import { ConsentVersions1766102400000 } from './1766102400000-consent-versions';
+import { PrivacyRights1766188800000 } from './1766188800000-privacy-rights';
 import { ScheduledRunsAndMailPurge1766275200000 } from './1766275200000-scheduled-runs-and-mail-purge';
 
 /** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
@@ -38,5 +39,6 @@ export const migrations = [
   TrainersAndEvaluation1765843200000,
   ExtraRequirements1766016000000,
   ConsentVersions1766102400000,
+  PrivacyRights1766188800000,
   ScheduledRunsAndMailPurge1766275200000,
 ];

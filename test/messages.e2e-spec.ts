@@ -306,6 +306,8 @@ describe('messages in the reader’s language', () => {
       // The closing pages ask for a reason from their list, so neither submission closes.
       `/staff/volunteers/${volunteer.id}/withdraw`,
       `/staff/volunteers/${volunteer.id}/home-visits/${(visit.body as { id: string }).id}/decline`,
+      // Erasure asks for a checkbox and the name typed: neither variant erases.
+      `/staff/volunteers/${volunteer.id}/erase`,
     ];
   });
 

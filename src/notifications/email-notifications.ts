@@ -224,6 +224,22 @@ export class EmailNotifications {
     );
   }
 
+  /**
+   * The last mail to a person being erased: it is queued inside the erasure, before their
+   * name and address are removed, and the worker empties it once it is sent.
+   */
+  async farewell(em: EntityManager, p: { volunteerId: string; erasedAt: Date }) {
+    const person = await this.person(em, p.volunteerId);
+    await this.outbox.enqueue(em, {
+      key: `farewell:${p.volunteerId}:${p.erasedAt.toISOString()}`,
+      to: person.email,
+      template: 'farewell',
+      locale: person.locale,
+      data: { firstName: person.firstName, branchName: person.branchName },
+      eraseAfterSend: true,
+    });
+  }
+
   /** A kind word after a declined home visit; never the reasons written on the record. */
   async volunteerDeclined(em: EntityManager, p: { volunteerId: string }) {
     const person = await this.person(em, p.volunteerId);

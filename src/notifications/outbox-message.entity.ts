@@ -55,6 +55,9 @@ export class OutboxMessage {
   /** When retention blanked the body of this sent message (MAIL_BODY_RETENTION_DAYS). */
   @Column('timestamptz', { nullable: true })
   bodyPurgedAt: Date | null;
+  /** The farewell to an erased person: address and bodies are emptied once it is sent. */
+  @Column('boolean', { default: false })
+  eraseAfterSend: boolean;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

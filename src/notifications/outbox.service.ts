@@ -18,6 +18,8 @@ export interface QueuedEmail {
   locale: Locale;
   data: Record<string, unknown>;
   attachments?: OutboxAttachment[];
+  /** Empty the address and bodies once sent (the farewell to an erased person). */
+  eraseAfterSend?: boolean;
 }
 
 /** A claim on a message is held this long; a worker that died mid-send frees it then. */
@@ -50,6 +52,7 @@ export class OutboxService {
         attachments: email.attachments ?? [],
         status: 'pending',
         attempts: 0,
+        eraseAfterSend: email.eraseAfterSend ?? false,
       })
       .orIgnore()
       .execute();
@@ -83,11 +86,13 @@ export class OutboxService {
     });
   }
 
+  /** A farewell to an erased person keeps nothing of them once it is out (ERASED_MESSAGE). */
   async markSent(id: string): Promise<void> {
     await this.db.query(
       `UPDATE outbox_message SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = $1`,
       [id],
     );
+    await this.db.query(`${ERASED_MESSAGE} WHERE id = $1 AND erase_after_send`, [id]);
   }
 
   /** Retries with exponential backoff, then gives up and leaves it for an administrator. */
@@ -101,6 +106,10 @@ export class OutboxService {
         WHERE id = $1`,
       [message.id, giveUp ? 'failed' : 'pending', error.slice(0, 2000), delay],
     );
+    if (giveUp) {
+      // An erased person's address is not kept for a mail that will never go.
+      await this.db.query(`${ERASED_MESSAGE} WHERE id = $1 AND erase_after_send`, [message.id]);
+    }
     return giveUp ? 'failed' : 'pending';
   }
 
@@ -154,6 +163,14 @@ export class OutboxService {
     });
   }
 }
+
+/**
+ * Empties a message of everything about its recipient; the metadata (template, status,
+ * times) stays. Followed by the caller's WHERE.
+ */
+export const ERASED_MESSAGE = `UPDATE outbox_message
+    SET recipient = '', subject = '', text_body = '', html_body = '', attachments = '[]'::jsonb,
+        last_error = NULL`;
 
 /** Retention and erasure empty a sent-or-failed message's body and address; nothing is left to send. */
 export const isPurged = (m: Pick<OutboxMessage, 'textBody' | 'recipient' | 'bodyPurgedAt'>) =>

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { PortalLinks } from './portal-links';
 
@@ -15,6 +15,6 @@ export class PortalAccess {
   /** The volunteer behind a live personal link, or null. */
   async volunteerFor(token: string): Promise<Volunteer | null> {
     const id = await this.portalLinks.volunteerIdFor(token);
-    return id ? this.db.getRepository(Volunteer).findOneBy({ id }) : null;
+    return id ? this.db.getRepository(Volunteer).findOneBy({ id, erasedAt: IsNull() }) : null;
   }
 }

@@ -96,6 +96,13 @@ export class Volunteer {
   @Column('integer', { default: 0 })
   calendarVersion: number;
 
+  /**
+   * When the person was erased: the row is then a tombstone holding only the anonymous
+   * facts the year's figures read (branch, dates, stage reached); every read skips it.
+   */
+  @Column('timestamptz', { nullable: true })
+  erasedAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

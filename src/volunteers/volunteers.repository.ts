@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { toIsoWithOffset } from '../common/dates';
 import { STAGES, type Stage } from '../readiness/readiness';
 import type { VolunteerSort } from './dto/list-volunteers.query';
@@ -93,7 +93,8 @@ export class VolunteersRepository {
    */
   async list(filter: VolunteerListFilter): Promise<{ items: VolunteerListRow[]; total: number }> {
     const where = `
-      ($1::uuid IS NULL OR v.branch_id = $1)
+      v.erased_at IS NULL
+      AND ($1::uuid IS NULL OR v.branch_id = $1)
       AND ($2::text IS NULL OR v.branch_id = (SELECT id FROM branch WHERE code = $2))
       AND ($3::text IS NULL OR (v.stage = ANY(${STORED_STAGES_OF}) AND ${STAGE_TODAY} = $3))
       AND ($4::boolean IS NULL
@@ -162,6 +163,7 @@ export class VolunteersRepository {
               b.name AS "branchName"
          FROM volunteer v JOIN branch b ON b.id = v.branch_id
         WHERE volunteer_matchable_today(v.stage, v.matchable_until)
+          AND v.erased_at IS NULL
           AND ($1::uuid IS NULL OR v.branch_id = $1)
           AND ($2::text IS NULL OR v.postcode LIKE $2)
           AND ($3::text IS NULL OR $3 = ANY(v.availability))
@@ -177,10 +179,13 @@ export class VolunteersRepository {
     );
   }
 
-  /** A volunteer inside the branch scope, locked for the rest of the transaction when asked. */
+  /**
+   * A volunteer inside the branch scope, locked for the rest of the transaction when asked.
+   * An erased person's tombstone is nobody's to find.
+   */
   findInScope(em: EntityManager, id: string, branchId: string | null, lock = false) {
     return em.findOne(Volunteer, {
-      where: branchId === null ? { id } : { id, branchId },
+      where: branchId === null ? { id, erasedAt: IsNull() } : { id, branchId, erasedAt: IsNull() },
       lock: lock ? { mode: 'pessimistic_write' } : undefined,
     });
   }

@@ -159,6 +159,42 @@ export class VolunteersService {
   }
 
   /**
+   * The volunteer withdraws themselves from their personal page: the same closing as the
+   * staff withdrawal, with no staff member as the one who closed it.
+   */
+  async withdrawOwn(volunteerId: string) {
+    return this.uow.run(async (em) => {
+      await lockCoursesBookedBy(em, volunteerId);
+      const volunteer = await em.findOne(Volunteer, {
+        where: { id: volunteerId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!volunteer || volunteer.erasedAt) {
+        throw new NotFoundError('Volunteer');
+      }
+      if (volunteer.status !== 'active') {
+        throw new InvalidTransitionError(
+          'Ansøgningen er allerede afsluttet. / The application is already closed.',
+          'volunteer_not_active',
+        );
+      }
+      const cancelled = await this.close(em, volunteer, 'withdrawn', {
+        reason: null,
+        note: null,
+        by: null,
+      });
+      await this.audit.record(em, null, {
+        action: 'volunteer.withdrawn',
+        branchId: volunteer.branchId,
+        volunteerId,
+        details: { by: 'volunteer', bookingsCancelled: cancelled },
+      });
+      await this.mail.volunteerWithdrawn(em, { volunteerId, closedAt: volunteer.closedAt! });
+      return this.describe(em, volunteer);
+    });
+  }
+
+  /**
    * Opens a withdrawn application again, with its stage derived from the records as they
    * are now. Cancelled bookings stay cancelled: their seats may have gone to others.
    */

@@ -4,6 +4,7 @@ import { CoursesModule } from '../courses/courses.module';
 import { CurriculumModule } from '../courses/curriculum.module';
 import { RequirementsModule } from '../requirements/requirements.module';
 import { VolunteersModule } from '../volunteers/volunteers.module';
+import { PrivacyModule } from '../privacy/privacy.module';
 import { WorkspacePagesController } from './workspace.pages.controller';
 import { WorkspaceRepository } from './workspace.repository';
 
@@ -13,7 +14,14 @@ import { WorkspaceRepository } from './workspace.repository';
  * page controllers of the modules that own each change.
  */
 @Module({
-  imports: [AuthModule, CoursesModule, CurriculumModule, RequirementsModule, VolunteersModule],
+  imports: [
+    AuthModule,
+    CoursesModule,
+    CurriculumModule,
+    PrivacyModule,
+    RequirementsModule,
+    VolunteersModule,
+  ],
   controllers: [WorkspacePagesController],
   providers: [WorkspaceRepository],
 })

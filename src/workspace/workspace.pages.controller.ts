@@ -20,6 +20,8 @@ import { actionName, readableDetail } from '../volunteers/volunteer-history';
 import { VolunteerRecordService } from '../volunteers/volunteer-record.service';
 import { RequirementsService } from '../requirements/requirements.service';
 import { VolunteersService } from '../volunteers/volunteers.service';
+import { ErasureService } from '../privacy/erasure.service';
+import { retentionErasureDay } from '../privacy/retention';
 import {
   type Funnel,
   type WaitingPerson,
@@ -53,6 +55,7 @@ export class WorkspacePagesController {
     private readonly workspace: WorkspaceRepository,
     private readonly volunteers: VolunteersService,
     private readonly record: VolunteerRecordService,
+    private readonly erasure: ErasureService,
     private readonly courses: CoursesService,
     private readonly bookings: BookingsService,
     private readonly curriculum: CurriculumService,
@@ -79,6 +82,8 @@ export class WorkspacePagesController {
         percent: Math.max(1, Math.round((funnel[step.key] / most) * 100)),
       })),
       attention,
+      // The volunteers' own "delete me", oldest (nearest deadline) first.
+      erasureRequests: await this.erasure.openRequests(actor),
       waiting: groupWaiting(waiting),
     };
   }
@@ -117,7 +122,12 @@ export class WorkspacePagesController {
         .map((t) => (lang === 'en' ? t.titleEn : t.titleDa)),
       pendingVisit: pending ? pendingVisitView(pending.id, pending.scheduledAt, new Date()) : null,
       canScheduleVisit: !pending && !live.some((v) => v.outcome === 'approved'),
-      closing: view.closing,
+      closing: view.closing && {
+        ...view.closing,
+        erasesOn: described.volunteer.closedAt
+          ? retentionErasureDay(described.volunteer.closedAt, this.config.retentionClosedMonths)
+          : null,
+      },
       // A closed record shows what happened, not requirement cards with nothing in them.
       cards: {
         visit: active || described.homeVisits.length > 0,
@@ -135,6 +145,7 @@ export class WorkspacePagesController {
       languageOptions: LANGUAGES,
       noteTopics: NOTE_TOPICS,
       notes: await this.record.notes(actor, id),
+      erasureRequest: await this.erasure.openRequestOf(actor, id),
       history: (await this.record.historyEvents(actor, id)).map((h) => ({
         at: h.at,
         actorName: h.actorName,
