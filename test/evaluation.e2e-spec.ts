@@ -184,6 +184,21 @@ describe('course evaluation', () => {
     ).toEqual({ readyForVisits: 4, knowsBoundaries: 4, knowsChildSafety: 4, goodTeaching: 4.67 });
     expect([...three.body.comments].sort()).toEqual(['For lange dage', 'Meget lærerigt']);
 
+    // Nothing on disk ties a person to their scores: every answer and comment of the
+    // course was rewritten by the last submission, so none shares a transaction id (xmin)
+    // with an earlier person's "answered" mark, and all share the last one's.
+    const ids = await t.db.query<{ kind: string; xmin: string }[]>(
+      `SELECT 'answer' AS kind, xmin::text AS xmin FROM evaluation_answer WHERE course_id = $1
+       UNION ALL SELECT 'comment', xmin::text FROM evaluation_comment WHERE course_id = $1
+       UNION ALL SELECT 'response', xmin::text FROM evaluation_response WHERE course_id = $1`,
+      [course.id],
+    );
+    const answerIds = new Set(ids.filter((r) => r.kind !== 'response').map((r) => r.xmin));
+    expect(ids.filter((r) => r.kind === 'answer')).toHaveLength(3 * KEYS.length);
+    expect(answerIds.size).toBe(1);
+    const responseIds = ids.filter((r) => r.kind === 'response').map((r) => r.xmin);
+    expect(responseIds.filter((x) => answerIds.has(x))).toHaveLength(1);
+
     const other = await factory.coordinator(await factory.branch());
     await evaluation(course.id, other.token).expect(404);
     const staffPage = await signedInAgent(t, coordinator.email, COORDINATOR_PASSWORD);

@@ -67,6 +67,8 @@ export class EvaluationService {
           'evaluation_not_open',
         );
       }
+      // One submission at a time per course, so that the shuffle below sees every answer.
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext('evaluation:' || $1))`, [dto.courseId]);
       const inserted = await em.query<unknown[]>(
         `INSERT INTO evaluation_response (volunteer_id, course_id) VALUES ($1, $2)
          ON CONFLICT DO NOTHING RETURNING 1`,
@@ -90,6 +92,7 @@ export class EvaluationService {
           dto.comment,
         ]);
       }
+      await shuffleAnswers(em, dto.courseId);
       return { courseId: dto.courseId, answered: true };
     });
   }
@@ -102,4 +105,26 @@ export class EvaluationService {
     }
     return this.results.summary([courseId]);
   }
+}
+
+/**
+ * Rewrites every answer and comment of the course in a random order, in the submitting
+ * transaction. Written beside the "answered" mark, the new rows alone would share its
+ * transaction id (xmin) and sit last on disk: a join on xmin or an order by ctid would
+ * give each person's scores back. Rewritten, all of a course's answers carry the newest
+ * submission's xmin and no order, so they tell nothing of who gave which.
+ */
+async function shuffleAnswers(em: EntityManager, courseId: string): Promise<void> {
+  await em.query(
+    `WITH taken AS (DELETE FROM evaluation_answer WHERE course_id = $1 RETURNING statement_key, score)
+     INSERT INTO evaluation_answer (course_id, statement_key, score)
+     SELECT $1, statement_key, score FROM taken ORDER BY random()`,
+    [courseId],
+  );
+  await em.query(
+    `WITH taken AS (DELETE FROM evaluation_comment WHERE course_id = $1 RETURNING comment)
+     INSERT INTO evaluation_comment (course_id, comment)
+     SELECT $1, comment FROM taken ORDER BY random()`,
+    [courseId],
+  );
 }
