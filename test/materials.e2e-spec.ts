@@ -388,6 +388,43 @@ describe('materials and reading confirmations', () => {
       .expect(200);
     expect(Buffer.compare(newer.body as Buffer, v2)).toBe(0);
   });
+
+  it('should keep a topic that has materials in the curriculum until they are deleted', async () => {
+    const current = (await request(t.http).get('/api/v1/curriculum').expect(200)).body as {
+      requiredHours: number;
+      topics: { code: string }[];
+    };
+    const put = (topics: object[]) =>
+      request(t.http)
+        .put('/api/v1/curriculum')
+        .auth(admin, { type: 'bearer' })
+        .send({ requiredHours: current.requiredHours, topics });
+    const guest = {
+      code: 'guest_talk',
+      title: 'Gæsteoplæg',
+      titleEn: 'Guest talk',
+      mandatory: false,
+    };
+    await put([...current.topics, guest]).expect(200);
+    const material = (
+      await upload(admin, {
+        title: 'Oplæg',
+        topic: 'guest_talk',
+        url: 'https://example.org/oplaeg',
+      }).expect(201)
+    ).body as { id: string };
+
+    const refused = await put(current.topics).expect(409);
+    expect(refused.body.message).toContain('guest_talk');
+    const [kept] = await t.db.query('SELECT 1 FROM material WHERE id = $1', [material.id]);
+    expect(kept).toBeDefined();
+
+    await request(t.http)
+      .delete(`/api/v1/materials/${material.id}`)
+      .auth(admin, { type: 'bearer' })
+      .expect(204);
+    await put(current.topics).expect(200);
+  });
 });
 
 describe('materials on the embedded database', () => {

@@ -57,6 +57,18 @@ export class CurriculumService {
             'topic_in_use',
           );
         }
+        // Removing a topic would take its national materials (and the confirmations given)
+        // with it: the administrator deletes those first, on purpose and audited.
+        const [withMaterial] = await em.query<{ code: string }[]>(
+          `SELECT topic_code AS code FROM material WHERE topic_code = ANY($1) LIMIT 1`,
+          [dropped.map((t) => t.code)],
+        );
+        if (withMaterial) {
+          throw new ConflictError(
+            `Emnet ${withMaterial.code} har materialer og kan ikke fjernes. / Topic ${withMaterial.code} has materials and cannot be removed.`,
+            'topic_in_use',
+          );
+        }
         await em.delete(Topic, { code: In(dropped.map((t) => t.code)) });
       }
       await em.upsert(
