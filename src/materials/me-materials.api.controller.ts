@@ -1,4 +1,4 @@
-import { Controller, Get, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { bearerToken, CurrentVolunteerId } from '../common/auth/decorators';
@@ -8,6 +8,7 @@ import { PortalAccess } from '../portal/portal-access';
 import { PortalGuard } from '../portal/portal.guard';
 import { SignedLinkQuery } from './dto/material.dto';
 import { MaterialsService } from './materials.service';
+import { APP_CONFIG, type AppConfig } from '../config/env';
 
 /** The volunteer's materials (api.md, Learning); the bearer is the personal link's token. */
 @ApiTags('me')
@@ -17,6 +18,7 @@ export class MeMaterialsApiController {
   constructor(
     private readonly materials: MaterialsService,
     private readonly access: PortalAccess,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -28,7 +30,10 @@ export class MeMaterialsApiController {
         title,
         topic,
         sessionId,
-        downloadUrl,
+        // Whole, as calendarUrl is: a client or a mail has no page to resolve a path against.
+        downloadUrl: downloadUrl.startsWith('/')
+          ? `${this.config.publicUrl}${downloadUrl}`
+          : downloadUrl,
         requiresConfirmation,
         confirmedAt,
       }),
