@@ -155,6 +155,41 @@ describe('materials and reading confirmations', () => {
     expect(listed?.downloadUrl).toBe('https://www.unicef.dk/boernekonventionen');
   });
 
+  it('should say "not both" when a topic and a session, or a file and a link, are given together', async () => {
+    const both = await upload(
+      admin,
+      {
+        title: 'To steder',
+        topic: 'uncrc',
+        sessionId: course.sessions[0].id,
+        url: 'https://example.org/a',
+      },
+      [await pdfSaying('To steder'), 'to.pdf'],
+    ).expect(400);
+    const errors = both.body.errors as { field: string; code: string; message: string }[];
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          field: 'sessionId',
+          code: 'oneOf',
+          message: expect.stringContaining('not both'),
+        }),
+        expect.objectContaining({
+          field: 'file',
+          code: 'oneOf',
+          message: expect.stringContaining('not both'),
+        }),
+      ]),
+    );
+    const neither = await upload(admin, { title: 'Intet' }).expect(400);
+    expect(neither.body.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'topic', code: 'required' }),
+        expect.objectContaining({ field: 'file', code: 'required' }),
+      ]),
+    );
+  });
+
   it('should stream a multi-chunk session file back byte-identical, to the right people only', async () => {
     const body = Buffer.alloc(700 * 1024);
     for (let i = 0; i < body.length; i++) {

@@ -435,6 +435,10 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
     label: ['Kursusgang', 'Session'],
     says: {
       required: ['Vælg en kursusgang', 'Choose a session'],
+      oneOf: [
+        'Vælg enten et emne eller en kursusgang, ikke begge',
+        'Choose either a topic or a session, not both',
+      ],
       invalidId: ['Vælg en kursusgang fra listen', 'Choose a session from the list'],
       notOfThisCourse: [
         'Kursusgangen hører ikke til dette kursus',
@@ -522,6 +526,7 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
     label: ['Fil', 'File'],
     says: {
       required: ['Vælg en fil eller skriv et link', 'Choose a file or enter a link'],
+      oneOf: ['Vælg en fil eller et link, ikke begge', 'Choose a file or a link, not both'],
       notAllowedType: [
         'Filen skal være PDF, Word, PowerPoint, PNG eller JPEG',
         'The file must be PDF, Word, PowerPoint, PNG or JPEG',

@@ -137,14 +137,14 @@ export class MaterialsService {
     if (!dto.topic === !dto.sessionId) {
       problems.push({
         field: dto.topic ? 'sessionId' : 'topic',
-        code: 'required',
+        code: dto.topic ? 'oneOf' : 'required',
         message: 'Vælg enten et emne eller en kursusgang. / Choose either a topic or a session.',
       });
     }
     if (!file === !dto.url) {
       problems.push({
         field: 'file',
-        code: 'required',
+        code: file ? 'oneOf' : 'required',
         message:
           'Vælg en fil eller skriv et link (ikke begge). / Choose a file or enter a link (not both).',
       });
