@@ -31,8 +31,9 @@ const notAllowed = (): FieldError => ({
  * The content type of an upload, from its bytes rather than its name: a PDF, Word or
  * PowerPoint document, or a PNG or JPEG image. The name must agree with the content
  * (a text file called .pdf is refused), so a download never opens as something else.
- * Old Word and PowerPoint files share one container format (CFB); there the name tells
- * which of the two it is.
+ * Old Word and PowerPoint files share one container format (CFB) with Excel and
+ * installers; there the name of the main stream inside tells them apart. A name without
+ * an extension is refused too: the download would open as nothing in particular.
  */
 export async function materialTypeOf(
   bytes: Buffer,
@@ -42,17 +43,23 @@ export async function materialTypeOf(
   const detected = await fileTypeFromBuffer(bytes);
   let contentType: string | undefined = detected?.mime;
   if (detected?.ext === 'cfb') {
-    contentType =
-      ext === 'doc'
-        ? 'application/msword'
-        : ext === 'ppt'
-          ? 'application/vnd.ms-powerpoint'
-          : undefined;
+    contentType = oldOfficeType(bytes);
   }
-  if (!contentType || !EXTENSIONS[contentType] || (ext && !EXTENSIONS[contentType].includes(ext))) {
+  if (!contentType || !EXTENSIONS[contentType] || !ext || !EXTENSIONS[contentType].includes(ext)) {
     return { error: notAllowed() };
   }
   return { contentType };
+}
+
+/** Word or PowerPoint by the stream each keeps its document in (names are UTF-16LE). */
+function oldOfficeType(bytes: Buffer): string | undefined {
+  if (bytes.includes(Buffer.from('WordDocument', 'utf16le'))) {
+    return 'application/msword';
+  }
+  if (bytes.includes(Buffer.from('PowerPoint Document', 'utf16le'))) {
+    return 'application/vnd.ms-powerpoint';
+  }
+  return undefined;
 }
 
 /** The bytes cut into stored chunks. */
