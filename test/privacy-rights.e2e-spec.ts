@@ -208,9 +208,11 @@ describe('privacy rights: export, erasure, own requests', () => {
       expect(search.body.total).toBe(0);
       await as(p.portalToken).get('/api/v1/me').expect(401);
       await as(p.portalToken).get('/api/v1/me/export').expect(401);
-      await request(t.http).get(`/v/${p.portalToken}`).expect((res) => {
-        expect([401, 404]).toContain(res.status);
-      });
+      await request(t.http)
+        .get(`/v/${p.portalToken}`)
+        .expect((res) => {
+          expect([401, 404]).toContain(res.status);
+        });
 
       // The tombstone keeps the anonymous facts: branch, dates, stage reached.
       const [tomb] = await t.db.query<Record<string, unknown>[]>(
@@ -297,7 +299,9 @@ describe('privacy rights: export, erasure, own requests', () => {
     it('should let the volunteer withdraw themselves (200), cancelling their bookings; again is 409', async () => {
       const course = await createCourse(t, coordinator.token, { branchCode });
       const p = await factory.apply({ branchCode });
-      await staff().post(`/api/v1/courses/${course.id}/bookings`, { volunteerId: p.id }).expect(201);
+      await staff()
+        .post(`/api/v1/courses/${course.id}/bookings`, { volunteerId: p.id })
+        .expect(201);
 
       const res = await as(p.portalToken).post('/api/v1/me/withdraw').expect(200);
 
@@ -369,8 +373,24 @@ describe('privacy rights: export, erasure, own requests', () => {
       const agent = await agentOf();
       const page = `/staff/volunteers/${p.id}/erase`;
 
+      // A colleague's refused note about the person waits in their session, unread.
+      const colleague = await agentOf();
+      await submitForm(colleague, `/staff/volunteers/${p.id}`, `/staff/volunteers/${p.id}/notes`, {
+        text: `Ring til ${p.firstName} ${p.lastName}. ${'x'.repeat(2100)}`,
+      });
+      const sessionsNaming = async (needle: string) =>
+        (
+          await t.db.query<{ n: number }[]>(
+            `SELECT count(*)::int AS n FROM http_session WHERE position(lower($1) in lower(sess::text)) > 0`,
+            [needle],
+          )
+        )[0].n;
+      expect(await sessionsNaming(p.lastName)).toBe(1);
+
       const refused = await submitForm(agent, page, page, { name: p.firstName });
       expect(refused).toBe(page);
+      // The name typed on the erase page is not kept for the refused form.
+      expect(await sessionsNaming(p.firstName)).toBe(1);
       const shown = await agent.get(page).expect(200);
       expect(shown.text).toContain('Bekræft, at du forstår');
       expect(shown.text).toContain('Skriv personens fulde navn');
@@ -384,6 +404,7 @@ describe('privacy rights: export, erasure, own requests', () => {
       await staff().get(`/api/v1/volunteers/${p.id}`).expect(404);
       const gone = await agent.get(`/staff/volunteers/${p.id}`);
       expect(gone.status).toBe(404);
+      expect(await sessionsNaming(p.lastName)).toBe(0);
     });
 
     it("should list the volunteers' erasure requests on the dashboard, oldest first, with the deadline, and on the record", async () => {

@@ -215,5 +215,15 @@ export class ErasureService {
       [volunteerId, person.email, person.fullName],
     );
     await em.query(`SELECT set_config('klar.erasing', 'off', true)`);
+    // A refused form's input waits in its writer's session for one redirect; a staff
+    // member's refused note about the person, say, must not outlive the person.
+    await em.query(
+      `UPDATE http_session SET sess = sess - 'formState'
+        WHERE sess ? 'formState'
+          AND (position($1 in lower(sess::text)) > 0
+               OR position($2 in lower(sess::text)) > 0
+               OR position($3 in sess::text) > 0)`,
+      [person.email, person.fullName, volunteerId],
+    );
   }
 }

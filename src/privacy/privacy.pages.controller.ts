@@ -87,7 +87,9 @@ export class PrivacyPagesController {
   erase(@CurrentActor() actor: Actor, @UuidParam() id: string, @Form() form: PageForm) {
     const back = `/staff/volunteers/${id}/erase`;
     const done = form.t('Personen er slettet.', 'The person is erased.');
-    return form.submit({ name: 'erase', back, done }, async () => {
+    // The typed name is not kept in the session for the refused form: the session
+    // would hold it after the person is gone.
+    return form.submit({ name: 'erase', back, done, forget: ['name'] }, async () => {
       const { volunteer } = await this.volunteers.closingPreview(actor, id);
       const errors = [];
       if (text(form.body.understood) !== 'yes') {

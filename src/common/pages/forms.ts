@@ -56,7 +56,7 @@ export class PageForm {
   }
 
   async submit(
-    form: { name: string; back: string; done?: string },
+    form: { name: string; back: string; done?: string; forget?: string[] },
     run: () => Promise<string>,
   ): Promise<RedirectTo> {
     try {
@@ -72,7 +72,11 @@ export class PageForm {
       if (!errors) {
         throw error;
       }
-      this.req.session.formState = { form: form.name, errors, values: keptValues(this.body) };
+      const values = keptValues(this.body);
+      for (const field of form.forget ?? []) {
+        delete values[field];
+      }
+      this.req.session.formState = { form: form.name, errors, values };
       return await this.stored({ url: form.back, statusCode: 303 });
     }
   }
