@@ -13,6 +13,15 @@ export function redactForLog(text: string): string {
     .replace(LONG_TOKEN, (word) => (UUID.test(word) || !/[0-9]/.test(word) ? word : '<token>'));
 }
 
+/**
+ * A mail's text with every link cut to its host: a personal link, a signed download or a
+ * calendar feed in a copy of a mail (an export, which leaves Klar as a file) would open
+ * the person's page for whoever holds the copy.
+ */
+export function withoutLinks(text: string): string {
+  return text.replace(URL_WITH_PATH, (url) => `${new URL(url).origin}/…`);
+}
+
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 /** A link with anything after the host may hold a personal token: only the host stays. */
 const URL_WITH_PATH = /https?:\/\/[^\s/"'<>]+\/[^\s"'<>)\]]*/g;

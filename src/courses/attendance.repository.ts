@@ -51,6 +51,9 @@ export class AttendanceRepository {
               v.id IN (SELECT volunteer_id FROM booked) AS booked
          FROM volunteer v
         WHERE v.id IN (SELECT volunteer_id FROM booked UNION SELECT volunteer_id FROM attended)
+          -- An erased person's seat and attendance stay, anonymous, for the year's figures;
+          -- a list of names has no row for them.
+          AND v.erased_at IS NULL
         ORDER BY v.last_name, v.first_name, v.id`,
       [courseId],
     );

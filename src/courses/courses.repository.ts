@@ -209,7 +209,7 @@ export class CoursesRepository {
               k.status, k.waitlist_position AS position
          FROM booking k
          JOIN volunteer v ON v.id = k.volunteer_id
-        WHERE k.course_id = $1 AND k.status <> 'cancelled'
+        WHERE k.course_id = $1 AND k.status <> 'cancelled' AND v.erased_at IS NULL
         ORDER BY k.status, k.waitlist_position NULLS FIRST, k.created_at`,
       [courseId],
     );

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -9,6 +9,21 @@ import type { OutboxMessage } from './outbox-message.entity';
 
 /** Where mail goes as .eml files when there is no SMTP_URL (purged by MailRetention). */
 export const emlOutboxDir = (dataDir: string) => join(dataDir, 'outbox');
+
+/** The .eml file the embedded mode wrote for a message. */
+const emlFileOf = (dataDir: string, message: { id: string; createdAt: Date }) =>
+  join(emlOutboxDir(dataDir), `${message.createdAt.getTime()}-${message.id}.eml`);
+
+/**
+ * Removes the .eml files of these messages, if the embedded mode wrote any: an erased
+ * person's mails must not stay on disk when their rows are emptied.
+ */
+export async function forgetEmlFiles(
+  dataDir: string,
+  messages: { id: string; createdAt: Date }[],
+): Promise<void> {
+  await Promise.all(messages.map((m) => rm(emlFileOf(dataDir, m), { force: true })));
+}
 
 /**
  * Sends through SMTP_URL, or without it writes each message as an .eml file under
@@ -49,7 +64,7 @@ export class MailerService {
     });
     if (!this.config.smtpUrl) {
       await mkdir(this.outboxDir, { recursive: true });
-      const file = join(this.outboxDir, `${message.createdAt.getTime()}-${message.id}.eml`);
+      const file = emlFileOf(this.config.dataDir, message);
       await writeFile(file, (info as { message: Buffer }).message);
       this.logger.log(
         `Mail ${message.template} queued to ${await this.whoIs(message.recipient)}: outbox/${file.split(/[\\/]/).pop()}`,

@@ -9,6 +9,7 @@ import { inTransaction } from '../database/transaction';
 import type { Locale } from '../volunteers/volunteer.entity';
 import { EmailTemplates } from './email-templates';
 import { type OutboxAttachment, OutboxMessage, type OutboxStatus } from './outbox-message.entity';
+import { forgetEmlFiles } from './mailer.service';
 
 export interface QueuedEmail {
   /** Unique per reason: queuing the same key again is a no-op. */
@@ -92,7 +93,19 @@ export class OutboxService {
       `UPDATE outbox_message SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = $1`,
       [id],
     );
-    await this.db.query(`${ERASED_MESSAGE} WHERE id = $1 AND erase_after_send`, [id]);
+    await this.forgetOnceOut(id);
+  }
+
+  /** A farewell's row and its .eml file keep nothing once it is out or given up on. */
+  private async forgetOnceOut(id: string): Promise<void> {
+    const farewell = await this.db.query<{ id: string; createdAt: Date }[]>(
+      `SELECT id, created_at AS "createdAt" FROM outbox_message WHERE id = $1 AND erase_after_send`,
+      [id],
+    );
+    if (farewell.length > 0) {
+      await this.db.query(`${ERASED_MESSAGE} WHERE id = $1`, [id]);
+      await forgetEmlFiles(this.config.dataDir, farewell);
+    }
   }
 
   /** Retries with exponential backoff, then gives up and leaves it for an administrator. */
@@ -108,7 +121,7 @@ export class OutboxService {
     );
     if (giveUp) {
       // An erased person's address is not kept for a mail that will never go.
-      await this.db.query(`${ERASED_MESSAGE} WHERE id = $1 AND erase_after_send`, [message.id]);
+      await this.forgetOnceOut(message.id);
     }
     return giveUp ? 'failed' : 'pending';
   }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -11,6 +11,8 @@ import { EmailNotifications } from '../notifications/email-notifications';
 import { ERASED_MESSAGE } from '../notifications/outbox.service';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteersService } from '../volunteers/volunteers.service';
+import { APP_CONFIG, type AppConfig } from '../config/env';
+import { forgetEmlFiles } from '../notifications/mailer.service';
 
 /** Why a person was erased: on their request, at the end of the retention period, or by staff. */
 export type ErasureReason = 'request' | 'retention' | 'staff';
@@ -38,6 +40,7 @@ export class ErasureService {
     private readonly volunteers: VolunteersService,
     private readonly mail: EmailNotifications,
     private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Staff erase a person they may see; another branch's person is "not found". */
@@ -57,8 +60,9 @@ export class ErasureService {
     actor: Actor | null,
     reason: ErasureReason,
     branchScope: string | null = null,
-  ): Promise<void> {
-    await this.uow.run(async (em) => {
+    stillDue?: (volunteer: Volunteer) => boolean,
+  ): Promise<boolean> {
+    return this.uow.run(async (em) => {
       await lockCoursesBookedBy(em, volunteerId);
       const volunteer = await em.findOne(Volunteer, {
         where:
@@ -69,6 +73,11 @@ export class ErasureService {
       });
       if (!volunteer) {
         throw new NotFoundError('Volunteer');
+      }
+      // Asked again under the lock: a person reactivated since the retention job picked
+      // them is not erased.
+      if (stillDue && !stillDue(volunteer)) {
+        return false;
       }
       const now = new Date();
       const person = {
@@ -87,7 +96,10 @@ export class ErasureService {
       }
       await this.forgetMails(em, person);
       // Queued after the sweep, which spares it; the worker empties it once it is sent.
-      await this.mail.farewell(em, { volunteerId, erasedAt: now });
+      // Not at the end of retention: months after they left, it would be a surprise.
+      if (reason !== 'retention') {
+        await this.mail.farewell(em, { volunteerId, erasedAt: now });
+      }
       await this.forgetPerson(em, volunteer.id, person, now);
       await this.audit.record(em, actor, {
         action: 'volunteer.erased',
@@ -95,6 +107,7 @@ export class ErasureService {
         volunteerId,
         details: { reason },
       });
+      return true;
     });
   }
 
@@ -169,8 +182,15 @@ export class ErasureService {
         OR position($2 in lower(subject || text_body || html_body)) > 0
         OR ($3 <> '' AND position($3 in text_body) > 0))`;
     const params = [person.email, person.fullName, person.phone];
+    const written = await em.query<{ id: string; createdAt: Date }[]>(
+      `SELECT id, created_at AS "createdAt" FROM outbox_message WHERE ${about}`,
+      params,
+    );
     await em.query(`DELETE FROM outbox_message WHERE status = 'pending' AND ${about}`, params);
     await em.query(`${ERASED_MESSAGE} WHERE ${about}`, params);
+    // The embedded mode's copies on disk go too (a rollback would leave them gone: erring
+    // on the side of the person).
+    await forgetEmlFiles(this.config.dataDir, written);
     // A request to mail a link, still waiting or given up on, carries the address.
     await em.query(`DELETE FROM public_request WHERE lower(payload->>'email') = $1`, [
       person.email,
@@ -193,6 +213,11 @@ export class ErasureService {
       [volunteerId, now],
     );
     await em.query(`DELETE FROM volunteer_note WHERE volunteer_id = $1`, [volunteerId]);
+    // A certificate with entries is a criminal-record fact: it goes. A clean one stays as
+    // the date the year's figures count, which says nothing about anyone.
+    await em.query(`DELETE FROM attestation WHERE volunteer_id = $1 AND result <> 'clean'`, [
+      volunteerId,
+    ]);
     await em.query(`UPDATE home_visit SET notes = NULL WHERE volunteer_id = $1`, [volunteerId]);
     await em.query(`DELETE FROM portal_token WHERE volunteer_id = $1`, [volunteerId]);
     await em.query(`DELETE FROM calendar_feed WHERE volunteer_id = $1`, [volunteerId]);

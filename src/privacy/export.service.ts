@@ -8,6 +8,7 @@ import { NotFoundError } from '../common/errors';
 import { inTransaction } from '../database/transaction';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteersService } from '../volunteers/volunteers.service';
+import { withoutLinks } from '../common/log-redaction';
 
 type Row = Record<string, unknown>;
 
@@ -15,7 +16,7 @@ type Row = Record<string, unknown>;
 export interface PersonalDataExport {
   exportedAt: string;
   volunteer: Row;
-  consent: { givenAt: string | null };
+  consent: { givenAt: string | null; textVersion: string | null; source: string | null };
   homeVisits: Row[];
   certificates: Row[];
   bookings: Row[];
@@ -99,7 +100,11 @@ export class ExportService {
         closedNote: v.closedNote,
         updatedAt: v.updatedAt,
       }),
-      consent: { givenAt: v.consentAt ? toIsoWithOffset(v.consentAt) : null },
+      consent: {
+        givenAt: v.consentAt ? toIsoWithOffset(v.consentAt) : null,
+        textVersion: v.consentTextVersion,
+        source: v.consentSource,
+      },
       homeVisits: await q(
         `SELECT h.scheduled_at AS "scheduledAt", h.held_at AS "heldAt", h.outcome,
                 h.notes, h.outcome_at AS "outcomeAt", h.cancelled_at AS "cancelledAt",
@@ -143,12 +148,18 @@ export class ExportService {
         `SELECT requested_at AS "requestedAt", due_on::text AS "dueOn", handled_at AS "handledAt"
            FROM erasure_request WHERE volunteer_id = $1 ORDER BY requested_at`,
       ),
-      emails: await q(
-        `SELECT template, subject, text_body AS "textBody", status, created_at AS "queuedAt",
-                sent_at AS "sentAt"
-           FROM outbox_message WHERE lower(recipient) = lower($1) ORDER BY created_at, id`,
-        [v.email],
-      ),
+      // The words as sent, but no working link: the file leaves Klar.
+      emails: (
+        await q(
+          `SELECT template, subject, text_body AS "textBody", status, created_at AS "queuedAt",
+                  sent_at AS "sentAt"
+             FROM outbox_message WHERE lower(recipient) = lower($1) ORDER BY created_at, id`,
+          [v.email],
+        )
+      ).map((m) => ({
+        ...m,
+        textBody: typeof m.textBody === 'string' ? withoutLinks(m.textBody) : m.textBody,
+      })),
       history: await q(
         `SELECT e.occurred_at AS "at", e.action, s.name AS "actorName", e.details
            FROM audit_event e LEFT JOIN staff_user s ON s.id = e.actor_id

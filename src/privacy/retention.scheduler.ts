@@ -8,6 +8,8 @@ import { APP_CONFIG, type AppConfig } from '../config/env';
 import { dailyPeriodKey } from '../scheduling/period-keys';
 import { ScheduledRuns, type TickOutcome } from '../scheduling/scheduled-runs';
 import { ErasureService } from './erasure.service';
+import type { Volunteer } from '../volunteers/volunteer.entity';
+import { retentionErasureDay } from './retention';
 
 /** At night, Copenhagen time, when nobody is looking at the records. */
 export const RETENTION_RUN_AT = { hour: 2, minute: 30 };
@@ -49,7 +51,7 @@ export class RetentionScheduler implements OnApplicationBootstrap {
     );
   }
 
-  /** Erases everyone whose day has come (see retentionErasureDay); returns how many. */
+  /** Erases everyone whose day has come (see retentionErasureDay); returns how many it erased. */
   async eraseDue(now: Date): Promise<number> {
     const due = await this.db.query<{ id: string }[]>(
       `SELECT id FROM volunteer
@@ -59,10 +61,17 @@ export class RetentionScheduler implements OnApplicationBootstrap {
         ORDER BY closed_at`,
       [this.config.retentionClosedMonths, todayInCopenhagen(now)],
     );
+    const today = todayInCopenhagen(now);
+    const months = this.config.retentionClosedMonths;
+    const stillDue = (v: Volunteer) =>
+      v.status !== 'active' &&
+      v.closedAt !== null &&
+      retentionErasureDay(v.closedAt, months) <= today;
     let failed = 0;
+    let erased = 0;
     for (const { id } of due) {
       try {
-        await this.erasure.erase(id, null, 'retention');
+        erased += (await this.erasure.erase(id, null, 'retention', null, stillDue)) ? 1 : 0;
       } catch (error) {
         failed += 1;
         this.logger.error(
@@ -74,6 +83,6 @@ export class RetentionScheduler implements OnApplicationBootstrap {
       // The claim is given back, so the next tick tries those again.
       throw new Error(`${failed} of ${due.length} volunteer(s) could not be erased`);
     }
-    return due.length;
+    return erased;
   }
 }
