@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import type { Writable } from 'node:stream';
 import type { Certificate } from './certificate';
 
@@ -33,7 +32,10 @@ const LABELS = {
  * Writes the certificate as a PDF into `out` as it is made (never whole in memory).
  * pdfkit's built-in Helvetica is enough: its WinAnsi encoding has æ, ø and å.
  */
-export function writeCertificatePdf(certificate: Certificate, out: Writable): void {
+export async function writeCertificatePdf(certificate: Certificate, out: Writable): Promise<void> {
+  // Loaded on the first certificate, not at start-up: pdfkit is large and most runs of
+  // Klar (and every test file) never make a PDF.
+  const { default: PDFDocument } = await import('pdfkit');
   const l = LABELS[certificate.locale];
   const doc = new PDFDocument({
     size: 'A4',

@@ -3,10 +3,10 @@ import type { Certificate } from './certificate';
 import { writeCertificatePdf } from './certificate-pdf';
 
 /** Sends the certificate as a PDF download, streamed as pdfkit writes it. */
-export function sendCertificate(res: Response, certificate: Certificate): void {
+export async function sendCertificate(res: Response, certificate: Certificate): Promise<void> {
   const name = certificate.locale === 'en' ? 'course-certificate.pdf' : 'kursusbevis.pdf';
   res.status(200);
   res.setHeader('Content-Type', 'application/pdf');
   res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
-  writeCertificatePdf(certificate, res);
+  await writeCertificatePdf(certificate, res);
 }

@@ -22,6 +22,6 @@ export class CertificatesApiController {
     @UuidParam('courseId') courseId: string,
     @Res() res: Response,
   ) {
-    sendCertificate(res, await this.certificates.own(volunteerId, courseId));
+    await sendCertificate(res, await this.certificates.own(volunteerId, courseId));
   }
 }

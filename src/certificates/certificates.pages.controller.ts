@@ -29,6 +29,6 @@ export class CertificatesPagesController {
     if (!volunteer || !isUUID(courseId)) {
       throw new NotFoundError('Certificate');
     }
-    sendCertificate(res, await this.certificates.own(volunteer.id, courseId));
+    await sendCertificate(res, await this.certificates.own(volunteer.id, courseId));
   }
 }

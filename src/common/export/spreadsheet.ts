@@ -1,5 +1,4 @@
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
@@ -103,6 +102,8 @@ export async function toXlsx<Row>(
   sheet: Omit<Sheet<Row>, 'name'>,
   title = 'Klar',
 ): Promise<Buffer> {
+  // Loaded on the first XLSX, not at start-up: exceljs is large and seldom needed.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Klar';
   const ws = workbook.addWorksheet(title.slice(0, 31));
