@@ -462,12 +462,12 @@ describe('privacy rights: export, erasure, own requests', () => {
         `/v/${p.portalToken}/traek-tilbage`,
       );
       expect(left).toBe(`/v/${p.portalToken}`);
-      const [row] = await t.db.query<{ status: string; requests: string }[]>(
-        `SELECT status, (SELECT count(*) FROM erasure_request r WHERE r.volunteer_id = v.id) AS requests
+      const [row] = await t.db.query<{ status: string; requests: number }[]>(
+        `SELECT status, (SELECT count(*)::int FROM erasure_request r WHERE r.volunteer_id = v.id) AS requests
            FROM volunteer v WHERE id = $1`,
         [p.id],
       );
-      expect(row).toEqual({ status: 'withdrawn', requests: '1' });
+      expect(row).toEqual({ status: 'withdrawn', requests: 1 });
       const closed = await agent.get(`/v/${p.portalToken}`).expect(200);
       expect(closed.text).not.toContain(`href="/v/${p.portalToken}/traek-tilbage"`);
     });
