@@ -10,4 +10,6 @@ module.exports = {
   ...base,
   testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
   testTimeout: 120000,
+  // One Chromium at a time: each is heavy, and these files are few.
+  maxWorkers: 1,
 };
