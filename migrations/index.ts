@@ -17,6 +17,7 @@ import { TrainersAndEvaluation1765843200000 } from './1765843200000-trainers-and
 import { ExtraRequirements1766016000000 } from './1766016000000-extra-requirements';
 import { ConsentVersions1766102400000 } from './1766102400000-consent-versions';
 import { PrivacyRights1766188800000 } from './1766188800000-privacy-rights';
+import { Imports1766448000000 } from './1766448000000-imports';
 import { ScheduledRunsAndMailPurge1766275200000 } from './1766275200000-scheduled-runs-and-mail-purge';
 
 /** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
@@ -41,4 +42,5 @@ export const migrations = [
   ConsentVersions1766102400000,
   PrivacyRights1766188800000,
   ScheduledRunsAndMailPurge1766275200000,
+  Imports1766448000000,
 ];

@@ -12,6 +12,7 @@ import { Curriculum } from '../courses/curriculum.entity';
 import { Topic } from '../courses/topic.entity';
 import { HomeVisit } from '../home-visits/home-visit.entity';
 import { Attendance } from '../courses/attendance.entity';
+import { PriorCourseCompletion } from '../courses/prior-course-completion.entity';
 import { Booking } from '../courses/booking.entity';
 import { Course } from '../courses/course.entity';
 import { CourseSession, CourseSessionTopic } from '../courses/course-session.entity';
@@ -40,6 +41,7 @@ export const entities = [
   CourseSessionTopic,
   Booking,
   Attendance,
+  PriorCourseCompletion,
   CalendarFeed,
   OutboxMessage,
   PasswordReset,

@@ -50,8 +50,9 @@ export class Volunteer {
   @Column('text')
   locale: Locale;
 
-  @Column('timestamptz')
-  consentAt: Date;
+  /** Empty for a person imported from a branch's spreadsheet until they consent. */
+  @Column('timestamptz', { nullable: true })
+  consentAt: Date | null;
 
   /** The version of the consent text agreed to (src/privacy/consent.ts, table consent_text). */
   @Column('text', { nullable: true })
