@@ -121,6 +121,10 @@ describe('Imported people: consent on the personal page, and a course completed 
       .get(`/v/${v.portalToken}/bookings/${anyCourse}/cancel`)
       .expect(303)
       .expect('location', gate);
+    await agent
+      .get(`/v/${v.portalToken}/kursusbevis/${anyCourse}`)
+      .expect(303)
+      .expect('location', gate);
 
     const page = await agent.get(gate).expect(200);
     expect(page.text).toContain(CONSENT_TEXT.da);
