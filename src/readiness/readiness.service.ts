@@ -72,11 +72,14 @@ export class ReadinessService {
   /**
    * Re-derives readiness after a change and stores stage and matchableSince when they
    * moved. Call it inside the change's transaction with the volunteer row locked.
+   * `notify: false` (an import, which mails nobody unless asked) stores the change
+   * without the matchable mails.
    */
   async refresh(
     em: EntityManager,
     volunteer: Volunteer,
     now = new Date(),
+    { notify = true }: { notify?: boolean } = {},
   ): Promise<ReadinessChange> {
     const readiness = await this.assess(em, volunteer, now);
     const stage = deriveStage(volunteer.status, readiness);
@@ -101,13 +104,13 @@ export class ReadinessService {
       becameMatchable: !wasMatchable && readiness.matchable,
       stoppedBeingMatchable: wasMatchable && !readiness.matchable,
     };
-    if (change.becameMatchable) {
+    if (change.becameMatchable && notify) {
       await this.mail.becameMatchable(em, {
         volunteerId: volunteer.id,
         matchableSince: matchableSince!,
       });
     }
-    if (change.stoppedBeingMatchable) {
+    if (change.stoppedBeingMatchable && notify) {
       // All were met while matchable, so what is unmet now is what went from met to unmet.
       const reasons: LapseReason[] =
         volunteer.status !== 'active'
