@@ -73,7 +73,18 @@ export class ImportsApiController {
   @Post()
   @HttpCode(200)
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ type: ImportFileDto })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: {
+        file: { type: 'string', format: 'binary', description: 'CSV or XLSX, at most 5 MB' },
+        branchCode: { type: 'string', description: "Required for an admin; a coordinator's own" },
+        dryRun: { type: 'string', enum: ['true', 'false'], default: 'true' },
+        sendLinks: { type: 'string', enum: ['true', 'false'], default: 'false' },
+      },
+    },
+  })
   @ApiOkResponse({ type: ImportReportDto })
   @ApiUnprocessableEntityResponse({ type: ImportRejectedDto })
   @ApiPayloadTooLargeResponse({ description: 'The file is over 5 MB' })

@@ -258,10 +258,10 @@ export class ImportsService {
       const action: ImportAction = plan.kind;
       report.rows.push({ row: row.line, email: row.email, action, problems });
       plans.push(plan);
-      if (action === 'create') report.created += 1;
-      else if (action === 'update') report.updated += 1;
-      else if (action === 'unchanged') report.unchanged += 1;
-      else report.errorRows += 1;
+      if (action === 'create') {report.created += 1;}
+      else if (action === 'update') {report.updated += 1;}
+      else if (action === 'unchanged') {report.unchanged += 1;}
+      else {report.errorRows += 1;}
     }
     return { report, plans };
   }

@@ -290,7 +290,7 @@ export function parseDay(cell: Cell, today: string): DayResult {
   if (!date.isValid) {
     return { problem: IMPOSSIBLE_DATE };
   }
-  const day = date.toISODate()!;
+  const day = date.toISODate();
   if (y < PLAUSIBLE_YEARS.from) {
     return { problem: TOO_EARLY };
   }

@@ -5,9 +5,6 @@ import { SingleLine, Trim } from '../../common/validators';
 
 /** The form fields of `POST /api/v1/imports` beside the file (multipart: all text). */
 export class ImportFileDto {
-  @ApiProperty({ type: 'string', format: 'binary', description: 'CSV or XLSX, at most 5 MB' })
-  file?: unknown;
-
   /** The branch imported into: required for an administrator, a coordinator's own otherwise. */
   @IsOptional()
   @Trim()
