@@ -397,7 +397,12 @@ describe('importing a branch spreadsheet', () => {
     expect(confirm.headers.location).toBe('/staff/imports/done?created=1&updated=0&unchanged=0');
     const done = await agent.get(confirm.headers.location).expect(200);
     expect(done.text).toContain('href="/staff/volunteers"');
-    expect(await volunteerByEmail(email)).toMatchObject({ consent_source: 'import' });
+    const imported = await volunteerByEmail(email);
+    expect(imported).toMatchObject({ consent_source: 'import' });
+    // The record shows where the person came from.
+    const record = await agent.get(`/staff/volunteers/${imported.id}`).expect(200);
+    expect(record.text).toContain('Importeret fra regneark');
+    expect(record.text).toContain('side.csv');
     // The kept file is gone once confirmed.
     await agent.get(previewPath).expect(404);
   });
