@@ -43,7 +43,7 @@ describe('Readiness rules in TypeScript and in SQL', () => {
     expect(disagreements).toEqual([]);
   });
 
-  it("should agree on each volunteer's newest certificate and whether it holds today, and on the course", async () => {
+  it("should agree on each volunteer's newest certificate and whether it holds today, and on the course (a prior completion included)", async () => {
     const factory = new Factory(t);
     const branchCode = await factory.branch();
     const today = DateTime.now().setZone('Europe/Copenhagen').startOf('day');
@@ -68,6 +68,8 @@ describe('Readiness rules in TypeScript and in SQL', () => {
       ],
       [[lastValidDay(today), 'clean', 0]],
       [[lastValidDay(today.minus({ days: 1 })), 'clean', 0]],
+      [],
+      [],
       [],
     ];
     const volunteers: string[] = [];
@@ -155,6 +157,13 @@ describe('Readiness rules in TypeScript and in SQL', () => {
         [4, true],
         [5, true],
       ],
+      // With a course completed before Klar (the spreadsheet's): nothing attended, and
+      // not enough attended.
+      [],
+      [
+        [0, true],
+        [1, true],
+      ],
     ];
     for (const [v, records] of attendanceCases.entries()) {
       for (const [s, present] of records) {
@@ -164,6 +173,17 @@ describe('Readiness rules in TypeScript and in SQL', () => {
           [sessions[s], volunteers[v], present, staffId],
         );
       }
+    }
+
+    const priorCompletions: [number, string][] = [
+      [7, '2024-05-30'],
+      [8, day(today.minus({ years: 1 }))],
+    ];
+    for (const [v, completedOn] of priorCompletions) {
+      await t.db.query(
+        'INSERT INTO prior_course_completion (volunteer_id, completed_on) VALUES ($1, $2)',
+        [volunteers[v], completedOn],
+      );
     }
 
     const readiness = t.app.get(ReadinessService);
@@ -190,6 +210,7 @@ describe('Readiness rules in TypeScript and in SQL', () => {
                 hoursAttended: course.detail.hoursAttended,
                 missingTopics: course.detail.missingTopics,
                 completed: course.met,
+                priorCompletedOn: course.detail.prior?.completedOn ?? null,
               }
             : null,
       });
@@ -203,11 +224,13 @@ describe('Readiness rules in TypeScript and in SQL', () => {
         hours_attended: string;
         missing_topics: string[];
         completed: boolean;
+        prior_completed_on: string | null;
       }[]
     >(
       `SELECT p.volunteer_id AS id, to_char(c.received_on, 'YYYY-MM-DD') AS received_on,
               to_char(c.valid_until, 'YYYY-MM-DD') AS valid_until, c.valid,
-              p.hours_attended, p.missing_topics, p.completed
+              p.hours_attended, p.missing_topics, p.completed,
+              to_char(p.prior_completed_on, 'YYYY-MM-DD') AS prior_completed_on
          FROM volunteer_course_progress p
          LEFT JOIN volunteer_certificate c ON c.volunteer_id = p.volunteer_id
         WHERE p.volunteer_id = ANY($1)`,
@@ -225,6 +248,7 @@ describe('Readiness rules in TypeScript and in SQL', () => {
           hoursAttended: Number(row.hours_attended),
           missingTopics: row.missing_topics,
           completed: row.completed,
+          priorCompletedOn: row.prior_completed_on,
         },
       };
     });
@@ -239,6 +263,8 @@ describe('Readiness rules in TypeScript and in SQL', () => {
       true,
       false,
       null,
+      null,
+      null,
     ]);
     expect(inSql.map((v) => v.course.completed)).toEqual([
       false,
@@ -248,6 +274,13 @@ describe('Readiness rules in TypeScript and in SQL', () => {
       false,
       true,
       false,
+      true,
+      true,
+    ]);
+    expect(inSql.map((v) => v.course.priorCompletedOn !== null)).toEqual([
+      ...Array<boolean>(7).fill(false),
+      true,
+      true,
     ]);
   });
 

@@ -4,6 +4,7 @@ import { isUUID } from 'class-validator';
 import type { Response } from 'express';
 import { NotFoundError } from '../common/errors';
 import { PortalAccess } from '../portal/portal-access';
+import { needsConsent } from '../privacy/consent';
 import { sendCertificate } from './certificate-response';
 import { CertificatesService } from './certificates.service';
 
@@ -28,6 +29,10 @@ export class CertificatesPagesController {
     const volunteer = token.length <= 200 ? await this.access.volunteerFor(token) : null;
     if (!volunteer || !isUUID(courseId)) {
       throw new NotFoundError('Certificate');
+    }
+    // An imported person is asked for consent before any personal page (MePagesController).
+    if (needsConsent(volunteer)) {
+      return res.redirect(303, `/v/${token}/samtykke`);
     }
     await sendCertificate(res, await this.certificates.own(volunteer.id, courseId));
   }

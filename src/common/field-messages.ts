@@ -154,6 +154,19 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
       ],
     },
   },
+  textVersion: {
+    label: ['Samtykketekst', 'Consent text'],
+    says: {
+      required: [
+        'Siden mangler samtykketekstens version; genindlæs siden og prøv igen',
+        'The page is missing the consent text version; reload the page and try again',
+      ],
+      invalid: [
+        'Samtykketeksten er ændret; læs den nye tekst herover og giv dit samtykke igen',
+        'The consent text has changed; read the new text above and consent again',
+      ],
+    },
+  },
   courseId: {
     label: ['Kursus', 'Course'],
     says: {

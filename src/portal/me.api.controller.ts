@@ -9,6 +9,7 @@ import { PortalGuard } from './portal.guard';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import { BookingsService } from '../courses/bookings.service';
 import { OwnBookingDto } from '../courses/dto/booking.dto';
+import { toConsentView } from '../privacy/consent';
 
 /** The volunteer's own routes; the bearer token is the token of their personal link. */
 @ApiTags('me')
@@ -29,6 +30,8 @@ export class MeApiController {
       id: volunteer.id,
       firstName: volunteer.firstName,
       stage: deriveStage(volunteer.status, readiness),
+      // `givenAt: null` (imported): ask first, POST /api/v1/me/consent.
+      consent: toConsentView(volunteer),
       readiness: toReadinessView(readiness, volunteer.matchableSince),
       bookings: (await this.bookings.ownBookings(volunteerId)).map(
         ({ courseId, status, position }) => ({ courseId, status, position }),

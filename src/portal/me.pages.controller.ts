@@ -1,8 +1,8 @@
-import { Controller, Get, Inject, Param, Post, Redirect, Render, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Post, Redirect, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { NotFoundError } from '../common/errors';
-import { Form, type PageForm, parseForm } from '../common/pages/forms';
+import { Form, type PageForm, parseForm, type RedirectTo } from '../common/pages/forms';
 import { langOf } from '../common/pages/web';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { CalendarFeedsService } from './calendar-feeds.service';
@@ -23,6 +23,7 @@ import { UuidParam } from '../common/validation';
 import { SubmitEvaluationDto } from '../evaluation/dto/evaluation.dto';
 import { EvaluationService } from '../evaluation/evaluation.service';
 import { EVALUATION_STATEMENTS } from '../evaluation/statements';
+import { needsConsent } from '../privacy/consent';
 
 /** The volunteer's personal page behind the private link; the same rules as /api/v1/me. */
 @ApiExcludeController()
@@ -59,6 +60,9 @@ export class MePagesController {
         title: lang === 'en' ? 'The link does not work' : 'Linket virker ikke',
         badLink: true,
       });
+    }
+    if (needsConsent(found)) {
+      return res.redirect(303, consentPage(token).url);
     }
     const { volunteer, readiness, branch, coordinators } = await this.volunteers.ownView(found.id);
     const { topics } = await this.curriculum.get();
@@ -123,6 +127,9 @@ export class MePagesController {
   @Redirect()
   async evaluate(@Param('token') token: string, @Form() form: PageForm) {
     const volunteer = await this.volunteerFor(token);
+    if (needsConsent(volunteer)) {
+      return consentPage(token);
+    }
     const courseId = typeof form.body.courseId === 'string' ? form.body.courseId : '';
     const back = `/v/${token}#evaluation`;
     return form.submit(
@@ -153,6 +160,9 @@ export class MePagesController {
   @Redirect()
   async book(@Param('token') token: string, @Form() form: PageForm) {
     const volunteer = await this.volunteerFor(token);
+    if (needsConsent(volunteer)) {
+      return consentPage(token);
+    }
     return form.submit({ name: 'book', back: `/v/${token}#courses` }, async () => {
       const { courseId } = await parseForm(OwnBookingDto, { courseId: form.body.courseId });
       const result = await this.bookings.book({ kind: 'volunteer' }, courseId, volunteer.id);
@@ -173,13 +183,16 @@ export class MePagesController {
    * JavaScript: the seat goes to the next on the waiting list and may not come back.
    */
   @Get('bookings/:courseId/cancel')
-  @Render('volunteers/cancel-booking')
   async confirmCancel(
     @Param('token') token: string,
     @Param('courseId') courseId: string,
     @Req() req: Request,
+    @Res() res: Response,
   ) {
     const volunteer = await this.volunteerFor(token);
+    if (needsConsent(volunteer)) {
+      return res.redirect(303, consentPage(token).url);
+    }
     const booking = (await this.bookings.ownBookings(volunteer.id)).find(
       (b) => b.courseId === courseId,
     );
@@ -196,7 +209,7 @@ export class MePagesController {
     const [course] = await this.courses.describe([courseId]);
     const waitlisted = booking.status === 'waitlisted';
     const en = langOf(req) === 'en';
-    return {
+    return res.render('volunteers/cancel-booking', {
       title: waitlisted
         ? en
           ? 'Leave the waiting list?'
@@ -208,7 +221,7 @@ export class MePagesController {
       waitlisted,
       position: booking.position,
       course: toCourseView(course.summary, course.sessions),
-    };
+    });
   }
 
   @Post('bookings/:courseId/cancel')
@@ -219,6 +232,9 @@ export class MePagesController {
     @Form() form: PageForm,
   ) {
     const volunteer = await this.volunteerFor(token);
+    if (needsConsent(volunteer)) {
+      return consentPage(token);
+    }
     const back = `/v/${token}#courses`;
     const done = form.t(
       'Du er afmeldt kurset. Du kan tilmelde dig et andet kursus herunder.',
@@ -240,6 +256,9 @@ export class MePagesController {
   @Redirect()
   async openCalendarLink(@Param('token') token: string, @Form() form: PageForm) {
     const volunteer = await this.volunteerFor(token);
+    if (needsConsent(volunteer)) {
+      return consentPage(token);
+    }
     const back = `/v/${token}#calendar`;
     const done = form.t('Du har fået et kalenderlink.', 'You have a calendar link.');
     return form.submit({ name: 'calendar', back, done }, async () => {
@@ -253,6 +272,9 @@ export class MePagesController {
   @Redirect()
   async renewCalendarLink(@Param('token') token: string, @Form() form: PageForm) {
     const volunteer = await this.volunteerFor(token);
+    if (needsConsent(volunteer)) {
+      return consentPage(token);
+    }
     const back = `/v/${token}#calendar`;
     const done = form.t(
       'Du har fået et nyt kalenderlink; det gamle virker ikke længere.',
@@ -273,6 +295,9 @@ export class MePagesController {
     @Form() form: PageForm,
   ) {
     const volunteer = await this.volunteerFor(token);
+    if (needsConsent(volunteer)) {
+      return consentPage(token);
+    }
     const back = `/v/${token}#materials`;
     const done = form.t('Tak, din bekræftelse er gemt.', 'Thank you, your confirmation is saved.');
     return form.submit({ name: 'materials', back, done }, async () => {
@@ -288,6 +313,14 @@ export class MePagesController {
     }
     return volunteer;
   }
+}
+
+/**
+ * Where a person who has not consented in Klar (imported) is sent from every personal
+ * page and form: the privacy notice and the consent form (PrivacyMePagesController).
+ */
+function consentPage(token: string): RedirectTo {
+  return { url: `/v/${token}/samtykke`, statusCode: 303 };
 }
 
 /** Hours as the reader writes them: `7,5` in Danish, `7.5` in English. */

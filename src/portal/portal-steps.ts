@@ -147,7 +147,20 @@ export function portalSteps(
         break;
       }
       case 'course': {
-        const { hoursAttended, hoursRequired, missingTopics } = requirement.detail;
+        const { hoursAttended, hoursRequired, missingTopics, prior } = requirement.detail;
+        if (prior) {
+          const on = formatLongDay(prior.completedOn, lang);
+          steps.push({
+            title: t('Forberedende kursus', 'Preparatory course'),
+            met: true,
+            next: t(
+              `Kurset gennemført før Klar den ${on}.`,
+              `Course completed before Klar on ${on}.`,
+            ),
+            who: you,
+          });
+          break;
+        }
         const topics = missingTopics.map((code) => topicTitles.get(code) ?? code).join(', ');
         const next = requirement.met
           ? t(

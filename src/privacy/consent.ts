@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { toIsoWithOffset } from '../common/dates';
 
 /**
  * The consent text on the application form, in both languages. It is shown exactly as
@@ -24,6 +25,30 @@ export const FIRST_CONSENT_VERSION = 'v1';
 
 export const CONSENT_SOURCES = ['application', 'import'] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
+
+/** A person's consent as the API shows it (volunteer detail, /api/v1/me, the export). */
+export interface ConsentView {
+  givenAt: string | null;
+  textVersion: string | null;
+  source: ConsentSource;
+}
+
+export const toConsentView = (v: {
+  consentAt: Date | null;
+  consentTextVersion: string | null;
+  consentSource: ConsentSource;
+}): ConsentView => ({
+  givenAt: toIsoWithOffset(v.consentAt),
+  textVersion: v.consentTextVersion,
+  source: v.consentSource,
+});
+
+/**
+ * Whether the person has yet to consent in Klar: imported from a branch's spreadsheet,
+ * they never saw the application form, so every personal page asks first.
+ */
+export const needsConsent = (volunteer: { consentAt: Date | null }): boolean =>
+  volunteer.consentAt === null;
 
 /**
  * Keeps the words of the current version, the first time anyone is shown them or agrees

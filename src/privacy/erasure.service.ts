@@ -219,6 +219,11 @@ export class ErasureService {
       volunteerId,
     ]);
     await em.query(`UPDATE home_visit SET notes = NULL WHERE volunteer_id = $1`, [volunteerId]);
+    // A course completed before Klar keeps its day, which the year's figures count (as a
+    // clean certificate's); the hours from the spreadsheet are no figure's and go.
+    await em.query(`UPDATE prior_course_completion SET hours = NULL WHERE volunteer_id = $1`, [
+      volunteerId,
+    ]);
     await em.query(`DELETE FROM portal_token WHERE volunteer_id = $1`, [volunteerId]);
     await em.query(`DELETE FROM calendar_feed WHERE volunteer_id = $1`, [volunteerId]);
     await em.query(`UPDATE volunteer SET calendar_version = calendar_version + 1 WHERE id = $1`, [

@@ -9,6 +9,7 @@ import { inTransaction } from '../database/transaction';
 import { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import { withoutLinks } from '../common/log-redaction';
+import { toConsentView } from './consent';
 
 type Row = Record<string, unknown>;
 
@@ -21,6 +22,8 @@ export interface PersonalDataExport {
   certificates: Row[];
   bookings: Row[];
   attendance: Row[];
+  /** The course completed before Klar (from the branch's spreadsheet), or null. */
+  priorCourseCompletion: Row | null;
   notes: Row[];
   materialConfirmations: Row[];
   evaluations: Row[];
@@ -100,11 +103,7 @@ export class ExportService {
         closedNote: v.closedNote,
         updatedAt: v.updatedAt,
       }),
-      consent: {
-        givenAt: v.consentAt ? toIsoWithOffset(v.consentAt) : null,
-        textVersion: v.consentTextVersion,
-        source: v.consentSource,
-      },
+      consent: toConsentView(v),
       homeVisits: await q(
         `SELECT h.scheduled_at AS "scheduledAt", h.held_at AS "heldAt", h.outcome,
                 h.notes, h.outcome_at AS "outcomeAt", h.cancelled_at AS "cancelledAt",
@@ -129,6 +128,14 @@ export class ExportService {
            JOIN course c ON c.id = s.course_id
           WHERE a.volunteer_id = $1 ORDER BY s.starts_at`,
       ),
+      priorCourseCompletion:
+        (
+          await q(
+            `SELECT completed_on::text AS "completedOn", hours::float AS hours,
+                    recorded_at AS "recordedAt"
+               FROM prior_course_completion WHERE volunteer_id = $1`,
+          )
+        )[0] ?? null,
       notes: await q(
         `SELECT n.text, n.topic, s.name AS "authorName", n.created_at AS "createdAt"
            FROM volunteer_note n LEFT JOIN staff_user s ON s.id = n.author_id

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { BranchesService } from '../branches/branches.service';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { CONSENT_TEXT, CONSENT_VERSION } from './consent';
+import { privacyNoticeFacts } from './privacy-notice';
 
 /**
  * The privacy notice: who is responsible, what Klar processes and why, how long it keeps
@@ -21,16 +22,9 @@ export class PrivacyNoticePagesController {
   @Get('privatliv')
   @Render('privacy/notice')
   async notice() {
-    const branches = await this.branches.listActive();
     return {
       title: ['Privatlivspolitik', 'Privacy notice'],
-      organisationName: this.config.organisationName,
-      contactEmail: this.config.privacyContactEmail ?? null,
-      branches: branches.map((b) => ({ name: b.name, contactEmail: b.contactEmail })),
-      retentionClosedMonths: this.config.retentionClosedMonths,
-      mailBodyRetentionDays: this.config.mailBodyRetentionDays,
-      attestationValidMonths: this.config.attestationValidMonths,
-      portalLinkIdleDays: this.config.portalLinkIdleDays,
+      ...(await privacyNoticeFacts(this.config, this.branches)),
       consentText: CONSENT_TEXT,
       consentVersion: CONSENT_VERSION,
     };

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { StaffGuard } from '../auth/staff.guard';
 import type { Actor } from '../common/auth/actor';
@@ -6,6 +6,8 @@ import { CurrentActor, CurrentVolunteerId } from '../common/auth/decorators';
 import { UuidParam } from '../common/validation';
 import { PortalGuard } from '../portal/portal.guard';
 import { VolunteersService } from '../volunteers/volunteers.service';
+import { ConsentService } from './consent.service';
+import { GiveConsentDto } from './dto/give-consent.dto';
 import { ErasureService } from './erasure.service';
 import { ExportService } from './export.service';
 
@@ -42,7 +44,19 @@ export class PrivacyMeApiController {
     private readonly exports: ExportService,
     private readonly erasure: ErasureService,
     private readonly volunteers: VolunteersService,
+    private readonly consent: ConsentService,
   ) {}
+
+  /**
+   * Consent for a person imported from a branch's spreadsheet, to the current text
+   * version (else 400 on `textVersion`); given once, so asking again answers 201 with the
+   * consent as first given.
+   */
+  @Post('consent')
+  @HttpCode(201)
+  giveConsent(@CurrentVolunteerId() volunteerId: string, @Body() dto: GiveConsentDto) {
+    return this.consent.giveOwn(volunteerId, dto.textVersion);
+  }
 
   @Get('export')
   export(@CurrentVolunteerId() volunteerId: string) {

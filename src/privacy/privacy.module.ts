@@ -8,6 +8,7 @@ import { PortalLinksModule } from '../portal/portal-links';
 import { PortalGuard } from '../portal/portal.guard';
 import { VolunteersModule } from '../volunteers/volunteers.module';
 import { ConsentTextKeeper } from './consent-text.keeper';
+import { ConsentService } from './consent.service';
 import { ErasureService } from './erasure.service';
 import { ExportService } from './export.service';
 import { PrivacyApiController, PrivacyMeApiController } from './privacy.api.controller';
@@ -38,6 +39,7 @@ import { SchedulingModule } from '../scheduling/scheduled-runs';
     PrivacyMePagesController,
   ],
   providers: [
+    ConsentService,
     ConsentTextKeeper,
     ErasureService,
     ExportService,

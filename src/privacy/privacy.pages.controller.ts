@@ -2,6 +2,7 @@ import {
   Controller,
   Get,
   Header,
+  Inject,
   Param,
   Post,
   Redirect,
@@ -15,13 +16,19 @@ import { StaffPageGuard } from '../auth/staff.guard';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor } from '../common/auth/decorators';
 import { InvalidInputError, NotFoundError } from '../common/errors';
-import { Form, type PageForm, text } from '../common/pages/forms';
+import { Form, type PageForm, parseForm, text } from '../common/pages/forms';
 import { UuidParam } from '../common/validation';
 import { PortalAccess } from '../portal/portal-access';
 import type { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteersService } from '../volunteers/volunteers.service';
+import { BranchesService } from '../branches/branches.service';
+import { APP_CONFIG, type AppConfig } from '../config/env';
+import { CONSENT_TEXT, CONSENT_VERSION, needsConsent } from './consent';
+import { ConsentService } from './consent.service';
+import { GiveConsentDto } from './dto/give-consent.dto';
 import { ErasureService } from './erasure.service';
 import { ExportService } from './export.service';
+import { privacyNoticeFacts } from './privacy-notice';
 
 /** The staff pages of access (art. 15 and 20) and erasure (art. 17) of one person. */
 @ApiExcludeController()
@@ -131,7 +138,47 @@ export class PrivacyMePagesController {
     private readonly exports: ExportService,
     private readonly erasure: ErasureService,
     private readonly volunteers: VolunteersService,
+    private readonly consent: ConsentService,
+    private readonly branches: BranchesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * What a person imported from a branch's spreadsheet sees first on every personal page
+   * (MePagesController sends them here): the privacy notice and the consent text, with
+   * the form to consent. Withdrawing, erasure and their data stay open without consent:
+   * those rights do not wait on it. Once consent is given, the personal page.
+   */
+  @Get('samtykke')
+  async consentPage(@Param('token') token: string, @Res() res: Response) {
+    const volunteer = await this.volunteerFor(token);
+    if (!needsConsent(volunteer)) {
+      return res.redirect(303, `/v/${token}`);
+    }
+    const { branch } = await this.volunteers.ownView(volunteer.id);
+    return res.render('privacy/own-consent', {
+      title: ['Dit samtykke', 'Your consent'],
+      token,
+      firstName: volunteer.firstName,
+      branchName: branch.name,
+      ...(await privacyNoticeFacts(this.config, this.branches)),
+      consentText: CONSENT_TEXT,
+      consentVersion: CONSENT_VERSION,
+    });
+  }
+
+  @Post('samtykke')
+  @Redirect()
+  async giveConsent(@Param('token') token: string, @Form() form: PageForm) {
+    const volunteer = await this.volunteerFor(token);
+    const back = `/v/${token}/samtykke`;
+    const done = form.t('Tak for dit samtykke.', 'Thank you for your consent.');
+    return form.submit({ name: 'own-consent', back, done }, async () => {
+      const dto = await parseForm(GiveConsentDto, { textVersion: form.body.textVersion });
+      await this.consent.giveOwn(volunteer.id, dto.textVersion);
+      return `/v/${token}`;
+    });
+  }
 
   /** "Hent mine data": the same document as GET /api/v1/me/export, as a file. */
   @Get('mine-data')

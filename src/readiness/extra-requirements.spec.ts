@@ -14,6 +14,7 @@ const allBuiltInsMet: ReadinessRecords = {
     { receivedOn: '2026-01-10', result: 'clean', createdAt: new Date('2026-01-10T10:00:00Z') },
   ],
   attendedSessions: [{ hours: 20, topics: ['frameworks'] }],
+  priorCompletion: null,
   curriculum: { requiredHours: 20, mandatoryTopics: ['frameworks'] },
   attestationValidMonths: 24,
   extraDefinitions: [],

@@ -23,6 +23,19 @@ export class ReadinessRepository {
     return rows.map((r) => ({ hours: Number(r.hours), topics: r.topics }));
   }
 
+  /** The course completed before Klar, as a calendar day, or null. */
+  async priorCompletion(
+    em: EntityManager,
+    volunteerId: string,
+  ): Promise<ReadinessRecords['priorCompletion']> {
+    const [row] = await em.query<{ completedOn: string }[]>(
+      `SELECT to_char(completed_on, 'YYYY-MM-DD') AS "completedOn"
+         FROM prior_course_completion WHERE volunteer_id = $1`,
+      [volunteerId],
+    );
+    return row ? { completedOn: row.completedOn } : null;
+  }
+
   /**
    * The extra requirements, what was recorded of them for the volunteer and their
    * reading confirmations (the day in Copenhagen, as the view volunteer_requirement).

@@ -217,6 +217,7 @@ export class ReadinessService {
       homeVisits,
       attestations,
       attendedSessions: await this.records.attendedSessions(em, volunteer.id),
+      priorCompletion: await this.records.priorCompletion(em, volunteer.id),
       curriculum: {
         requiredHours: curriculum.requiredHours,
         mandatoryTopics: curriculum.topics.filter((t) => t.mandatory).map((t) => t.code),

@@ -28,6 +28,7 @@ function records(overrides: Partial<ReadinessRecords> = {}): ReadinessRecords {
     homeVisits: [],
     attestations: [],
     attendedSessions: [],
+    priorCompletion: null,
     curriculum: { requiredHours: 20, mandatoryTopics },
     attestationValidMonths: 24,
     extraDefinitions: [],
@@ -85,6 +86,46 @@ describe(assessReadiness.name, () => {
     const sessions = fullCourse.map((s) => ({ ...s, hours: 4.75 }));
     const course = assessReadiness(records({ attendedSessions: sessions })).requirements[2];
     expect(course).toMatchObject({ met: false, detail: { hoursAttended: 19, missingTopics: [] } });
+  });
+
+  it('should meet the course in full with a course completed before Klar, and say when', () => {
+    const result = assessReadiness(
+      records({
+        homeVisits: [approvedVisit],
+        attestations: [cleanCertificate],
+        priorCompletion: { completedOn: '2024-05-30' },
+      }),
+    );
+    expect(result.requirements[2]).toEqual({
+      key: 'course',
+      met: true,
+      detail: {
+        hoursAttended: 0,
+        hoursRequired: 20,
+        missingTopics: mandatoryTopics,
+        prior: { completedOn: '2024-05-30' },
+      },
+    });
+    expect(result.matchable).toBe(true);
+  });
+
+  it('should keep the hours attended in Klar beside a prior completion, which still decides', () => {
+    const course = assessReadiness(
+      records({
+        attendedSessions: fullCourse.slice(0, 1),
+        priorCompletion: { completedOn: '2025-02-01' },
+      }),
+    ).requirements[2];
+    expect(course).toMatchObject({
+      met: true,
+      detail: { hoursAttended: 5, prior: { completedOn: '2025-02-01' } },
+    });
+  });
+
+  it('should show no prior completion on a course met in Klar', () => {
+    const course = assessReadiness(records({ attendedSessions: fullCourse })).requirements[2];
+    expect(course.met).toBe(true);
+    expect(course.detail).not.toHaveProperty('prior');
   });
 
   it('should treat a certificate with entries as not met and say so', () => {

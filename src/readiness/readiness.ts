@@ -24,6 +24,8 @@ export interface ReadinessRecords {
   homeVisits: { outcome: HomeVisitOutcome | null; scheduledAt: Date; cancelledAt?: Date | null }[];
   attestations: { receivedOn: string; result: AttestationResult; createdAt: Date }[];
   attendedSessions: { hours: number; topics: string[] }[];
+  /** The course completed before Klar (a branch's spreadsheet), or null. */
+  priorCompletion: { completedOn: string } | null;
   curriculum: { requiredHours: number; mandatoryTopics: string[] };
   attestationValidMonths: number;
   /** The extra requirements an administrator defined (src/requirements), in order. */
@@ -52,7 +54,13 @@ export interface AttestationRequirement {
 export interface CourseRequirement {
   key: 'course';
   met: boolean;
-  detail: { hoursAttended: number; hoursRequired: number; missingTopics: string[] };
+  detail: {
+    hoursAttended: number;
+    hoursRequired: number;
+    missingTopics: string[];
+    /** Present only when the course was completed before Klar: that meets it in full. */
+    prior?: { completedOn: string };
+  };
 }
 export type BuiltInRequirement = HomeVisitRequirement | AttestationRequirement | CourseRequirement;
 
@@ -108,7 +116,7 @@ export function assessReadiness(records: ReadinessRecords): Readiness {
   const requirements: Requirement[] = [
     assessHomeVisit(records.homeVisits),
     assessAttestation(records),
-    assessCourse(records.attendedSessions, records.curriculum),
+    assessCourse(records.attendedSessions, records.curriculum, records.priorCompletion),
     ...records.extraDefinitions.map((d) => assessExtra(d, records)),
   ];
   return {
@@ -268,17 +276,27 @@ export function assessAttestation(
   };
 }
 
+/**
+ * The hours and mandatory topics attended in Klar; a course completed before Klar meets
+ * the requirement in full whatever was attended since (SQL has the same rule in the view
+ * volunteer_course_progress, migrations/1766448000000-imports.ts).
+ */
 export function assessCourse(
   sessions: ReadinessRecords['attendedSessions'],
   curriculum: ReadinessRecords['curriculum'],
+  priorCompletion: ReadinessRecords['priorCompletion'] = null,
 ): CourseRequirement {
   const attendedTopics = new Set(sessions.flatMap((s) => s.topics));
   const missingTopics = curriculum.mandatoryTopics.filter((t) => !attendedTopics.has(t));
   // Hours are quarter-hour multiples in practice; rounding keeps float sums honest.
   const hoursAttended = Math.round(sessions.reduce((sum, s) => sum + s.hours, 0) * 100) / 100;
+  const detail = { hoursAttended, hoursRequired: curriculum.requiredHours, missingTopics };
+  if (priorCompletion) {
+    return { key: 'course', met: true, detail: { ...detail, prior: { ...priorCompletion } } };
+  }
   return {
     key: 'course',
     met: hoursAttended >= curriculum.requiredHours && missingTopics.length === 0,
-    detail: { hoursAttended, hoursRequired: curriculum.requiredHours, missingTopics },
+    detail,
   };
 }

@@ -40,7 +40,8 @@ export interface StepMedians {
  * - a certificate obtained: attestation.received_on with result 'clean';
  * - the course completed: the end of the attended session (live, present) at which the
  *   attended hours first reach the curriculum's required hours with every mandatory
- *   topic covered (the readiness rule, read over time; the curriculum as it is now);
+ *   topic covered (the readiness rule, read over time; the curriculum as it is now),
+ *   or the day of a course completed before Klar (prior_course_completion.completed_on);
  * - became matchable: the latest of the approved visit, the first clean certificate and
  *   the completed course, if that is before any closing (declined or withdrawn);
  * - withdrew: volunteer.closed_at with status 'withdrawn'; the step reached is the last
@@ -88,10 +89,17 @@ const MILESTONES = `
     SELECT volunteer_id, max(at) AS at FROM topics_first GROUP BY volunteer_id
     HAVING count(*) = (SELECT count(*) FROM topic WHERE mandatory)
   ),
+  -- A course completed before Klar (a branch's spreadsheet) is done on its day; with one
+  -- completed in Klar as well, the earlier counts.
   course_done AS (
-    SELECT h.volunteer_id, greatest(h.at, d.at) AS done_at
-      FROM hours_done h LEFT JOIN topics_done d ON d.volunteer_id = h.volunteer_id
-     WHERE d.at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM topic WHERE mandatory)
+    SELECT x.volunteer_id, min(x.done_at) AS done_at FROM (
+      SELECT h.volunteer_id, greatest(h.at, d.at) AS done_at
+        FROM hours_done h LEFT JOIN topics_done d ON d.volunteer_id = h.volunteer_id
+       WHERE d.at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM topic WHERE mandatory)
+      UNION ALL
+      SELECT p.volunteer_id, p.completed_on::timestamp AT TIME ZONE 'Europe/Copenhagen'
+        FROM prior_course_completion p JOIN scoped v ON v.id = p.volunteer_id
+    ) x GROUP BY x.volunteer_id
   ),
   steps AS (
     SELECT v.id, v.applied_at, v.status, v.closed_at,

@@ -4,6 +4,7 @@ import type { Attestation } from '../attestations/attestation.entity';
 import type { Branch } from '../branches/branch.entity';
 import { toIsoWithOffset } from '../common/dates';
 import type { HomeVisit } from '../home-visits/home-visit.entity';
+import { toConsentView } from '../privacy/consent';
 import type { Volunteer } from './volunteer.entity';
 
 export const toHomeVisitView = (visit: HomeVisit) => ({
@@ -55,11 +56,8 @@ export function toVolunteerView(
     locale: volunteer.locale,
     appliedAt: toIsoWithOffset(volunteer.createdAt),
     consentAt: toIsoWithOffset(volunteer.consentAt),
-    consent: {
-      givenAt: toIsoWithOffset(volunteer.consentAt),
-      textVersion: volunteer.consentTextVersion,
-      source: volunteer.consentSource,
-    },
+    // Imported people: `{givenAt: null, textVersion: null, source: 'import'}` until they consent.
+    consent: toConsentView(volunteer),
     readiness: toReadinessView(readiness, volunteer.matchableSince),
     // Why and when the application was closed; null while it is active.
     closing:
