@@ -147,8 +147,18 @@ describe('importing a branch spreadsheet', () => {
       [v.id],
     );
     expect(prior).toEqual({ completed_on: '2025-05-15', completed: true });
-    // The stage is derived (the approved visit at least): not the 'applied' it was created with.
-    expect(['approved', 'matchable']).toContain(v.stage);
+    // Readiness is derived: approved, a clean certificate and the course before Klar make
+    // the person matchable (created 'applied'), without the matchable mail.
+    expect(v.stage).toBe('matchable');
+    const detail = await request(t.http)
+      .get(`/api/v1/volunteers/${v.id}`)
+      .auth(coordinator, { type: 'bearer' })
+      .expect(200);
+    const course = (
+      detail.body.readiness.requirements as { key: string; met: boolean; detail: unknown }[]
+    ).find((r) => r.key === 'course');
+    expect(course).toMatchObject({ met: true, detail: { prior: { completedOn: '2025-05-15' } } });
+    expect(detail.body.consent).toMatchObject({ source: 'import', givenAt: null });
     const notes = await t.db.query<{ text: string }[]>(
       'SELECT text FROM volunteer_note WHERE volunteer_id = $1',
       [v.id],
@@ -361,7 +371,13 @@ describe('importing a branch spreadsheet', () => {
     expect(await mailsTo(t, quiet)).toEqual([]);
     expect(await mailsTo(t, told)).toEqual(['imported']);
     const mail = await t.mail.waitFor(told, () => true);
-    expect(mail.text).toMatch(/http:\/\/klar\.test\/v\/[A-Za-z0-9_-]+/);
+    const token = /http:\/\/klar\.test\/v\/([A-Za-z0-9_-]+)/.exec(mail.text ?? '')?.[1];
+    expect(token).toBeDefined();
+    // The link opens the consent question first: they have not consented in Klar.
+    await request(t.http)
+      .get(`/v/${token}`)
+      .expect(303)
+      .expect('location', `/v/${token}/samtykke`);
   });
 
   it('should keep a coordinator to their own branch and an oversized file out', async () => {
