@@ -2,6 +2,7 @@ import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from 
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { BranchesModule } from '../branches/branches.module';
+import { CurriculumRepositoryModule } from '../courses/curriculum.repository';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PortalLinksModule } from '../portal/portal-links';
 import { ReadinessModule } from '../readiness/readiness.module';
@@ -17,6 +18,7 @@ import { importPageUpload } from './page-upload.middleware';
     AuditModule,
     AuthModule,
     BranchesModule,
+    CurriculumRepositoryModule,
     NotificationsModule,
     PortalLinksModule,
     ReadinessModule,

@@ -8,6 +8,7 @@ import { Branch } from '../branches/branch.entity';
 import type { Actor } from '../common/auth/actor';
 import { TIME_ZONE, todayInCopenhagen } from '../common/dates';
 import { InvalidInputError, NotFoundError } from '../common/errors';
+import { CurriculumRepository } from '../courses/curriculum.repository';
 import { PriorCourseCompletion } from '../courses/prior-course-completion.entity';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomeVisit } from '../home-visits/home-visit.entity';
@@ -121,6 +122,7 @@ export class ImportsService {
     private readonly audit: AuditService,
     private readonly mail: EmailNotifications,
     private readonly portalLinks: PortalLinks,
+    private readonly curriculum: CurriculumRepository,
   ) {}
 
   /** The branch imported into: any for an admin (required), a coordinator's own (another is 404). */
@@ -421,6 +423,8 @@ export class ImportsService {
     await insertInChunks(em, HomeVisit, visits);
 
     const events: AuditEntry[] = [];
+    // The same for everyone in this transaction: read once, not once per person.
+    const curriculum = await this.curriculum.get(em);
     for (const { row, plan, changes } of work) {
       const { values } = plan;
       const volunteer = volunteers.get(row)!;
@@ -434,7 +438,7 @@ export class ImportsService {
           noonOf(values.visit.on),
         );
       } else {
-        await this.readiness.refresh(em, volunteer, now, { notify: false });
+        await this.readiness.refresh(em, volunteer, now, { notify: false, curriculum });
       }
       const fields = [
         ...Object.keys(changes.fields),
