@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import request from 'supertest';
 import { todayInCopenhagen } from '../src/common/dates';
-import { createTestApp, type TestApp } from './app';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, type TestApp } from './app';
 import { COORDINATOR_PASSWORD, Factory } from './factories';
 import { csrfIn, signedInAgent } from './pages';
 import { mailsTo, settle } from './links';
@@ -434,5 +434,41 @@ describe('importing a branch spreadsheet', () => {
     expect(res.headers.location).toBe('/staff/imports');
     const again = await agent.get('/staff/imports').expect(200);
     expect(again.text).toContain('Filen mangler kolonnen');
+
+    const big = await agent
+      .post('/staff/imports')
+      .field('_csrf', csrfIn(again.text))
+      .attach('file', Buffer.alloc(5 * 1024 * 1024 + 10, 'a'), 'stor.csv')
+      .expect(303);
+    expect(big.headers.location).toBe('/staff/imports');
+    expect((await agent.get('/staff/imports').expect(200)).text).toContain(
+      'Filen må højst være 5 MB',
+    );
+  });
+
+  it('should ask an administrator for the branch on the page', async () => {
+    const agent = await signedInAgent(t, ADMIN_EMAIL, ADMIN_PASSWORD);
+    const page = await agent.get('/staff/imports').expect(200);
+    expect(page.text).toContain(`value="${branchCode}"`);
+    await agent
+      .post('/staff/imports')
+      .field('_csrf', csrfIn(page.text))
+      .attach('file', csv([`S;T;${unique('s')};;;;;;;;;;;`]), 'x.csv')
+      .expect(303)
+      .expect('location', '/staff/imports');
+    expect((await agent.get('/staff/imports').expect(200)).text).toContain(
+      'Vælg en lokalafdeling',
+    );
+    const chosen = await agent.get('/staff/imports').expect(200);
+    const res = await agent
+      .post('/staff/imports')
+      .field('_csrf', csrfIn(chosen.text))
+      .field('branchCode', branchCode)
+      .attach('file', csv([`S;T;${unique('s')};;;;;;;;;;;`]), 'x.csv')
+      .expect(303);
+    expect(res.headers.location).toMatch(/^\/staff\/imports\/[0-9a-f-]{36}$/);
+    // Another staff member cannot open someone's kept file.
+    const other = await signedInAgent(t, coordinatorEmail, COORDINATOR_PASSWORD);
+    await other.get(res.headers.location).expect(404);
   });
 });
