@@ -18,6 +18,7 @@ import { ExtraRequirements1766016000000 } from './1766016000000-extra-requiremen
 import { ConsentVersions1766102400000 } from './1766102400000-consent-versions';
 import { PrivacyRights1766188800000 } from './1766188800000-privacy-rights';
 import { Imports1766448000000 } from './1766448000000-imports';
+import { ImportUploads1766707200000 } from './1766707200000-import-uploads';
 import { ScheduledRunsAndMailPurge1766275200000 } from './1766275200000-scheduled-runs-and-mail-purge';
 
 /** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
@@ -43,4 +44,5 @@ export const migrations = [
   PrivacyRights1766188800000,
   ScheduledRunsAndMailPurge1766275200000,
   Imports1766448000000,
+  ImportUploads1766707200000,
 ];

@@ -29,6 +29,7 @@ import { SeedModule } from './seed/seed.module';
 import { VolunteersModule } from './volunteers/volunteers.module';
 import { PortalModule } from './portal/portal.module';
 import { MaterialsModule } from './materials/materials.module';
+import { ImportsModule } from './imports/imports.module';
 import { RequirementsModule } from './requirements/requirements.module';
 import { EvaluationModule } from './evaluation/evaluation.module';
 import { WorkspaceModule } from './workspace/workspace.module';
@@ -58,6 +59,7 @@ export class AppModule {
         PortalModule,
         CertificatesModule,
         MaterialsModule,
+        ImportsModule,
         RequirementsModule,
         EvaluationModule,
         CoursesModule,

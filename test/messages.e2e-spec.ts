@@ -302,6 +302,7 @@ describe('messages in the reader’s language', () => {
       '/staff/users',
       `/staff/users/${coordinatorId}`,
       '/staff/account',
+      '/staff/imports',
       `/staff/courses/${course.id}/attendance`,
       // The closing pages ask for a reason from their list, so neither submission closes.
       `/staff/volunteers/${volunteer.id}/withdraw`,

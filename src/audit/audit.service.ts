@@ -26,6 +26,22 @@ export class AuditService {
     });
   }
 
+  /** Several entries at once (an import's event per row), in multi-row inserts. */
+  async recordMany(em: EntityManager, actor: Actor | null, entries: AuditEntry[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += 500) {
+      await em.insert(
+        AuditEvent,
+        entries.slice(i, i + 500).map((entry) => ({
+          actorId: actor?.id ?? null,
+          action: entry.action,
+          branchId: entry.branchId,
+          volunteerId: entry.volunteerId ?? null,
+          details: entry.details ?? {},
+        })),
+      );
+    }
+  }
+
   /**
    * A read of sensitive data (a certificate's result): who read it and when. A
    * coordinator on the record page reloads it after every form, so one read per reader

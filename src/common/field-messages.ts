@@ -546,7 +546,22 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
       ],
       tooLarge: ['Filen må højst være 20 MB', 'The file may be at most 20 MB'],
       missingFile: ['Vælg en fil', 'Choose a file'],
+      // The import (issue 15); its missingColumns keeps the rule's text, which names the columns.
+      importTooLarge: ['Filen må højst være 5 MB', 'The file may be at most 5 MB'],
+      unreadable: [
+        'Filen kan ikke læses; gem den som CSV eller XLSX (Excel)',
+        'The file cannot be read; save it as CSV or XLSX (Excel)',
+      ],
+      empty: ['Filen er tom', 'The file is empty'],
     },
+  },
+  dryRun: {
+    label: ['Prøvekørsel', 'Dry run'],
+    says: { notAnOption: ['Skriv true eller false', 'Write true or false'] },
+  },
+  sendLinks: {
+    label: ['Send links', 'Send links'],
+    says: { notAnOption: ['Skriv true eller false', 'Write true or false'] },
   },
   url: {
     label: ['Link', 'Link'],

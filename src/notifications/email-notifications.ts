@@ -161,6 +161,14 @@ export class EmailNotifications {
     });
   }
 
+  /** A person imported from the branch's spreadsheet, when the coordinator sends the links. */
+  async imported(em: EntityManager, p: PortalLinkMail) {
+    const person = await this.person(em, p.volunteerId);
+    await this.toVolunteer(em, person, `imported:${person.id}`, 'imported', {
+      portalUrl: this.portalUrl(p.portalToken),
+    });
+  }
+
   async homeVisitScheduled(em: EntityManager, p: { homeVisitId: string; volunteerId: string }) {
     const person = await this.person(em, p.volunteerId);
     const visit = await this.notifications.homeVisitTimes(em, p.homeVisitId);

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Attestation } from '../attestations/attestation.entity';
 import { todayInCopenhagen } from '../common/dates';
 import { APP_CONFIG, type AppConfig } from '../config/env';
-import { CurriculumRepository } from '../courses/curriculum.repository';
+import { type CurriculumSnapshot, CurriculumRepository } from '../courses/curriculum.repository';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomeVisit } from '../home-visits/home-visit.entity';
 import { EmailNotifications } from '../notifications/email-notifications';
@@ -65,20 +65,29 @@ export class ReadinessService {
     private readonly records: ReadinessRepository,
   ) {}
 
-  async assess(em: EntityManager, volunteer: Volunteer, now = new Date()): Promise<Readiness> {
-    return assessReadiness(await this.loadRecords(em, volunteer, now));
+  async assess(
+    em: EntityManager,
+    volunteer: Volunteer,
+    now = new Date(),
+    curriculum?: CurriculumSnapshot,
+  ): Promise<Readiness> {
+    return assessReadiness(await this.loadRecords(em, volunteer, now, curriculum));
   }
 
   /**
    * Re-derives readiness after a change and stores stage and matchableSince when they
    * moved. Call it inside the change's transaction with the volunteer row locked.
+   * `notify: false` (an import, which mails nobody unless asked) stores the change
+   * without the matchable mails; `curriculum`, read once by a caller that derives many
+   * volunteers in one transaction, spares reading it again for each.
    */
   async refresh(
     em: EntityManager,
     volunteer: Volunteer,
     now = new Date(),
+    { notify = true, curriculum }: { notify?: boolean; curriculum?: CurriculumSnapshot } = {},
   ): Promise<ReadinessChange> {
-    const readiness = await this.assess(em, volunteer, now);
+    const readiness = await this.assess(em, volunteer, now, curriculum);
     const stage = deriveStage(volunteer.status, readiness);
     const previousSince = volunteer.matchableSince;
     const wasMatchable = previousSince !== null;
@@ -101,13 +110,13 @@ export class ReadinessService {
       becameMatchable: !wasMatchable && readiness.matchable,
       stoppedBeingMatchable: wasMatchable && !readiness.matchable,
     };
-    if (change.becameMatchable) {
+    if (change.becameMatchable && notify) {
       await this.mail.becameMatchable(em, {
         volunteerId: volunteer.id,
         matchableSince: matchableSince!,
       });
     }
-    if (change.stoppedBeingMatchable) {
+    if (change.stoppedBeingMatchable && notify) {
       // All were met while matchable, so what is unmet now is what went from met to unmet.
       const reasons: LapseReason[] =
         volunteer.status !== 'active'
@@ -204,11 +213,12 @@ export class ReadinessService {
     em: EntityManager,
     volunteer: Volunteer,
     now: Date,
+    knownCurriculum?: CurriculumSnapshot,
   ): Promise<ReadinessRecords> {
     // One connection runs one query at a time, so a transaction's reads go in sequence.
     const homeVisits = await em.find(HomeVisit, { where: { volunteerId: volunteer.id } });
     const attestations = await em.find(Attestation, { where: { volunteerId: volunteer.id } });
-    const curriculum = await this.curriculum.get(em);
+    const curriculum = knownCurriculum ?? (await this.curriculum.get(em));
     return {
       status: volunteer.status,
       homeVisits,

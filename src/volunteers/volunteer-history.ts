@@ -5,6 +5,11 @@ import { formatDateTime, formatLongDay } from '../common/dates';
 const ACTION_NAMES: Record<string, { da: string; en: string }> = {
   'application.received': { da: 'Ansøgning modtaget', en: 'Application received' },
   'volunteer.updated': { da: 'Oplysninger rettet', en: 'Details corrected' },
+  'volunteer.imported': { da: 'Importeret fra regneark', en: 'Imported from a spreadsheet' },
+  'volunteer.import_updated': {
+    da: 'Opdateret fra regneark',
+    en: 'Updated from a spreadsheet',
+  },
   'volunteer.note_added': { da: 'Note skrevet', en: 'Note added' },
   'volunteer.withdrawn': { da: 'Ansøgning trukket tilbage', en: 'Application withdrawn' },
   'volunteer.reactivated': { da: 'Ansøgning genåbnet', en: 'Application reactivated' },
@@ -56,6 +61,10 @@ const FIELD_NAMES: Record<string, { da: string; en: string }> = {
   postcode: { da: 'postnummer', en: 'postcode' },
   availability: { da: 'tid', en: 'availability' },
   languages: { da: 'sprog', en: 'languages' },
+  homeVisit: { da: 'hjemmebesøg', en: 'home visit' },
+  attestation: { da: 'børneattest', en: 'child certificate' },
+  priorCourse: { da: 'kursus før Klar', en: 'course before Klar' },
+  note: { da: 'note', en: 'note' },
 };
 
 type Names = Record<string, { da: string; en: string }>;
@@ -145,6 +154,15 @@ function detailInWords(key: string, value: unknown, lang: 'da' | 'en'): string {
       return value === 0
         ? ''
         : `${String(value)} ${t('tilmeldinger annulleret', 'bookings cancelled')}`;
+    case 'file':
+      return `${t('fra filen', 'from the file')} ${text}`;
+    case 'line':
+      return `${t('linje', 'line')} ${String(value)}`;
+    case 'fields':
+      return `${t('ændret', 'changed')}: ${text
+        .split(',')
+        .map((field) => inWords(FIELD_NAMES, field, lang))
+        .join(', ')}`;
     case 'stage':
       return `${t('fase', 'stage')}: ${inWords(STAGE_NAMES, text, lang)}`;
     default:

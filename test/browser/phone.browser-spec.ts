@@ -54,6 +54,7 @@ const STAFF_PAGES: { path: (r: Records) => string; admin?: true; shot?: string }
   { path: () => '/staff/evaluations' },
   { path: () => '/staff/reports/year', shot: 'i15-phone-year-figures' },
   { path: () => '/staff/account' },
+  { path: () => '/staff/imports' },
   { path: () => '/staff/curriculum', admin: true, shot: 'i11-68-phone-curriculum' },
   { path: () => '/staff/materials', admin: true, shot: 'i13-91-phone-materials' },
   { path: () => '/staff/requirements', admin: true, shot: 'i15-90-phone-requirements' },

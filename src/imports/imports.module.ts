@@ -1,0 +1,34 @@
+import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
+import { BranchesModule } from '../branches/branches.module';
+import { CurriculumRepositoryModule } from '../courses/curriculum.repository';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { PortalLinksModule } from '../portal/portal-links';
+import { ReadinessModule } from '../readiness/readiness.module';
+import { VolunteersModule } from '../volunteers/volunteers.module';
+import { ImportsApiController } from './imports.api.controller';
+import { ImportsPagesController } from './imports.pages.controller';
+import { ImportsService } from './imports.service';
+import { importPageUpload } from './page-upload.middleware';
+
+/** A branch's spreadsheet taken in (issue 15): the API, the pages and the template. */
+@Module({
+  imports: [
+    AuditModule,
+    AuthModule,
+    BranchesModule,
+    CurriculumRepositoryModule,
+    NotificationsModule,
+    PortalLinksModule,
+    ReadinessModule,
+    VolunteersModule,
+  ],
+  controllers: [ImportsApiController, ImportsPagesController],
+  providers: [ImportsService],
+})
+export class ImportsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(importPageUpload).forRoutes({ path: 'staff/imports', method: RequestMethod.POST });
+  }
+}
