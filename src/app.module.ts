@@ -20,7 +20,6 @@ import { ReportsModule } from './reports/reports.module';
 import { CurriculumModule } from './courses/curriculum.module';
 import { DatabaseModule } from './database/database.module';
 import { UnitOfWorkModule } from './database/unit-of-work';
-import { HealthController } from './health/health.controller';
 import { HomeVisitsModule } from './home-visits/home-visits.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PasswordResetModule } from './password-reset/password-reset.module';
@@ -71,7 +70,7 @@ export class AppModule {
         WorkspaceModule,
         ReportsModule,
       ],
-      controllers: [HealthController, LangPagesController],
+      controllers: [LangPagesController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_GUARD, useClass: CsrfGuard },

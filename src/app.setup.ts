@@ -12,9 +12,11 @@ import { PROJECT_ROOT, VIEWS_DIR } from './common/paths';
 import { registerViewHelpers } from './common/pages/view-helpers';
 import { configureWeb } from './common/pages/web';
 import { refuseDeepJson, refuseNulBytes } from './common/request-input';
-import { securityHeaders, servesHttps } from './common/security-headers';
+import { fixedSecurityHeaders, securityHeaders, servesHttps } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { APP_CONFIG, type AppConfig } from './config/env';
+import { DatabaseHealth } from './health/database-health';
+import { answerHealthFirst } from './health/health.route';
 
 /** Everything main.ts and the tests both apply to the Nest application. */
 export function configureApp(app: NestExpressApplication): void {
@@ -30,6 +32,11 @@ export function configureApp(app: NestExpressApplication): void {
       'PUBLIC_URL is https but TRUST_PROXY is not set: the TLS proxy in front of Klar is not believed, so no session cookie is set and staff cannot sign in',
     );
   }
+  answerHealthFirst(
+    app.getHttpServer(),
+    new DatabaseHealth(app.get(DataSource)),
+    fixedSecurityHeaders(config),
+  );
   app.use(securityHeaders(config));
   app.useStaticAssets(join(PROJECT_ROOT, 'public'), { prefix: '/static/', maxAge: '1h' });
   // Nest's types leave out body-parser's `verify` (it uses it for rawBody, which Klar
@@ -45,16 +52,19 @@ export function configureApp(app: NestExpressApplication): void {
   // After every body parser (configureWeb adds the form parser), before any handler.
   app.use(refuseNulBytes);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Klar API')
-      .setDescription(
-        'From volunteer application to a volunteer ready to be matched with a family.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  // Worked out on the first request for the docs, not at start-up: scanning every
+  // controller and DTO took a twentieth of a start.
+  const document = () =>
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Klar API')
+        .setDescription(
+          'From volunteer application to a volunteer ready to be matched with a family.',
+        )
+        .setVersion('1')
+        .addBearerAuth()
+        .build(),
+    );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }

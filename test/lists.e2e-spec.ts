@@ -117,6 +117,12 @@ describe('the volunteer list', () => {
     // Pages follow the same order.
     const second = await list(token, { branch: branchCode, sort: 'name', limit: '3', offset: '3' });
     expect(names(second)).toEqual(expected.slice(3, 6));
+    expect(second.total).toBe(expected.length);
+    // A page past the end has no rows to carry the total, and still tells it.
+    const past = await list(token, { branch: branchCode, sort: 'name', limit: '3', offset: '9' });
+    expect(past).toEqual({ items: [], total: expected.length });
+    const none = await list(token, { branch: branchCode, q: 'nobody-by-this-name' });
+    expect(none).toEqual({ items: [], total: 0 });
   });
 
   it('should sort by the day applied and by stage in path order', async () => {

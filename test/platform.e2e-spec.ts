@@ -1,9 +1,12 @@
+import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { parse } from 'yaml';
 import { ENV_VARIABLES, loadConfig } from '../src/config/env';
 import { dataSourceOptions } from '../src/database/data-source';
+import { HEALTH_CHECK_TIMEOUT_MS, HEALTH_CHECK_TTL_MS } from '../src/health/database-health';
 import { createTestApp, createTestDatabase, type TestApp } from './app';
+import { serverUrl } from './database';
 import { Factory } from './factories';
 
 describe('the platform', () => {
@@ -234,6 +237,30 @@ describe('the demo data', () => {
 });
 
 describe('health', () => {
+  it('should ask the database once a second however many ask at once, answered ahead of the app', async () => {
+    const t = await createTestApp({ env: { OUTBOX_WORKER: 'false' } });
+    try {
+      const query = jest.spyOn(t.db, 'query');
+      const checks = () => query.mock.calls.filter(([sql]) => sql === 'SELECT 1').length;
+      const many = () =>
+        Promise.all(Array.from({ length: 20 }, () => request(t.http).get('/health')));
+      for (const res of [...(await many()), ...(await many())]) {
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({ status: 'ok', database: 'up' });
+        expect(res.headers['cache-control']).toBe('no-store');
+      }
+      expect(checks()).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, HEALTH_CHECK_TTL_MS + 100));
+      await request(t.http).get('/health?probe=1').expect(200);
+      await request(t.http).head('/health').expect(200);
+      expect(checks()).toBe(2);
+      // Any other method is the app's, which has no such route.
+      await request(t.http).post('/health').expect(404);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('should answer 503 when the database is down', async () => {
     // No mail worker: its polls would (rightly) log failures against the closed database.
     const t = await createTestApp({ env: { OUTBOX_WORKER: 'false' } });
@@ -241,6 +268,33 @@ describe('health', () => {
       await request(t.http).get('/health').expect(200);
       await t.db.destroy();
       await request(t.http).get('/health').expect(503, { status: 'error', database: 'down' });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+const onServer = serverUrl() ? describe : describe.skip;
+
+// pg_sleep holds a server connection; the embedded database runs one statement at a time.
+onServer('health while the database does not answer', () => {
+  it('should answer 503 within the timeout while the database does not answer, and 200 once it does', async () => {
+    const t = await createTestApp({ env: { OUTBOX_WORKER: 'false' } });
+    try {
+      // Every connection of the pool held by a slow statement: /health's SELECT 1 waits.
+      const pool = (t.db.options as { poolSize?: number }).poolSize ?? 10;
+      const heldMs = HEALTH_CHECK_TIMEOUT_MS + 1_500;
+      const held = Promise.all(
+        Array.from({ length: pool }, () => t.db.query(`SELECT pg_sleep(${heldMs / 1000})`)),
+      );
+      const asked = Date.now();
+      await request(t.http).get('/health').expect(503, { status: 'error', database: 'down' });
+      const waited = Date.now() - asked;
+      expect(waited).toBeGreaterThanOrEqual(HEALTH_CHECK_TIMEOUT_MS - 50);
+      expect(waited).toBeLessThan(heldMs); // the timeout, not the database, answered
+      await held;
+      await new Promise((resolve) => setTimeout(resolve, HEALTH_CHECK_TTL_MS));
+      await request(t.http).get('/health').expect(200, { status: 'ok', database: 'up' });
     } finally {
       await t.close();
     }

@@ -13,6 +13,7 @@ import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { endSessionsOf } from './session-store';
 import { StaffUser } from './staff-user.entity';
 import { findWithPasswordHash } from './staff-users.repository';
+import { preparedQuery } from '../database/prepared-query';
 import { inTransaction } from '../database/transaction';
 
 /** The bearer token or page session a change is made from, which stays signed in. */
@@ -148,18 +149,20 @@ export class AuthService {
     if (!token) {
       throw new UnauthorizedError();
     }
-    const row = await this.db
-      .getRepository(StaffUser)
-      .createQueryBuilder('u')
-      .innerJoin(AuthToken, 't', 't.user_id = u.id')
-      .where('t.token_hash = :hash AND t.expires_at > now() AND u.active', {
-        hash: hashToken(token),
-      })
-      .getOne();
-    if (!row) {
+    // Every API request asks this: a prepared statement, not a query builder, so that
+    // neither TypeORM nor PostgreSQL works the query out again per call.
+    const [actor] = await preparedQuery<Actor>(
+      this.db,
+      'staff-actor-by-token',
+      `SELECT u.id, u.name, u.email, u.role, u.branch_id AS "branchId"
+         FROM staff_user u JOIN auth_token t ON t.user_id = u.id
+        WHERE t.token_hash = $1 AND t.expires_at > now() AND u.active`,
+      [hashToken(token)],
+    );
+    if (!actor) {
       throw new UnauthorizedError();
     }
-    return toActor(row);
+    return actor;
   }
 }
 

@@ -31,6 +31,40 @@ export function isPrivateRoute(path: string): boolean {
  * public URL is https, or a plain-http install would lock its own browsers out.
  */
 export function securityHeaders(config: AppConfig): RequestHandler {
+  const { pages, docs } = helmets(config);
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (isPrivateRoute(req.path)) {
+      res.setHeader('Cache-Control', 'no-store');
+    }
+    (isApiDocs(req.path) ? docs : pages)(req, res, next);
+  };
+}
+
+/**
+ * The headers `securityHeaders` puts on a response outside Swagger UI and the private
+ * routes, worked out once: helmet's are fixed strings, so a route answered ahead of the
+ * middleware chain (/health) sends the very same ones without running helmet per call.
+ */
+export function fixedSecurityHeaders(config: AppConfig): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: string) => (headers[name] = value),
+    removeHeader: (name: string) => delete headers[name],
+  };
+  let done = false;
+  helmets(config).pages({} as Request, recorder as unknown as Response, (error?: unknown) => {
+    if (error !== undefined) {
+      throw new Error('helmet refused its own options', { cause: error });
+    }
+    done = true;
+  });
+  if (!done) {
+    throw new Error('helmet no longer sets its headers at once');
+  }
+  return headers;
+}
+
+function helmets(config: AppConfig) {
   const https = servesHttps(config);
   const pageDirectives = {
     'default-src': ["'self'"],
@@ -56,10 +90,5 @@ export function securityHeaders(config: AppConfig): RequestHandler {
   // Swagger UI's page carries inline <style> blocks and style attributes (its scripts
   // are files), so its own policy allows inline style and nothing else more.
   const docs = helmet(options({ ...pageDirectives, 'style-src': ["'self'", "'unsafe-inline'"] }));
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (isPrivateRoute(req.path)) {
-      res.setHeader('Cache-Control', 'no-store');
-    }
-    (isApiDocs(req.path) ? docs : pages)(req, res, next);
-  };
+  return { pages, docs };
 }

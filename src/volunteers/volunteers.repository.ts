@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { toIsoWithOffset } from '../common/dates';
+import { preparedQuery } from '../database/prepared-query';
 import { STAGES, type Stage } from '../readiness/readiness';
 import type { VolunteerSort } from './dto/list-volunteers.query';
 import { Volunteer } from './volunteer.entity';
@@ -83,13 +84,15 @@ export class VolunteersRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * The page and the total, as two queries run side by side: a count over the window
-   * of the page would make every page read every matching row (100,000 in a large
-   * branch), while the page alone can walk the (branch_id, created_at) and (branch_id,
-   * name_sort) indexes in order and stop at its end. The branch is a subquery, not a
-   * join, so that its id reaches those indexes. Stage and matchable are stored on the
-   * row by readiness with the day the mark ends, so nothing is computed per row but a
-   * comparison with today.
+   * The page and the total in one prepared statement (a list request is three
+   * statements with the sign-in check, and each costs a round trip and a plan): the
+   * total is a scalar subquery PostgreSQL runs once, apart from the page, so the page
+   * still walks the (branch_id, created_at) or (branch_id, name_sort) index in order and
+   * stops at its end rather than reading every matching row for a count over its window.
+   * Only a page past the end (no rows, so no total on them) asks for the count again.
+   * The branch is a subquery, not a join, so that its id reaches those indexes. Stage
+   * and matchable are stored on the row by readiness with the day the mark ends, so
+   * nothing is computed per row but a comparison with today.
    */
   async list(filter: VolunteerListFilter): Promise<{ items: VolunteerListRow[]; total: number }> {
     const where = `
@@ -113,29 +116,34 @@ export class VolunteersRepository {
       filter.postcode ? `${escapeLike(filter.postcode)}%` : null,
       (filter.q && phoneDigitsOf(filter.q)) ?? null,
     ];
-    const [rows, [{ total }]] = await Promise.all([
-      this.db.query<(Omit<VolunteerListRow, 'appliedAt'> & { appliedAt: Date })[]>(
-        `SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName", v.email, v.phone,
-                b.code AS "branchCode", b.name AS "branchName", v.created_at AS "appliedAt",
-                ${STAGE_TODAY} AS stage, ${MATCHABLE_TODAY} AS matchable
-           FROM volunteer v
-           JOIN branch b ON b.id = v.branch_id
-          WHERE ${where}
-          ORDER BY ${ORDER_BY[filter.sort ?? '-appliedAt']}
-          LIMIT $8 OFFSET $9`,
-        [...params, filter.limit, filter.offset],
-      ),
-      this.db.query<{ total: string }[]>(
-        `SELECT count(*) AS total FROM volunteer v WHERE ${where}`,
-        params,
-      ),
-    ]);
+    const count = `SELECT count(*)::int AS total FROM volunteer v WHERE ${where}`;
+    const sort = filter.sort ?? '-appliedAt';
+    const rows = await preparedQuery<
+      Omit<VolunteerListRow, 'appliedAt'> & { appliedAt: Date; total: number }
+    >(
+      this.db,
+      `volunteer-list-${sort}`,
+      `SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName", v.email, v.phone,
+              b.code AS "branchCode", b.name AS "branchName", v.created_at AS "appliedAt",
+              ${STAGE_TODAY} AS stage, ${MATCHABLE_TODAY} AS matchable,
+              (${count}) AS total
+         FROM volunteer v
+         JOIN branch b ON b.id = v.branch_id
+        WHERE ${where}
+        ORDER BY ${ORDER_BY[sort]}
+        LIMIT $8 OFFSET $9`,
+      [...params, filter.limit, filter.offset],
+    );
+    let total = rows[0]?.total ?? 0;
+    if (rows.length === 0 && filter.offset > 0) {
+      [{ total }] = await this.db.query<{ total: number }[]>(count, params);
+    }
     return {
-      items: rows.map(({ appliedAt, ...item }) => ({
+      items: rows.map(({ appliedAt, total: _total, ...item }) => ({
         ...item,
         appliedAt: toIsoWithOffset(appliedAt),
       })),
-      total: Number(total),
+      total,
     };
   }
 
