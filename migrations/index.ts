@@ -20,6 +20,7 @@ import { PrivacyRights1766188800000 } from './1766188800000-privacy-rights';
 import { Imports1766448000000 } from './1766448000000-imports';
 import { ImportUploads1766707200000 } from './1766707200000-import-uploads';
 import { ScheduledRunsAndMailPurge1766275200000 } from './1766275200000-scheduled-runs-and-mail-purge';
+import { NationalScaleIndexes1766534400000 } from './1766534400000-national-scale-indexes';
 
 /** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
 export const migrations = [
@@ -45,4 +46,5 @@ export const migrations = [
   ScheduledRunsAndMailPurge1766275200000,
   Imports1766448000000,
   ImportUploads1766707200000,
+  NationalScaleIndexes1766534400000,
 ];

@@ -76,7 +76,16 @@ export function dataSourceOptions(
   if (config.databaseUrl) {
     // poolSize is pg's `max`: DB_POOL_MAX, sized so that all instances together stay
     // under the server's max_connections (README, Configuration).
-    return { ...common, url: config.databaseUrl, poolSize: config.dbPoolMax ?? 10 };
+    //
+    // JIT off: the dashboard's and the year figures' plans over a national organisation
+    // cost past jit_above_cost, and compiling them took 100-300 ms of queries that run in
+    // tens (npm run bench:national); no query of Klar's is long enough to win it back.
+    return {
+      ...common,
+      url: config.databaseUrl,
+      poolSize: config.dbPoolMax ?? 10,
+      extra: { options: '-c jit=off' },
+    };
   }
   return {
     ...common,
