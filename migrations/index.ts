@@ -45,6 +45,6 @@ export const migrations = [
   PrivacyRights1766188800000,
   ScheduledRunsAndMailPurge1766275200000,
   Imports1766448000000,
-  ImportUploads1766707200000,
   NationalScaleIndexes1766534400000,
+  ImportUploads1766707200000,
 ];
