@@ -30,6 +30,8 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  // --shard as .ci/run's lanes need it: server-only files on the server's shard, sizes balanced.
+  testSequencer: '<rootDir>/jest.sequencer.js',
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   // Generous: a timeout is for a hung test, and a new user's busy 2-core machine is slow.
