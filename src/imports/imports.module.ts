@@ -10,7 +10,8 @@ import { VolunteersModule } from '../volunteers/volunteers.module';
 import { ImportsApiController } from './imports.api.controller';
 import { ImportsPagesController } from './imports.pages.controller';
 import { ImportsService } from './imports.service';
-import { importPageUpload } from './page-upload.middleware';
+import { pageUpload } from '../common/pages/page-upload';
+import { MAX_IMPORT_BYTES } from './imports.api.controller';
 
 /** A branch's spreadsheet taken in (issue 15): the API, the pages and the template. */
 @Module({
@@ -29,6 +30,8 @@ import { importPageUpload } from './page-upload.middleware';
 })
 export class ImportsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(importPageUpload).forRoutes({ path: 'staff/imports', method: RequestMethod.POST });
+    consumer
+      .apply(pageUpload(MAX_IMPORT_BYTES))
+      .forRoutes({ path: 'staff/imports', method: RequestMethod.POST });
   }
 }

@@ -7,7 +7,7 @@ import { CurrentActor } from '../common/auth/decorators';
 import { ConflictError, InvalidInputError } from '../common/errors';
 import { Form, type PageForm, text, ticked } from '../common/pages/forms';
 import { UuidParam } from '../common/validation';
-import type { PageUploadRequest } from '../materials/page-upload.middleware';
+import type { PageUploadRequest } from '../common/pages/page-upload';
 import { requireFile } from './imports.api.controller';
 import { ImportRejectedError, ImportsService } from './imports.service';
 

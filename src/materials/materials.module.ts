@@ -10,7 +10,8 @@ import { MaterialsApiController } from './materials.api.controller';
 import { MaterialsPagesController } from './materials.pages.controller';
 import { MaterialsService } from './materials.service';
 import { MeMaterialsApiController } from './me-materials.api.controller';
-import { pageUpload } from './page-upload.middleware';
+import { pageUpload } from '../common/pages/page-upload';
+import { MAX_MATERIAL_BYTES } from './material-files';
 
 /** Course materials and reading confirmations (issue 13): staff uploads, volunteer downloads. */
 @Module({
@@ -22,7 +23,7 @@ import { pageUpload } from './page-upload.middleware';
 export class MaterialsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer
-      .apply(pageUpload)
+      .apply(pageUpload(MAX_MATERIAL_BYTES))
       .forRoutes(
         { path: 'staff/materials', method: RequestMethod.POST },
         { path: 'staff/materials/:id/versions', method: RequestMethod.POST },

@@ -10,7 +10,7 @@ import { localPath } from '../common/pages/web';
 import { UuidParam } from '../common/validation';
 import { CurriculumService } from '../courses/curriculum.service';
 import { CreateMaterialDto, UpdateMaterialDto } from './dto/material.dto';
-import type { PageUploadRequest } from './page-upload.middleware';
+import type { PageUploadRequest } from '../common/pages/page-upload';
 import { MaterialsService } from './materials.service';
 
 /**
