@@ -250,6 +250,33 @@ describe('importing a branch spreadsheet', () => {
     expect(visit.held_at.toISOString()).toBe('2026-08-11T10:00:00.000Z');
   });
 
+  it('should read an XLSX with a cell in column XFD quickly, and refuse more than 20,000 rows', async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Ark1');
+    sheet.addRow(HEADER.split(';'));
+    for (let i = 0; i < 200; i += 1) {
+      sheet.addRow(['Wide', `Row${i}`, unique('wide')]);
+    }
+    // One cell far right: read as 16,384 columns on every row, this took 800 MB.
+    sheet.getCell('XFD1').value = 'Langt ude';
+    sheet.getCell('XFD5').value = 'x';
+    const file = Buffer.from(await workbook.xlsx.writeBuffer());
+    const heapBefore = process.memoryUsage().heapUsed;
+    const started = Date.now();
+    const res = await post(file, 'bred.xlsx').expect(200);
+    const ms = Date.now() - started;
+    expect(res.body).toMatchObject({ created: 200, errorRows: 0 });
+    expect(ms).toBeLessThan(5_000);
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(200 * 1024 * 1024);
+
+    const rows = Array.from({ length: 20_001 }, (_, i) => `A;B;r${i}@example.org`);
+    const tooMany = await post(Buffer.from(['Fornavn;Efternavn;E-mail', ...rows].join('\n')), 'mange.csv').expect(400);
+    expect(tooMany.body.errors).toEqual([
+      expect.objectContaining({ field: 'file', code: 'tooManyRows' }),
+    ]);
+  });
+
   it('should report every kind of problem by line and column, and write nothing with 422', async () => {
     const other = await factory.apply({ branchCode: otherCode });
     const future = todayInCopenhagen(new Date(Date.now() + 3 * 86_400_000))

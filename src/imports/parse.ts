@@ -98,11 +98,20 @@ export interface ParsedRow {
 export class UnreadableFileError extends Error {
   constructor(
     message: string,
-    readonly code: 'unreadable' | 'empty' | 'missingColumns',
+    readonly code: 'unreadable' | 'empty' | 'missingColumns' | 'tooManyRows',
   ) {
     super(message);
   }
 }
+
+/** The data rows (the header not counted) a file may have. */
+export const MAX_IMPORT_ROWS = 20_000;
+
+const tooManyRows = () =>
+  new UnreadableFileError(
+    `Filen har mere end ${MAX_IMPORT_ROWS.toLocaleString('da-DK')} rækker; del den op. / The file has more than ${MAX_IMPORT_ROWS.toLocaleString('en-GB')} rows; split it.`,
+    'tooManyRows',
+  );
 
 const XLSX_SIGNATURE = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -150,6 +159,9 @@ export function readCsv(bytes: Buffer): Table {
     throw new UnreadableFileError('Filen er tom. / The file is empty.', 'empty');
   }
   const [header, ...rows] = records;
+  if (rows.length > MAX_IMPORT_ROWS) {
+    throw tooManyRows();
+  }
   return {
     headers: header.record.map((h) => h.trim()),
     rows: rows.map((r) => ({ line: r.info.lines, cells: r.record })),
@@ -172,15 +184,36 @@ export async function readXlsx(bytes: Buffer): Promise<Table> {
   if (!sheet || sheet.rowCount === 0) {
     throw new UnreadableFileError('Filen er tom. / The file is empty.', 'empty');
   }
-  const headerRow = sheet.getRow(1);
-  const width = Math.max(headerRow.cellCount, sheet.columnCount);
-  const cellsOf = (row: ReturnType<typeof sheet.getRow>) =>
-    Array.from({ length: width }, (_, i) => xlsxCell(row.getCell(i + 1).value));
-  const headers = cellsOf(headerRow).map((c) => (c === null ? '' : String(c).trim()));
+  // The rows a file may have; more is a 400 on `file` rather than minutes of checking.
+  if (sheet.rowCount - 1 > MAX_IMPORT_ROWS) {
+    throw tooManyRows();
+  }
+  // Only the cells the sheet holds are read: row.getCell(n) would create every cell up
+  // to n, and a single cell in column XFD made each row 16,384 cells (800 MB for 10 KB).
+  // The width is the header's last non-empty cell; the cells right of it have no column.
+  const cellsOf = (row: ReturnType<typeof sheet.getRow>, width: number): Cell[] => {
+    const cells: Cell[] = [];
+    row.eachCell((cell, column) => {
+      if (column <= width) {
+        cells[column - 1] = xlsxCell(cell.value);
+      }
+    });
+    return cells;
+  };
+  const header = cellsOf(sheet.getRow(1), Number.MAX_SAFE_INTEGER);
+  let width = 0;
+  header.forEach((c, i) => {
+    if (c !== null && String(c).trim() !== '') {
+      width = i + 1;
+    }
+  });
+  const headers = Array.from({ length: width }, (_, i) =>
+    header[i] === null || header[i] === undefined ? '' : String(header[i]).trim(),
+  );
   const rows: Table['rows'] = [];
   sheet.eachRow((row, number) => {
     if (number > 1) {
-      rows.push({ line: number, cells: cellsOf(row) });
+      rows.push({ line: number, cells: cellsOf(row, width) });
     }
   });
   return { headers, rows };
