@@ -277,6 +277,36 @@ describe('importing a branch spreadsheet', () => {
     ]);
   });
 
+  it('should count a person imported without Ansøgt as applied on their earliest step in the year figures', async () => {
+    const code = await factory.branch();
+    const admin = await factory.admin();
+    const year = Number(todayInCopenhagen().slice(0, 4));
+    const last = year - 1;
+    const stepped = unique('stepped');
+    const undated = unique('undated');
+    const file = csv([
+      // No Ansøgt: the certificate (February last year) is the earliest step.
+      `Stine;Trin;${stepped};;;;10-03-${last};godkendt;01-02-${last};ren;;;;`,
+      // No date at all: applied now, from Klar's point of view.
+      `Ulla;Udato;${undated};;;;;;;;;;;`,
+    ]);
+    await post(file, 'uden-ansoegt.csv', { dryRun: 'false', branchCode: code }, admin).expect(200);
+    expect((await volunteerByEmail(stepped)).created_at.toISOString()).toBe(
+      `${last}-02-01T11:00:00.000Z`,
+    );
+    expect(Date.now() - (await volunteerByEmail(undated)).created_at.getTime()).toBeLessThan(60_000);
+    const applications = async (y: number) =>
+      (
+        await request(t.http)
+          .get('/api/v1/reports/year')
+          .query({ year: String(y), branch: code })
+          .auth(admin, { type: 'bearer' })
+          .expect(200)
+      ).body.figures.applications as number;
+    expect(await applications(last)).toBe(1);
+    expect(await applications(year)).toBe(1);
+  });
+
   it('should report every kind of problem by line and column, and write nothing with 422', async () => {
     const other = await factory.apply({ branchCode: otherCode });
     const future = todayInCopenhagen(new Date(Date.now() + 3 * 86_400_000))
@@ -296,6 +326,7 @@ describe('importing a branch spreadsheet', () => {
       `Inge;Kjær;${unique('inge')};;;;;;;ren;;;;`,
       `;Lund;${unique('ukendt')};;;;;;;;;;;`,
       `Jens;Madsen;${unique('jens')};12;123;;;;;;;;;`,
+      `Kim;Nør;${unique('kim')};;;10-09-2026;01-09-2026;godkendt;;;;;;`,
     ];
     const before = {
       volunteers: await count('volunteer'),
@@ -310,7 +341,7 @@ describe('importing a branch spreadsheet', () => {
     });
     const report = res.body.report as Report;
     // The report says what each good row would do; with any error row nothing is done.
-    expect(report).toMatchObject({ created: 1, errorRows: 10 });
+    expect(report).toMatchObject({ created: 1, errorRows: 11 });
     const at = (line: number) =>
       report.rows
         .find((r) => r.row === line)!
@@ -331,6 +362,7 @@ describe('importing a branch spreadsheet', () => {
       'Telefon: Ikke et telefonnummer, f.eks. +45 12 34 56 78.',
       'Postnummer: Et postnummer har fire cifre.',
     ]);
+    expect(at(13)).toEqual(['Hjemmebesøg: Datoen ligger før Ansøgt.']);
     expect({
       volunteers: await count('volunteer'),
       audit: await count('audit_event'),

@@ -19,6 +19,7 @@ import { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteerNote } from '../volunteers/volunteer-note.entity';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import {
+  appliedDayOf,
   type ImportValues,
   type ParsedRow,
   parseRows,
@@ -104,6 +105,12 @@ const sameSet = (a: string[], b: string[]) =>
 /** A day of the file as an instant: noon in Copenhagen, so it reads as that day everywhere. */
 export function noonOf(day: string): Date {
   return DateTime.fromISO(day, { zone: TIME_ZONE }).set({ hour: 12 }).toJSDate();
+}
+
+/** When a new person applied: noon on the file's day for it (appliedDayOf), else `now`. */
+function appliedOn(values: ImportValues, now: Date): Date {
+  const day = appliedDayOf(values);
+  return day ? noonOf(day) : now;
 }
 
 /**
@@ -357,7 +364,7 @@ export class ImportsService {
         matchableSince: null,
         matchableUntil: null,
         closedAt: null,
-        createdAt: values.appliedOn ? noonOf(values.appliedOn) : now,
+        createdAt: appliedOn(values, now),
       }),
     );
     await insertInChunks(em, Volunteer, newPeople);

@@ -1,5 +1,13 @@
 import iconv from 'iconv-lite';
-import { decodeText, delimiterOf, parseDay, parseRows, readCsv, UnreadableFileError } from './parse';
+import {
+  appliedDayOf,
+  decodeText,
+  delimiterOf,
+  parseDay,
+  parseRows,
+  readCsv,
+  UnreadableFileError,
+} from './parse';
 
 const TODAY = '2026-12-07';
 const HEADER =
@@ -68,5 +76,24 @@ describe('import parsing', () => {
     expect(rows[2].problems).toEqual([
       { column: 'E-mail', message: expect.stringMatching(/^Adressen står også i linje 2/) },
     ]);
+  });
+
+  it('should refuse a visit or certificate before Ansøgt, and else take the earliest step as applied', () => {
+    const csv = [
+      HEADER,
+      'Ida;Berg;ida@example.org;;;10-09-2026;01-09-2026;godkendt;05-09-2026;ren;01-05-2025;;;',
+      'Bo;Dahl;bo@example.org;;;;10-09-2026;godkendt;01-08-2026;ren;01-05-2025;;;',
+      'Eva;Lund;eva@example.org;;;;;;;;01-05-2025;;;',
+    ].join('\n');
+    const [ida, bo, eva] = parseRows(readCsv(Buffer.from(csv)), TODAY);
+    expect(ida.problems).toEqual([
+      { column: 'Hjemmebesøg', message: 'Datoen ligger før Ansøgt. / The date is before the application date.' },
+      { column: 'Børneattest modtaget', message: 'Datoen ligger før Ansøgt. / The date is before the application date.' },
+    ]);
+    expect(bo.problems).toEqual([]);
+    // The certificate came before the visit; the course before Klar is no step of the application.
+    expect(appliedDayOf(bo.values!)).toBe('2026-08-01');
+    expect(appliedDayOf({ ...bo.values!, appliedOn: '2026-07-01' })).toBe('2026-07-01');
+    expect(appliedDayOf(eva.values!)).toBeUndefined();
   });
 });

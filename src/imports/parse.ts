@@ -68,6 +68,22 @@ export interface Problem {
   message: string;
 }
 
+/**
+ * The day a new person applied: `Ansøgt`, else the earliest step of the application the
+ * row has (the visit, the certificate; they cannot come before it), else undefined (the
+ * import time then: from Klar's point of view they apply now). The year's figures count
+ * applications by this day, so an imported person counts in the year the file says.
+ */
+export function appliedDayOf(values: ImportValues): string | undefined {
+  if (values.appliedOn) {
+    return values.appliedOn;
+  }
+  const steps = [values.visit?.on, values.attestation?.receivedOn].filter(
+    (d): d is string => d !== undefined,
+  );
+  return steps.length > 0 ? steps.sort()[0] : undefined;
+}
+
 /** A row's values; a field is absent when the file has no value for it. */
 export interface ImportValues {
   firstName: string;
@@ -288,6 +304,7 @@ const BAD_DATE =
 const IMPOSSIBLE_DATE =
   'Datoen findes ikke (f.eks. 31-02). / The date does not exist (e.g. 31-02).';
 const FUTURE_DATE = 'Datoen ligger i fremtiden. / The date is in the future.';
+const BEFORE_APPLIED = 'Datoen ligger før Ansøgt. / The date is before the application date.';
 const TOO_EARLY = `Datoen ligger før ${PLAUSIBLE_YEARS.from}. / The date is before ${PLAUSIBLE_YEARS.from}.`;
 
 /**
@@ -533,6 +550,15 @@ export function parseRows(table: Table, today: string): ParsedRow[] {
     }
     if (attestationOn && result) {
       values.attestation = { receivedOn: attestationOn, result };
+    }
+
+    // A visit and a certificate are steps of the application: never before it. (A course
+    // completed before Klar may well be, as in the template's example row.)
+    if (values.appliedOn && visitOn && visitOn < values.appliedOn) {
+      problem('visitOn', BEFORE_APPLIED);
+    }
+    if (values.appliedOn && attestationOn && attestationOn < values.appliedOn) {
+      problem('attestationOn', BEFORE_APPLIED);
     }
 
     values.courseCompletedOn = day('courseCompletedOn');
