@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite';
 import request from 'supertest';
 import { todayInCopenhagen } from '../src/common/dates';
+import { StagedImportsPurge } from '../src/imports/staged-imports.purge';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, type TestApp } from './app';
 import { COORDINATOR_PASSWORD, Factory } from './factories';
 import { csrfIn, signedInAgent } from './pages';
@@ -480,6 +481,33 @@ describe('importing a branch spreadsheet', () => {
     expect(record.text).toContain('side.csv');
     // The kept file is gone once confirmed.
     await agent.get(previewPath).expect(404);
+  });
+
+  it('should purge kept files an hour old in the ten-minute run, and keep newer ones', async () => {
+    const agent = await signedInAgent(t, coordinatorEmail, COORDINATOR_PASSWORD);
+    const page = await agent.get('/staff/imports').expect(200);
+    const upload = await agent
+      .post('/staff/imports')
+      .field('_csrf', csrfIn(page.text))
+      .attach('file', csv([`Vera;Venter;${unique('vera')};;;;;;;;;;;`]), 'venter.csv')
+      .expect(303);
+    const fresh = upload.headers.location.split('/').pop()!;
+    const [{ id: old }] = await t.db.query<{ id: string }[]>(
+      `INSERT INTO import_upload (staff_user_id, branch_id, file_name, content, send_links, created_at)
+       SELECT staff_user_id, branch_id, 'gammel.csv', content, false, now() - interval '61 minutes'
+         FROM import_upload WHERE id = $1 RETURNING id`,
+      [fresh],
+    );
+    const kept = async () =>
+      (
+        await t.db.query<{ id: string }[]>('SELECT id FROM import_upload WHERE id = ANY($1::uuid[])', [
+          [fresh, old],
+        ])
+      ).map((r) => r.id);
+    expect((await kept()).sort()).toEqual([fresh, old].sort());
+    expect(await t.app.get(StagedImportsPurge).run()).toBeGreaterThanOrEqual(1);
+    expect(await kept()).toEqual([fresh]);
+    await agent.get(upload.headers.location).expect(200);
   });
 
   it('should show a refused upload on the form', async () => {
