@@ -96,4 +96,24 @@ describe('import parsing', () => {
     expect(appliedDayOf({ ...bo.values!, appliedOn: '2026-07-01' })).toBe('2026-07-01');
     expect(appliedDayOf(eva.values!)).toBeUndefined();
   });
+
+  it('should report a record whose quoted Noter spans lines by its first line, with LF or CR LF', () => {
+    for (const nl of ['\n', '\r\n']) {
+      const csv = [
+        HEADER,
+        'Ida;Berg;ida@example.org;;;;;;;;;;;"Første linje',
+        'anden linje',
+        'tredje linje"',
+        '',
+        'Bo;Dahl;ikke-en-adresse;;;;;;;;;;;',
+        'Åse;Ærø;aase@example.org;;;;;;;;;;;"én',
+        'to"',
+        'Eva;Lund;eva@example.org;;;;;;;;;;;',
+      ].join(nl);
+      const rows = parseRows(readCsv(Buffer.from(csv)), TODAY);
+      expect(rows.map((r) => r.line)).toEqual([2, 6, 7, 9]);
+      expect(rows[0].values?.notes).toBe(`Første linje${nl}anden linje${nl}tredje linje`);
+      expect(rows[1].problems.map((p) => p.column)).toEqual(['E-mail']);
+    }
+  });
 });

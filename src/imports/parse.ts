@@ -156,7 +156,7 @@ export function delimiterOf(text: string): ';' | ',' {
 
 export function readCsv(bytes: Buffer): Table {
   const text = decodeText(bytes);
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: { record: string[]; info: { bytes: number } }[];
   try {
     records = parseCsv(text, {
       delimiter: delimiterOf(text),
@@ -164,7 +164,7 @@ export function readCsv(bytes: Buffer): Table {
       relax_quotes: true,
       skip_empty_lines: true,
       info: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
+    }) as unknown as { record: string[]; info: { bytes: number } }[];
   } catch (error) {
     throw new UnreadableFileError(
       `Filen kunne ikke læses som CSV (${(error as Error).message}). / The file could not be read as CSV.`,
@@ -178,10 +178,39 @@ export function readCsv(bytes: Buffer): Table {
   if (rows.length > MAX_IMPORT_ROWS) {
     throw tooManyRows();
   }
+  const lines = firstLines(Buffer.from(text, 'utf8'), records.map((r) => r.info.bytes));
   return {
     headers: header.record.map((h) => h.trim()),
-    rows: rows.map((r) => ({ line: r.info.lines, cells: r.record })),
+    rows: rows.map((r, i) => ({ line: lines[i + 1], cells: r.record })),
   };
+}
+
+/**
+ * The line each record starts on, from where the one before it ended (`info.bytes`, in
+ * UTF-8 bytes, csv-parse's count): a quoted value over several lines is reported by its
+ * first line, as the person sees it in the file. (csv-parse's own `info.lines` gives
+ * the last line and counts CR LF inside quotes as two.) Empty lines skipped are skipped.
+ */
+function firstLines(text: Buffer, ends: number[]): number[] {
+  const LF = 0x0a;
+  const CR = 0x0d;
+  let at = 0;
+  let line = 1;
+  return ends.map((end) => {
+    while (at < text.length && (text[at] === LF || text[at] === CR)) {
+      if (text[at] === LF) {
+        line += 1;
+      }
+      at += 1;
+    }
+    const first = line;
+    for (; at < end && at < text.length; at += 1) {
+      if (text[at] === LF) {
+        line += 1;
+      }
+    }
+    return first;
+  });
 }
 
 /** The first worksheet of an XLSX; exceljs is loaded on first use (it is large). */
