@@ -419,6 +419,26 @@ describe('importing a branch spreadsheet', () => {
     expect(again.body).toMatchObject({ unchanged: 1, updated: 0 });
   });
 
+  it('should name a contradicting certificate by the result column as the file writes it', async () => {
+    const email = unique('attest');
+    const header = HEADER.replace('Børneattest resultat', ' børneattest  RESULTAT ');
+    const file = (result: string) =>
+      Buffer.from(`${header}\r\nTove;Test;${email};;;;;;01-10-2026;${result};;;;\r\n`, 'utf8');
+    await post(file('ren'), 'attest.csv', { dryRun: 'false' }).expect(200);
+    const res = await post(file('anmærkninger'), 'attest.csv').expect(200);
+    expect(res.body.rows).toEqual([
+      expect.objectContaining({
+        action: 'error',
+        problems: [
+          {
+            column: 'børneattest  RESULTAT',
+            message: expect.stringMatching(/^Klar har en børneattest fra samme dag med et andet resultat/),
+          },
+        ],
+      }),
+    ]);
+  });
+
   it('should mail each new person their link only when asked to', async () => {
     const quiet = unique('quiet');
     const told = unique('told');

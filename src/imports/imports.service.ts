@@ -625,7 +625,7 @@ function changesOf(current: Existing, row: ParsedRow, problems: Problem[]): Chan
       attestation = true;
     } else if (!sameDay.some((a) => a.result === values.attestation!.result)) {
       problems.push({
-        column: 'Børneattest resultat',
+        column: row.headers.attestationResult,
         message:
           'Klar har en børneattest fra samme dag med et andet resultat. / Klar holds a certificate of the same day with another result.',
       });
