@@ -3,6 +3,7 @@ import {
   appliedDayOf,
   decodeText,
   delimiterOf,
+  echoed,
   parseDay,
   parseRows,
   readCsv,
@@ -115,5 +116,17 @@ describe('import parsing', () => {
       expect(rows[0].values?.notes).toBe(`Første linje${nl}anden linje${nl}tredje linje`);
       expect(rows[1].problems.map((p) => p.column)).toEqual(['E-mail']);
     }
+  });
+
+  it('should echo at most 5 unknown choices, each cut at 40 characters', () => {
+    const long = 'x'.repeat(10_000);
+    const csv = [HEADER, `Ida;Berg;ida@example.org;;;;;;;;;${long}, a, b, c, d, e, f;Weekend, ${long};`].join('\n');
+    const [row] = parseRows(readCsv(Buffer.from(csv)), TODAY);
+    const [sprog, tider] = row.problems;
+    expect(sprog.column).toBe('Sprog');
+    expect(sprog.message).toContain(`Ukendt valg: ${'x'.repeat(39)}…, a, b, c, d, … (+2) (mulige:`);
+    expect(sprog.message.length).toBeLessThan(700);
+    expect(tider.message).toContain(`Unknown choice: ${'x'.repeat(39)}… (possible:`);
+    expect(echoed(['a', 'b'])).toBe('a, b');
   });
 });

@@ -439,6 +439,15 @@ function textOf(cell: Cell | undefined): string {
   return String(cell).trim();
 }
 
+/** Values the file has, as a problem repeats them: at most 5, each at most 40 characters. */
+export function echoed(values: string[]): string {
+  const shown = values
+    .slice(0, 5)
+    .map((v) => (v.length > 40 ? `${v.slice(0, 39)}…` : v))
+    .join(', ');
+  return values.length > 5 ? `${shown}, … (+${values.length - 5})` : shown;
+}
+
 /**
  * Every row of the table checked on its own and against the rows before it (an address
  * twice in the file); whether an address belongs to another branch is the service's.
@@ -603,9 +612,10 @@ export function parseRows(table: Table, today: string): ParsedRow[] {
       const chosen = parseOptions(text, options);
       if ('unknown' in chosen) {
         const allowed = options.map((o) => o.da).join(', ');
+        const unknown = echoed(chosen.unknown);
         problem(
           key,
-          `Ukendt valg: ${chosen.unknown.join(', ')} (mulige: ${allowed}). / Unknown choice: ${chosen.unknown.join(', ')} (possible: ${options.map((o) => o.en).join(', ')}).`,
+          `Ukendt valg: ${unknown} (mulige: ${allowed}). / Unknown choice: ${unknown} (possible: ${options.map((o) => o.en).join(', ')}).`,
         );
       } else {
         values[key] = chosen.codes;
