@@ -548,9 +548,20 @@ describe('importing a branch spreadsheet', () => {
       .attach('file', Buffer.alloc(5 * 1024 * 1024 + 10, 'a'), 'stor.csv')
       .expect(303);
     expect(big.headers.location).toBe('/staff/imports');
-    expect((await agent.get('/staff/imports').expect(200)).text).toContain(
-      'Filen må højst være 5 MB',
-    );
+    const afterBig = (await agent.get('/staff/imports').expect(200)).text;
+    expect(afterBig).toContain('Filen må højst være 5 MB');
+
+    // Another refusal of the upload (here a second file) is not "too large".
+    const two = await agent
+      .post('/staff/imports')
+      .field('_csrf', csrfIn(afterBig))
+      .attach('file', csv([`A;B;${unique('a')};;;;;;;;;;;`]), 'en.csv')
+      .attach('file', csv([`A;B;${unique('b')};;;;;;;;;;;`]), 'to.csv')
+      .expect(303);
+    expect(two.headers.location).toBe('/staff/imports');
+    const afterTwo = (await agent.get('/staff/imports').expect(200)).text;
+    expect(afterTwo).toContain('Filen kunne ikke modtages');
+    expect(afterTwo).not.toContain('Filen må højst være 5 MB');
   });
 
   it('should ask an administrator for the branch on the page', async () => {

@@ -553,6 +553,10 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
         'The file cannot be read; save it as CSV or XLSX (Excel)',
       ],
       empty: ['Filen er tom', 'The file is empty'],
+      uploadUnreadable: [
+        'Filen kunne ikke modtages; vælg én fil og prøv igen',
+        'The upload could not be read; choose one file and try again',
+      ],
       tooManyRows: [
         'Filen har mere end 20.000 rækker; del den op',
         'The file has more than 20,000 rows; split it',
