@@ -467,6 +467,13 @@ describe('importing a branch spreadsheet', () => {
     const admin = await factory.admin();
     const res = await post(csv([`Q;R;${unique('q')};;;;;;;;;;;`]), 'x.csv', {}, admin).expect(400);
     expect(res.body.errors[0].field).toBe('branchCode');
+
+    const closed = await factory.branch();
+    await t.db.query('UPDATE branch SET active = false WHERE code = $1', [closed]);
+    const inactive = await post(csv([`Q;R;${unique('q')};;;;;;;;;;;`]), 'x.csv', { branchCode: closed }, admin).expect(400);
+    expect(inactive.body.errors).toEqual([
+      expect.objectContaining({ field: 'branchCode', code: 'inactiveBranch' }),
+    ]);
   });
 
   it('should upload, preview and confirm on the pages', async () => {

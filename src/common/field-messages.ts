@@ -115,6 +115,10 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
         'En administrator hører ikke til en lokalafdeling; vælg ingen',
         'An administrator belongs to no branch; choose none',
       ],
+      inactiveBranch: [
+        'Lokalafdelingen er deaktiveret og kan ikke importere',
+        'The branch is deactivated and cannot import',
+      ],
     },
   },
   motivation: {

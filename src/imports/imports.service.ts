@@ -107,6 +107,20 @@ export function noonOf(day: string): Date {
   return DateTime.fromISO(day, { zone: TIME_ZONE }).set({ hour: 12 }).toJSDate();
 }
 
+function activeOnly(branch: Branch): Branch {
+  if (!branch.active) {
+    throw new InvalidInputError([
+      {
+        field: 'branchCode',
+        code: 'inactiveBranch',
+        message:
+          'Lokalafdelingen er deaktiveret og kan ikke importere. / The branch is deactivated and cannot import.',
+      },
+    ]);
+  }
+  return branch;
+}
+
 /** When a new person applied: noon on the file's day for it (appliedDayOf), else `now`. */
 function appliedOn(values: ImportValues, now: Date): Date {
   const day = appliedDayOf(values);
@@ -132,7 +146,10 @@ export class ImportsService {
     private readonly curriculum: CurriculumRepository,
   ) {}
 
-  /** The branch imported into: any for an admin (required), a coordinator's own (another is 404). */
+  /**
+   * The branch imported into: any for an admin (required), a coordinator's own (another
+   * is 404); an inactive one takes no applications, so no import either (400 on branchCode).
+   */
   async branchFor(actor: Actor, code: string | undefined, em = this.db.manager): Promise<Branch> {
     const repo = em.getRepository(Branch);
     if (actor.role !== 'admin') {
@@ -140,7 +157,7 @@ export class ImportsService {
       if (code !== undefined && code !== '' && code !== own.code) {
         throw new NotFoundError('Branch');
       }
-      return own;
+      return activeOnly(own);
     }
     if (code === undefined || code === '') {
       throw new InvalidInputError([
@@ -155,7 +172,7 @@ export class ImportsService {
     if (!branch) {
       throw new NotFoundError('Branch');
     }
-    return branch;
+    return activeOnly(branch);
   }
 
   /**
