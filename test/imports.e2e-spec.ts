@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite';
 import request from 'supertest';
 import { todayInCopenhagen } from '../src/common/dates';
+import { StagedImportsPurge } from '../src/imports/staged-imports.purge';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, type TestApp } from './app';
 import { COORDINATOR_PASSWORD, Factory } from './factories';
 import { csrfIn, signedInAgent } from './pages';
@@ -250,6 +251,63 @@ describe('importing a branch spreadsheet', () => {
     expect(visit.held_at.toISOString()).toBe('2026-08-11T10:00:00.000Z');
   });
 
+  it('should read an XLSX with a cell in column XFD quickly, and refuse more than 20,000 rows', async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Ark1');
+    sheet.addRow(HEADER.split(';'));
+    for (let i = 0; i < 200; i += 1) {
+      sheet.addRow(['Wide', `Row${i}`, unique('wide')]);
+    }
+    // One cell far right: read as 16,384 columns on every row, this took 800 MB.
+    sheet.getCell('XFD1').value = 'Langt ude';
+    sheet.getCell('XFD5').value = 'x';
+    const file = Buffer.from(await workbook.xlsx.writeBuffer());
+    const heapBefore = process.memoryUsage().heapUsed;
+    const started = Date.now();
+    const res = await post(file, 'bred.xlsx').expect(200);
+    const ms = Date.now() - started;
+    expect(res.body).toMatchObject({ created: 200, errorRows: 0 });
+    expect(ms).toBeLessThan(5_000);
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(200 * 1024 * 1024);
+
+    const rows = Array.from({ length: 20_001 }, (_, i) => `A;B;r${i}@example.org`);
+    const tooMany = await post(Buffer.from(['Fornavn;Efternavn;E-mail', ...rows].join('\n')), 'mange.csv').expect(400);
+    expect(tooMany.body.errors).toEqual([
+      expect.objectContaining({ field: 'file', code: 'tooManyRows' }),
+    ]);
+  });
+
+  it('should count a person imported without Ansøgt as applied on their earliest step in the year figures', async () => {
+    const code = await factory.branch();
+    const admin = await factory.admin();
+    const year = Number(todayInCopenhagen().slice(0, 4));
+    const last = year - 1;
+    const stepped = unique('stepped');
+    const undated = unique('undated');
+    const file = csv([
+      // No Ansøgt: the certificate (February last year) is the earliest step.
+      `Stine;Trin;${stepped};;;;10-03-${last};godkendt;01-02-${last};ren;;;;`,
+      // No date at all: applied now, from Klar's point of view.
+      `Ulla;Udato;${undated};;;;;;;;;;;`,
+    ]);
+    await post(file, 'uden-ansoegt.csv', { dryRun: 'false', branchCode: code }, admin).expect(200);
+    expect((await volunteerByEmail(stepped)).created_at.toISOString()).toBe(
+      `${last}-02-01T11:00:00.000Z`,
+    );
+    expect(Date.now() - (await volunteerByEmail(undated)).created_at.getTime()).toBeLessThan(60_000);
+    const applications = async (y: number) =>
+      (
+        await request(t.http)
+          .get('/api/v1/reports/year')
+          .query({ year: String(y), branch: code })
+          .auth(admin, { type: 'bearer' })
+          .expect(200)
+      ).body.figures.applications as number;
+    expect(await applications(last)).toBe(1);
+    expect(await applications(year)).toBe(1);
+  });
+
   it('should report every kind of problem by line and column, and write nothing with 422', async () => {
     const other = await factory.apply({ branchCode: otherCode });
     const future = todayInCopenhagen(new Date(Date.now() + 3 * 86_400_000))
@@ -269,6 +327,7 @@ describe('importing a branch spreadsheet', () => {
       `Inge;Kjær;${unique('inge')};;;;;;;ren;;;;`,
       `;Lund;${unique('ukendt')};;;;;;;;;;;`,
       `Jens;Madsen;${unique('jens')};12;123;;;;;;;;;`,
+      `Kim;Nør;${unique('kim')};;;10-09-2026;01-09-2026;godkendt;;;;;;`,
     ];
     const before = {
       volunteers: await count('volunteer'),
@@ -283,7 +342,7 @@ describe('importing a branch spreadsheet', () => {
     });
     const report = res.body.report as Report;
     // The report says what each good row would do; with any error row nothing is done.
-    expect(report).toMatchObject({ created: 1, errorRows: 10 });
+    expect(report).toMatchObject({ created: 1, errorRows: 11 });
     const at = (line: number) =>
       report.rows
         .find((r) => r.row === line)!
@@ -304,6 +363,7 @@ describe('importing a branch spreadsheet', () => {
       'Telefon: Ikke et telefonnummer, f.eks. +45 12 34 56 78.',
       'Postnummer: Et postnummer har fire cifre.',
     ]);
+    expect(at(13)).toEqual(['Hjemmebesøg: Datoen ligger før Ansøgt.']);
     expect({
       volunteers: await count('volunteer'),
       audit: await count('audit_event'),
@@ -359,6 +419,26 @@ describe('importing a branch spreadsheet', () => {
     expect(again.body).toMatchObject({ unchanged: 1, updated: 0 });
   });
 
+  it('should name a contradicting certificate by the result column as the file writes it', async () => {
+    const email = unique('attest');
+    const header = HEADER.replace('Børneattest resultat', ' børneattest  RESULTAT ');
+    const file = (result: string) =>
+      Buffer.from(`${header}\r\nTove;Test;${email};;;;;;01-10-2026;${result};;;;\r\n`, 'utf8');
+    await post(file('ren'), 'attest.csv', { dryRun: 'false' }).expect(200);
+    const res = await post(file('anmærkninger'), 'attest.csv').expect(200);
+    expect(res.body.rows).toEqual([
+      expect.objectContaining({
+        action: 'error',
+        problems: [
+          {
+            column: 'børneattest  RESULTAT',
+            message: expect.stringMatching(/^Klar har en børneattest fra samme dag med et andet resultat/),
+          },
+        ],
+      }),
+    ]);
+  });
+
   it('should mail each new person their link only when asked to', async () => {
     const quiet = unique('quiet');
     const told = unique('told');
@@ -387,6 +467,13 @@ describe('importing a branch spreadsheet', () => {
     const admin = await factory.admin();
     const res = await post(csv([`Q;R;${unique('q')};;;;;;;;;;;`]), 'x.csv', {}, admin).expect(400);
     expect(res.body.errors[0].field).toBe('branchCode');
+
+    const closed = await factory.branch();
+    await t.db.query('UPDATE branch SET active = false WHERE code = $1', [closed]);
+    const inactive = await post(csv([`Q;R;${unique('q')};;;;;;;;;;;`]), 'x.csv', { branchCode: closed }, admin).expect(400);
+    expect(inactive.body.errors).toEqual([
+      expect.objectContaining({ field: 'branchCode', code: 'inactiveBranch' }),
+    ]);
   });
 
   it('should upload, preview and confirm on the pages', async () => {
@@ -423,6 +510,33 @@ describe('importing a branch spreadsheet', () => {
     await agent.get(previewPath).expect(404);
   });
 
+  it('should purge kept files an hour old in the ten-minute run, and keep newer ones', async () => {
+    const agent = await signedInAgent(t, coordinatorEmail, COORDINATOR_PASSWORD);
+    const page = await agent.get('/staff/imports').expect(200);
+    const upload = await agent
+      .post('/staff/imports')
+      .field('_csrf', csrfIn(page.text))
+      .attach('file', csv([`Vera;Venter;${unique('vera')};;;;;;;;;;;`]), 'venter.csv')
+      .expect(303);
+    const fresh = upload.headers.location.split('/').pop()!;
+    const [{ id: old }] = await t.db.query<{ id: string }[]>(
+      `INSERT INTO import_upload (staff_user_id, branch_id, file_name, content, send_links, created_at)
+       SELECT staff_user_id, branch_id, 'gammel.csv', content, false, now() - interval '61 minutes'
+         FROM import_upload WHERE id = $1 RETURNING id`,
+      [fresh],
+    );
+    const kept = async () =>
+      (
+        await t.db.query<{ id: string }[]>('SELECT id FROM import_upload WHERE id = ANY($1::uuid[])', [
+          [fresh, old],
+        ])
+      ).map((r) => r.id);
+    expect((await kept()).sort()).toEqual([fresh, old].sort());
+    expect(await t.app.get(StagedImportsPurge).run()).toBeGreaterThanOrEqual(1);
+    expect(await kept()).toEqual([fresh]);
+    await agent.get(upload.headers.location).expect(200);
+  });
+
   it('should show a refused upload on the form', async () => {
     const agent = await signedInAgent(t, coordinatorEmail, COORDINATOR_PASSWORD);
     const page = await agent.get('/staff/imports').expect(200);
@@ -441,9 +555,20 @@ describe('importing a branch spreadsheet', () => {
       .attach('file', Buffer.alloc(5 * 1024 * 1024 + 10, 'a'), 'stor.csv')
       .expect(303);
     expect(big.headers.location).toBe('/staff/imports');
-    expect((await agent.get('/staff/imports').expect(200)).text).toContain(
-      'Filen må højst være 5 MB',
-    );
+    const afterBig = (await agent.get('/staff/imports').expect(200)).text;
+    expect(afterBig).toContain('Filen må højst være 5 MB');
+
+    // Another refusal of the upload (here a second file) is not "too large".
+    const two = await agent
+      .post('/staff/imports')
+      .field('_csrf', csrfIn(afterBig))
+      .attach('file', csv([`A;B;${unique('a')};;;;;;;;;;;`]), 'en.csv')
+      .attach('file', csv([`A;B;${unique('b')};;;;;;;;;;;`]), 'to.csv')
+      .expect(303);
+    expect(two.headers.location).toBe('/staff/imports');
+    const afterTwo = (await agent.get('/staff/imports').expect(200)).text;
+    expect(afterTwo).toContain('Filen kunne ikke modtages');
+    expect(afterTwo).not.toContain('Filen må højst være 5 MB');
   });
 
   it('should ask an administrator for the branch on the page', async () => {

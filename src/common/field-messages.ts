@@ -115,6 +115,10 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
         'En administrator hører ikke til en lokalafdeling; vælg ingen',
         'An administrator belongs to no branch; choose none',
       ],
+      inactiveBranch: [
+        'Lokalafdelingen er deaktiveret og kan ikke importere',
+        'The branch is deactivated and cannot import',
+      ],
     },
   },
   motivation: {
@@ -553,6 +557,14 @@ export const FIELD_TEXTS: Record<string, FieldText> = {
         'The file cannot be read; save it as CSV or XLSX (Excel)',
       ],
       empty: ['Filen er tom', 'The file is empty'],
+      uploadUnreadable: [
+        'Filen kunne ikke modtages; vælg én fil og prøv igen',
+        'The upload could not be read; choose one file and try again',
+      ],
+      tooManyRows: [
+        'Filen har mere end 20.000 rækker; del den op',
+        'The file has more than 20,000 rows; split it',
+      ],
     },
   },
   dryRun: {

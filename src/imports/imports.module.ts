@@ -12,6 +12,7 @@ import { ImportsPagesController } from './imports.pages.controller';
 import { ImportsService } from './imports.service';
 import { pageUpload } from '../common/pages/page-upload';
 import { MAX_IMPORT_BYTES } from './imports.api.controller';
+import { StagedImportsPurge } from './staged-imports.purge';
 
 /** A branch's spreadsheet taken in (issue 15): the API, the pages and the template. */
 @Module({
@@ -26,7 +27,7 @@ import { MAX_IMPORT_BYTES } from './imports.api.controller';
     VolunteersModule,
   ],
   controllers: [ImportsApiController, ImportsPagesController],
-  providers: [ImportsService],
+  providers: [ImportsService, StagedImportsPurge],
 })
 export class ImportsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -48,12 +48,24 @@ export class ImportsPagesController {
   @Redirect()
   upload(@CurrentActor() actor: Actor, @Form() form: PageForm, @Req() req: PageUploadRequest) {
     return form.submit({ name: 'import', back: '/staff/imports' }, async () => {
+      // Only multer's LIMIT_FILE_SIZE is the size; any other refusal (a second file,
+      // another field name, a broken multipart body) is an upload that could not be read.
+      if (req.uploadProblem === 'tooLarge') {
+        throw new InvalidInputError([
+          {
+            field: 'file',
+            code: 'importTooLarge',
+            message: 'Filen må højst være 5 MB. / The file may be at most 5 MB.',
+          },
+        ]);
+      }
       if (req.uploadProblem) {
         throw new InvalidInputError([
           {
             field: 'file',
-            code: req.uploadProblem === 'tooLarge' ? 'importTooLarge' : 'unreadable',
-            message: 'Filen må højst være 5 MB. / The file may be at most 5 MB.',
+            code: 'uploadUnreadable',
+            message:
+              'Filen kunne ikke modtages; vælg én fil og prøv igen. / The upload could not be read; choose one file and try again.',
           },
         ]);
       }

@@ -19,6 +19,7 @@ import { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteerNote } from '../volunteers/volunteer-note.entity';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import {
+  appliedDayOf,
   type ImportValues,
   type ParsedRow,
   parseRows,
@@ -106,6 +107,26 @@ export function noonOf(day: string): Date {
   return DateTime.fromISO(day, { zone: TIME_ZONE }).set({ hour: 12 }).toJSDate();
 }
 
+function activeOnly(branch: Branch): Branch {
+  if (!branch.active) {
+    throw new InvalidInputError([
+      {
+        field: 'branchCode',
+        code: 'inactiveBranch',
+        message:
+          'Lokalafdelingen er deaktiveret og kan ikke importere. / The branch is deactivated and cannot import.',
+      },
+    ]);
+  }
+  return branch;
+}
+
+/** When a new person applied: noon on the file's day for it (appliedDayOf), else `now`. */
+function appliedOn(values: ImportValues, now: Date): Date {
+  const day = appliedDayOf(values);
+  return day ? noonOf(day) : now;
+}
+
 /**
  * A branch's spreadsheet imported (issue 15): every row checked and planned (create,
  * update where the file has a value that differs, unchanged), then, unless it is a dry
@@ -125,7 +146,10 @@ export class ImportsService {
     private readonly curriculum: CurriculumRepository,
   ) {}
 
-  /** The branch imported into: any for an admin (required), a coordinator's own (another is 404). */
+  /**
+   * The branch imported into: any for an admin (required), a coordinator's own (another
+   * is 404); an inactive one takes no applications, so no import either (400 on branchCode).
+   */
   async branchFor(actor: Actor, code: string | undefined, em = this.db.manager): Promise<Branch> {
     const repo = em.getRepository(Branch);
     if (actor.role !== 'admin') {
@@ -133,7 +157,7 @@ export class ImportsService {
       if (code !== undefined && code !== '' && code !== own.code) {
         throw new NotFoundError('Branch');
       }
-      return own;
+      return activeOnly(own);
     }
     if (code === undefined || code === '') {
       throw new InvalidInputError([
@@ -148,7 +172,7 @@ export class ImportsService {
     if (!branch) {
       throw new NotFoundError('Branch');
     }
-    return branch;
+    return activeOnly(branch);
   }
 
   /**
@@ -357,7 +381,7 @@ export class ImportsService {
         matchableSince: null,
         matchableUntil: null,
         closedAt: null,
-        createdAt: values.appliedOn ? noonOf(values.appliedOn) : now,
+        createdAt: appliedOn(values, now),
       }),
     );
     await insertInChunks(em, Volunteer, newPeople);
@@ -480,6 +504,18 @@ export class ImportsService {
       [actor.id, branch.id, input.fileName, input.bytes, input.sendLinks, STAGED_IMPORT_MINUTES],
     );
     return { id, report };
+  }
+
+  /**
+   * Staged files past their hour go (they hold names and addresses): run every ten
+   * minutes by StagedImportsPurge, besides each upload; returns how many went.
+   */
+  async purgeStaged(): Promise<number> {
+    const gone = await this.db.query<{ id: string }[]>(
+      `DELETE FROM import_upload WHERE created_at < now() - $1::int * interval '1 minute' RETURNING id`,
+      [STAGED_IMPORT_MINUTES],
+    );
+    return gone.length;
   }
 
   /** A staged file of this staff member, still in time; anyone else's is "not found". */
@@ -606,7 +642,7 @@ function changesOf(current: Existing, row: ParsedRow, problems: Problem[]): Chan
       attestation = true;
     } else if (!sameDay.some((a) => a.result === values.attestation!.result)) {
       problems.push({
-        column: 'Børneattest resultat',
+        column: row.headers.attestationResult,
         message:
           'Klar har en børneattest fra samme dag med et andet resultat. / Klar holds a certificate of the same day with another result.',
       });

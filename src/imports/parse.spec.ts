@@ -1,5 +1,14 @@
 import iconv from 'iconv-lite';
-import { decodeText, delimiterOf, parseDay, parseRows, readCsv, UnreadableFileError } from './parse';
+import {
+  appliedDayOf,
+  decodeText,
+  delimiterOf,
+  echoed,
+  parseDay,
+  parseRows,
+  readCsv,
+  UnreadableFileError,
+} from './parse';
 
 const TODAY = '2026-12-07';
 const HEADER =
@@ -68,5 +77,56 @@ describe('import parsing', () => {
     expect(rows[2].problems).toEqual([
       { column: 'E-mail', message: expect.stringMatching(/^Adressen står også i linje 2/) },
     ]);
+  });
+
+  it('should refuse a visit or certificate before Ansøgt, and else take the earliest step as applied', () => {
+    const csv = [
+      HEADER,
+      'Ida;Berg;ida@example.org;;;10-09-2026;01-09-2026;godkendt;05-09-2026;ren;01-05-2025;;;',
+      'Bo;Dahl;bo@example.org;;;;10-09-2026;godkendt;01-08-2026;ren;01-05-2025;;;',
+      'Eva;Lund;eva@example.org;;;;;;;;01-05-2025;;;',
+    ].join('\n');
+    const [ida, bo, eva] = parseRows(readCsv(Buffer.from(csv)), TODAY);
+    expect(ida.problems).toEqual([
+      { column: 'Hjemmebesøg', message: 'Datoen ligger før Ansøgt. / The date is before the application date.' },
+      { column: 'Børneattest modtaget', message: 'Datoen ligger før Ansøgt. / The date is before the application date.' },
+    ]);
+    expect(bo.problems).toEqual([]);
+    // The certificate came before the visit; the course before Klar is no step of the application.
+    expect(appliedDayOf(bo.values!)).toBe('2026-08-01');
+    expect(appliedDayOf({ ...bo.values!, appliedOn: '2026-07-01' })).toBe('2026-07-01');
+    expect(appliedDayOf(eva.values!)).toBeUndefined();
+  });
+
+  it('should report a record whose quoted Noter spans lines by its first line, with LF or CR LF', () => {
+    for (const nl of ['\n', '\r\n']) {
+      const csv = [
+        HEADER,
+        'Ida;Berg;ida@example.org;;;;;;;;;;;"Første linje',
+        'anden linje',
+        'tredje linje"',
+        '',
+        'Bo;Dahl;ikke-en-adresse;;;;;;;;;;;',
+        'Åse;Ærø;aase@example.org;;;;;;;;;;;"én',
+        'to"',
+        'Eva;Lund;eva@example.org;;;;;;;;;;;',
+      ].join(nl);
+      const rows = parseRows(readCsv(Buffer.from(csv)), TODAY);
+      expect(rows.map((r) => r.line)).toEqual([2, 6, 7, 9]);
+      expect(rows[0].values?.notes).toBe(`Første linje${nl}anden linje${nl}tredje linje`);
+      expect(rows[1].problems.map((p) => p.column)).toEqual(['E-mail']);
+    }
+  });
+
+  it('should echo at most 5 unknown choices, each cut at 40 characters', () => {
+    const long = 'x'.repeat(10_000);
+    const csv = [HEADER, `Ida;Berg;ida@example.org;;;;;;;;;${long}, a, b, c, d, e, f;Weekend, ${long};`].join('\n');
+    const [row] = parseRows(readCsv(Buffer.from(csv)), TODAY);
+    const [sprog, tider] = row.problems;
+    expect(sprog.column).toBe('Sprog');
+    expect(sprog.message).toContain(`Ukendt valg: ${'x'.repeat(39)}…, a, b, c, d, … (+2) (mulige:`);
+    expect(sprog.message.length).toBeLessThan(700);
+    expect(tider.message).toContain(`Unknown choice: ${'x'.repeat(39)}… (possible:`);
+    expect(echoed(['a', 'b'])).toBe('a, b');
   });
 });

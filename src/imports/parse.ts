@@ -68,6 +68,22 @@ export interface Problem {
   message: string;
 }
 
+/**
+ * The day a new person applied: `Ansøgt`, else the earliest step of the application the
+ * row has (the visit, the certificate; they cannot come before it), else undefined (the
+ * import time then: from Klar's point of view they apply now). The year's figures count
+ * applications by this day, so an imported person counts in the year the file says.
+ */
+export function appliedDayOf(values: ImportValues): string | undefined {
+  if (values.appliedOn) {
+    return values.appliedOn;
+  }
+  const steps = [values.visit?.on, values.attestation?.receivedOn].filter(
+    (d): d is string => d !== undefined,
+  );
+  return steps.length > 0 ? steps.sort()[0] : undefined;
+}
+
 /** A row's values; a field is absent when the file has no value for it. */
 export interface ImportValues {
   firstName: string;
@@ -98,11 +114,20 @@ export interface ParsedRow {
 export class UnreadableFileError extends Error {
   constructor(
     message: string,
-    readonly code: 'unreadable' | 'empty' | 'missingColumns',
+    readonly code: 'unreadable' | 'empty' | 'missingColumns' | 'tooManyRows',
   ) {
     super(message);
   }
 }
+
+/** The data rows (the header not counted) a file may have. */
+export const MAX_IMPORT_ROWS = 20_000;
+
+const tooManyRows = () =>
+  new UnreadableFileError(
+    `Filen har mere end ${MAX_IMPORT_ROWS.toLocaleString('da-DK')} rækker; del den op. / The file has more than ${MAX_IMPORT_ROWS.toLocaleString('en-GB')} rows; split it.`,
+    'tooManyRows',
+  );
 
 const XLSX_SIGNATURE = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -131,7 +156,7 @@ export function delimiterOf(text: string): ';' | ',' {
 
 export function readCsv(bytes: Buffer): Table {
   const text = decodeText(bytes);
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: { record: string[]; info: { bytes: number } }[];
   try {
     records = parseCsv(text, {
       delimiter: delimiterOf(text),
@@ -139,7 +164,7 @@ export function readCsv(bytes: Buffer): Table {
       relax_quotes: true,
       skip_empty_lines: true,
       info: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
+    }) as unknown as { record: string[]; info: { bytes: number } }[];
   } catch (error) {
     throw new UnreadableFileError(
       `Filen kunne ikke læses som CSV (${(error as Error).message}). / The file could not be read as CSV.`,
@@ -150,10 +175,42 @@ export function readCsv(bytes: Buffer): Table {
     throw new UnreadableFileError('Filen er tom. / The file is empty.', 'empty');
   }
   const [header, ...rows] = records;
+  if (rows.length > MAX_IMPORT_ROWS) {
+    throw tooManyRows();
+  }
+  const lines = firstLines(Buffer.from(text, 'utf8'), records.map((r) => r.info.bytes));
   return {
     headers: header.record.map((h) => h.trim()),
-    rows: rows.map((r) => ({ line: r.info.lines, cells: r.record })),
+    rows: rows.map((r, i) => ({ line: lines[i + 1], cells: r.record })),
   };
+}
+
+/**
+ * The line each record starts on, from where the one before it ended (`info.bytes`, in
+ * UTF-8 bytes, csv-parse's count): a quoted value over several lines is reported by its
+ * first line, as the person sees it in the file. (csv-parse's own `info.lines` gives
+ * the last line and counts CR LF inside quotes as two.) Empty lines skipped are skipped.
+ */
+function firstLines(text: Buffer, ends: number[]): number[] {
+  const LF = 0x0a;
+  const CR = 0x0d;
+  let at = 0;
+  let line = 1;
+  return ends.map((end) => {
+    while (at < text.length && (text[at] === LF || text[at] === CR)) {
+      if (text[at] === LF) {
+        line += 1;
+      }
+      at += 1;
+    }
+    const first = line;
+    for (; at < end && at < text.length; at += 1) {
+      if (text[at] === LF) {
+        line += 1;
+      }
+    }
+    return first;
+  });
 }
 
 /** The first worksheet of an XLSX; exceljs is loaded on first use (it is large). */
@@ -172,15 +229,36 @@ export async function readXlsx(bytes: Buffer): Promise<Table> {
   if (!sheet || sheet.rowCount === 0) {
     throw new UnreadableFileError('Filen er tom. / The file is empty.', 'empty');
   }
-  const headerRow = sheet.getRow(1);
-  const width = Math.max(headerRow.cellCount, sheet.columnCount);
-  const cellsOf = (row: ReturnType<typeof sheet.getRow>) =>
-    Array.from({ length: width }, (_, i) => xlsxCell(row.getCell(i + 1).value));
-  const headers = cellsOf(headerRow).map((c) => (c === null ? '' : String(c).trim()));
+  // The rows a file may have; more is a 400 on `file` rather than minutes of checking.
+  if (sheet.rowCount - 1 > MAX_IMPORT_ROWS) {
+    throw tooManyRows();
+  }
+  // Only the cells the sheet holds are read: row.getCell(n) would create every cell up
+  // to n, and a single cell in column XFD made each row 16,384 cells (800 MB for 10 KB).
+  // The width is the header's last non-empty cell; the cells right of it have no column.
+  const cellsOf = (row: ReturnType<typeof sheet.getRow>, width: number): Cell[] => {
+    const cells: Cell[] = [];
+    row.eachCell((cell, column) => {
+      if (column <= width) {
+        cells[column - 1] = xlsxCell(cell.value);
+      }
+    });
+    return cells;
+  };
+  const header = cellsOf(sheet.getRow(1), Number.MAX_SAFE_INTEGER);
+  let width = 0;
+  header.forEach((c, i) => {
+    if (c !== null && String(c).trim() !== '') {
+      width = i + 1;
+    }
+  });
+  const headers = Array.from({ length: width }, (_, i) =>
+    header[i] === null || header[i] === undefined ? '' : String(header[i]).trim(),
+  );
   const rows: Table['rows'] = [];
   sheet.eachRow((row, number) => {
     if (number > 1) {
-      rows.push({ line: number, cells: cellsOf(row) });
+      rows.push({ line: number, cells: cellsOf(row, width) });
     }
   });
   return { headers, rows };
@@ -255,6 +333,7 @@ const BAD_DATE =
 const IMPOSSIBLE_DATE =
   'Datoen findes ikke (f.eks. 31-02). / The date does not exist (e.g. 31-02).';
 const FUTURE_DATE = 'Datoen ligger i fremtiden. / The date is in the future.';
+const BEFORE_APPLIED = 'Datoen ligger før Ansøgt. / The date is before the application date.';
 const TOO_EARLY = `Datoen ligger før ${PLAUSIBLE_YEARS.from}. / The date is before ${PLAUSIBLE_YEARS.from}.`;
 
 /**
@@ -358,6 +437,15 @@ function textOf(cell: Cell | undefined): string {
     return cell.toISOString().slice(0, 10);
   }
   return String(cell).trim();
+}
+
+/** Values the file has, as a problem repeats them: at most 5, each at most 40 characters. */
+export function echoed(values: string[]): string {
+  const shown = values
+    .slice(0, 5)
+    .map((v) => (v.length > 40 ? `${v.slice(0, 39)}…` : v))
+    .join(', ');
+  return values.length > 5 ? `${shown}, … (+${values.length - 5})` : shown;
 }
 
 /**
@@ -502,6 +590,15 @@ export function parseRows(table: Table, today: string): ParsedRow[] {
       values.attestation = { receivedOn: attestationOn, result };
     }
 
+    // A visit and a certificate are steps of the application: never before it. (A course
+    // completed before Klar may well be, as in the template's example row.)
+    if (values.appliedOn && visitOn && visitOn < values.appliedOn) {
+      problem('visitOn', BEFORE_APPLIED);
+    }
+    if (values.appliedOn && attestationOn && attestationOn < values.appliedOn) {
+      problem('attestationOn', BEFORE_APPLIED);
+    }
+
     values.courseCompletedOn = day('courseCompletedOn');
 
     for (const [key, options] of [
@@ -515,9 +612,10 @@ export function parseRows(table: Table, today: string): ParsedRow[] {
       const chosen = parseOptions(text, options);
       if ('unknown' in chosen) {
         const allowed = options.map((o) => o.da).join(', ');
+        const unknown = echoed(chosen.unknown);
         problem(
           key,
-          `Ukendt valg: ${chosen.unknown.join(', ')} (mulige: ${allowed}). / Unknown choice: ${chosen.unknown.join(', ')} (possible: ${options.map((o) => o.en).join(', ')}).`,
+          `Ukendt valg: ${unknown} (mulige: ${allowed}). / Unknown choice: ${unknown} (possible: ${options.map((o) => o.en).join(', ')}).`,
         );
       } else {
         values[key] = chosen.codes;
