@@ -53,12 +53,6 @@ export interface Attention {
   coursesWithSeats: AttentionCourse[];
 }
 
-/** The newest certificate of each active volunteer in scope ($1: branch or null for all). */
-const LATEST_CERTIFICATE = `
-  SELECT c.* FROM volunteer_certificate c
-    JOIN volunteer v ON v.id = c.volunteer_id
-   WHERE v.status = 'active' AND ($1::uuid IS NULL OR v.branch_id = $1)`;
-
 /**
  * The coordinator's dashboard figures, each one query over the branch scope: the
  * pipeline of active volunteers and what needs attention. The rules are readiness's own
@@ -74,22 +68,22 @@ export class WorkspaceRepository {
    * certificate may come before the course or after it); `matchable` has all of them.
    */
   async funnel(branchId: string | null): Promise<Funnel> {
+    // One pass over the volunteers in scope; the views are written per volunteer
+    // (migrations/1766793600000-branch-first-views.ts), so a branch's dashboard reads
+    // only its own volunteers' visits, certificates and attendance.
     const [row] = await this.db.query<Record<keyof Funnel, string>[]>(
-      `WITH v AS (
-         SELECT id, stage, matchable_until FROM volunteer
-          WHERE status = 'active' AND ($1::uuid IS NULL OR branch_id = $1)
-       ),
-       latest AS (${LATEST_CERTIFICATE})
-       SELECT (SELECT count(*) FROM v) AS applied,
-              (SELECT count(*) FROM v WHERE EXISTS
-                 (SELECT 1 FROM home_visit h WHERE h.volunteer_id = v.id AND h.cancelled_at IS NULL)) AS "visitScheduled",
-              (SELECT count(*) FROM v WHERE EXISTS
-                 (SELECT 1 FROM home_visit h WHERE h.volunteer_id = v.id AND h.outcome = 'approved')) AS approved,
-              (SELECT count(*) FROM latest WHERE valid) AS "certificateValid",
-              (SELECT count(*) FROM v JOIN volunteer_course_progress p ON p.volunteer_id = v.id
-                WHERE p.completed) AS "courseCompleted",
-              (SELECT count(*) FROM v
-                WHERE volunteer_matchable_today(v.stage, v.matchable_until)) AS matchable`,
+      `SELECT count(*) AS applied,
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM home_visit h
+                                WHERE h.volunteer_id = v.id AND h.cancelled_at IS NULL)) AS "visitScheduled",
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM home_visit h
+                                WHERE h.volunteer_id = v.id AND h.outcome = 'approved')) AS approved,
+              count(*) FILTER (WHERE c.valid) AS "certificateValid",
+              count(*) FILTER (WHERE p.completed) AS "courseCompleted",
+              count(*) FILTER (WHERE volunteer_matchable_today(v.stage, v.matchable_until)) AS matchable
+         FROM volunteer v
+         LEFT JOIN volunteer_certificate c ON c.volunteer_id = v.id
+         LEFT JOIN volunteer_course_progress p ON p.volunteer_id = v.id
+        WHERE v.status = 'active' AND ($1::uuid IS NULL OR v.branch_id = $1)`,
       [branchId],
     );
     return {
@@ -126,17 +120,28 @@ export class WorkspaceRepository {
         LIMIT 50`,
       [branchId],
     );
-    const certificates = (where: string) =>
+    // Read from the certificates that can match (the index of clean ones by day, or the
+    // few with entries), each kept only if it is its volunteer's newest: the rule's
+    // valid_until is the view's, the window on received_on only narrows the search (a
+    // few days wider than any month arithmetic can move it).
+    const certificates = (where: 'expiring' | 'entries') =>
       this.db.query<AttentionPerson[]>(
-        `WITH latest AS (${LATEST_CERTIFICATE})
-         SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName",
-                to_char(${where === 'expiring' ? 'l.valid_until' : 'l.received_on'}, 'YYYY-MM-DD') AS day
-           FROM latest l JOIN volunteer v ON v.id = l.volunteer_id
-          WHERE ${
-            where === 'expiring'
-              ? `l.result = 'clean' AND l.valid_until BETWEEN copenhagen_today() AND copenhagen_today() + 60`
-              : `l.result = 'has_entries'`
-          }
+        `SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName",
+                to_char(${where === 'expiring' ? 'c.valid_until' : 'c.received_on'}, 'YYYY-MM-DD') AS day
+           FROM attestation a
+          CROSS JOIN rule_settings r
+           JOIN volunteer v ON v.id = a.volunteer_id
+           JOIN volunteer_certificate c ON c.volunteer_id = a.volunteer_id AND c.attestation_id = a.id
+          WHERE v.status = 'active' AND ($1::uuid IS NULL OR v.branch_id = $1)
+            AND ${
+              where === 'expiring'
+                ? `a.result = 'clean'
+                   AND a.received_on BETWEEN
+                         copenhagen_today() - make_interval(months => r.attestation_valid_months, days => 4)
+                     AND copenhagen_today() - make_interval(months => r.attestation_valid_months, days => -65)
+                   AND c.valid_until BETWEEN copenhagen_today() AND copenhagen_today() + 60`
+                : `a.result = 'has_entries'`
+            }
           ORDER BY day
           LIMIT 50`,
         [branchId],
