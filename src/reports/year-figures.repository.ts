@@ -101,18 +101,29 @@ const MILESTONES = `
         FROM prior_course_completion p JOIN scoped v ON v.id = p.volunteer_id
     ) x GROUP BY x.volunteer_id
   ),
-  -- MATERIALIZED: each step is read once a volunteer. Inlined, every mention of a step in
-  -- the figures below ran its subquery again: 10 million buffer reads and 33 s for
-  -- 100,000 volunteers nationally, 7 s with this (npm run bench:national).
+  -- Each step grouped once over the volunteers in scope, joined by volunteer: per-volunteer
+  -- subqueries were 300,000 index probes nationally (npm run bench:national, 100,000
+  -- volunteers). MATERIALIZED: each step is read once a volunteer; inlined, every mention
+  -- of a step in the figures below ran its subquery again (10 million buffer reads).
+  visits AS (
+    SELECT h.volunteer_id, min(h.created_at) AS scheduled_at,
+           min(h.held_at) FILTER (WHERE h.outcome = 'approved') AS approved_at
+      FROM home_visit h JOIN scoped v ON v.id = h.volunteer_id
+     GROUP BY h.volunteer_id
+  ),
+  attested AS (
+    SELECT a.volunteer_id, min(a.received_on::timestamp AT TIME ZONE 'Europe/Copenhagen') AS attested_at
+      FROM attestation a JOIN scoped v ON v.id = a.volunteer_id
+     WHERE a.result = 'clean'
+     GROUP BY a.volunteer_id
+  ),
   steps AS MATERIALIZED (
     SELECT v.id, v.applied_at, v.status, v.closed_at,
-           (SELECT min(h.created_at) FROM home_visit h WHERE h.volunteer_id = v.id) AS scheduled_at,
-           (SELECT min(h.held_at) FROM home_visit h
-             WHERE h.volunteer_id = v.id AND h.outcome = 'approved') AS approved_at,
-           (SELECT min(a.received_on::timestamp AT TIME ZONE 'Europe/Copenhagen') FROM attestation a
-             WHERE a.volunteer_id = v.id AND a.result = 'clean') AS attested_at,
-           d.done_at
-      FROM scoped v LEFT JOIN course_done d ON d.volunteer_id = v.id
+           h.scheduled_at, h.approved_at, a.attested_at, d.done_at
+      FROM scoped v
+      LEFT JOIN visits h ON h.volunteer_id = v.id
+      LEFT JOIN attested a ON a.volunteer_id = v.id
+      LEFT JOIN course_done d ON d.volunteer_id = v.id
   ),
   milestones AS (
     SELECT s.*, r.ready_at
@@ -210,6 +221,10 @@ export class YearFiguresRepository {
     // runs in milliseconds.
     const [v, e] = await this.db.transaction(async (em) => {
       await em.query('SET LOCAL jit = off');
+      // Nationally the running hours and the topics covered are sorted and grouped over
+      // every attendance (170,000 rows at 100,000 volunteers): with the default 4 MB
+      // they spilled to disk.
+      await em.query("SET LOCAL work_mem = '32MB'");
       const [volunteers] = await em.query<Record<string, unknown>[]>(VOLUNTEER_FIGURES, params);
       const [events] = await em.query<Record<string, unknown>[]>(EVENT_FIGURES, params);
       return [volunteers, events];
