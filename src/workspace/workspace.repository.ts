@@ -68,22 +68,65 @@ export class WorkspaceRepository {
    * certificate may come before the course or after it); `matchable` has all of them.
    */
   async funnel(branchId: string | null): Promise<Funnel> {
-    // One pass over the volunteers in scope; the views are written per volunteer
-    // (migrations/1766793600000-branch-first-views.ts), so a branch's dashboard reads
-    // only its own volunteers' visits, certificates and attendance.
+    // One pass over the volunteers in scope, each fact grouped once and joined by
+    // volunteer (nationally a hash join of each table read once, in a branch index reads
+    // of its own people), not subqueries per volunteer. The course requirement is the
+    // view volunteer_course_progress's rule, read in bulk: the live sessions attended
+    // present, their hours summed and rounded as the view does, and the mandatory topics
+    // covered as one bit each (bit_or over the sessions; every bit set is none missing).
     const [row] = await this.db.query<Record<keyof Funnel, string>[]>(
-      `SELECT count(*) AS applied,
-              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM home_visit h
-                                WHERE h.volunteer_id = v.id AND h.cancelled_at IS NULL)) AS "visitScheduled",
-              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM home_visit h
-                                WHERE h.volunteer_id = v.id AND h.outcome = 'approved')) AS approved,
+      `WITH v AS MATERIALIZED (
+         SELECT id, stage, matchable_until FROM volunteer
+          WHERE status = 'active' AND ($1::uuid IS NULL OR branch_id = $1)
+       ),
+       visits AS (
+         SELECT h.volunteer_id, bool_or(h.cancelled_at IS NULL) AS scheduled,
+                bool_or(h.outcome = 'approved') AS approved
+           FROM v JOIN home_visit h ON h.volunteer_id = v.id
+          GROUP BY h.volunteer_id
+       ),
+       attended AS MATERIALIZED (
+         SELECT a.volunteer_id, a.session_id
+           FROM v JOIN attendance a ON a.volunteer_id = v.id AND a.present
+       ),
+       topics AS MATERIALIZED (
+         SELECT code, row_number() OVER (ORDER BY code) AS bit FROM topic WHERE mandatory
+       ),
+       sessions AS MATERIALIZED (
+         SELECT s.id, extract(epoch FROM s.ends_at - s.starts_at) / 3600 AS hours,
+                (SELECT coalesce(string_agg(CASE WHEN t.session_id IS NULL THEN '0' ELSE '1' END, ''
+                                            ORDER BY tp.bit), '')
+                   FROM topics tp
+                   LEFT JOIN course_session_topic t ON t.session_id = s.id AND t.topic_code = tp.code
+                )::varbit AS covered
+           FROM course_session s
+          WHERE s.cancelled_at IS NULL AND s.id IN (SELECT session_id FROM attended)
+       ),
+       progress AS (
+         SELECT x.volunteer_id, round(sum(s.hours), 2) AS hours, bit_or(s.covered) AS covered
+           FROM attended x JOIN sessions s ON s.id = x.session_id
+          GROUP BY x.volunteer_id
+       ),
+       every_topic AS (
+         SELECT repeat('1', count(*)::int)::varbit AS all_set,
+                repeat('0', count(*)::int)::varbit AS none_set
+           FROM topics
+       )
+       SELECT count(*) AS applied,
+              count(*) FILTER (WHERE h.scheduled) AS "visitScheduled",
+              count(*) FILTER (WHERE h.approved) AS approved,
               count(*) FILTER (WHERE c.valid) AS "certificateValid",
-              count(*) FILTER (WHERE p.completed) AS "courseCompleted",
+              count(*) FILTER (WHERE (coalesce(p.hours, 0) >= k.required_hours
+                                      AND coalesce(p.covered, e.none_set) = e.all_set)
+                                     OR pc.volunteer_id IS NOT NULL) AS "courseCompleted",
               count(*) FILTER (WHERE volunteer_matchable_today(v.stage, v.matchable_until)) AS matchable
-         FROM volunteer v
+         FROM v
+        CROSS JOIN curriculum k
+        CROSS JOIN every_topic e
+         LEFT JOIN visits h ON h.volunteer_id = v.id
          LEFT JOIN volunteer_certificate c ON c.volunteer_id = v.id
-         LEFT JOIN volunteer_course_progress p ON p.volunteer_id = v.id
-        WHERE v.status = 'active' AND ($1::uuid IS NULL OR v.branch_id = $1)`,
+         LEFT JOIN progress p ON p.volunteer_id = v.id
+         LEFT JOIN prior_course_completion pc ON pc.volunteer_id = v.id`,
       [branchId],
     );
     return {
