@@ -79,15 +79,31 @@ export class WorkspaceRepository {
          SELECT id, stage, matchable_until FROM volunteer
           WHERE status = 'active' AND ($1::uuid IS NULL OR branch_id = $1)
        ),
+       -- Two arms, one dropped by the parameter: a branch's volunteers' visits and
+       -- attendance by index (OFFSET 0 keeps the lateral from being flattened into a
+       -- join that hashes the whole table), every branch's read once.
        visits AS (
          SELECT h.volunteer_id, bool_or(h.cancelled_at IS NULL) AS scheduled,
                 bool_or(h.outcome = 'approved') AS approved
-           FROM v JOIN home_visit h ON h.volunteer_id = v.id
+           FROM v CROSS JOIN LATERAL (
+             SELECT * FROM home_visit h WHERE h.volunteer_id = v.id OFFSET 0) h
+          WHERE $1::uuid IS NOT NULL
+          GROUP BY h.volunteer_id
+         UNION ALL
+         SELECT h.volunteer_id, bool_or(h.cancelled_at IS NULL), bool_or(h.outcome = 'approved')
+           FROM home_visit h JOIN v ON v.id = h.volunteer_id
+          WHERE $1::uuid IS NULL
           GROUP BY h.volunteer_id
        ),
        attended AS MATERIALIZED (
          SELECT a.volunteer_id, a.session_id
+           FROM v CROSS JOIN LATERAL (
+             SELECT * FROM attendance a WHERE a.volunteer_id = v.id AND a.present OFFSET 0) a
+          WHERE $1::uuid IS NOT NULL
+         UNION ALL
+         SELECT a.volunteer_id, a.session_id
            FROM v JOIN attendance a ON a.volunteer_id = v.id AND a.present
+          WHERE $1::uuid IS NULL
        ),
        topics AS MATERIALIZED (
          SELECT code, row_number() OVER (ORDER BY code) AS bit FROM topic WHERE mandatory
