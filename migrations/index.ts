@@ -21,6 +21,7 @@ import { Imports1766448000000 } from './1766448000000-imports';
 import { ImportUploads1766707200000 } from './1766707200000-import-uploads';
 import { ScheduledRunsAndMailPurge1766275200000 } from './1766275200000-scheduled-runs-and-mail-purge';
 import { NationalScaleIndexes1766534400000 } from './1766534400000-national-scale-indexes';
+import { BranchFirstViews1766793600000 } from './1766793600000-branch-first-views';
 
 /** Every migration in order; listed by hand so the same list runs from .ts and from dist. */
 export const migrations = [
@@ -47,4 +48,5 @@ export const migrations = [
   Imports1766448000000,
   NationalScaleIndexes1766534400000,
   ImportUploads1766707200000,
+  BranchFirstViews1766793600000,
 ];

@@ -75,6 +75,17 @@ export class ReadinessService {
   }
 
   /**
+   * The assessment with the visits (by planned time) and certificates (by day received)
+   * it was made from, for a caller that shows them too (the volunteer's record), so they
+   * are read once.
+   */
+  async assessShowing(em: EntityManager, volunteer: Volunteer, now = new Date(), curriculum?: CurriculumSnapshot) {
+    const shown = await this.visitsAndCertificates(em, volunteer);
+    const records = await this.loadRecords(em, volunteer, now, curriculum, shown);
+    return { readiness: assessReadiness(records), ...shown };
+  }
+
+  /**
    * Re-derives readiness after a change and stores stage and matchableSince when they
    * moved. Call it inside the change's transaction with the volunteer row locked.
    * `notify: false` (an import, which mails nobody unless asked) stores the change
@@ -209,15 +220,27 @@ export class ReadinessService {
     return run;
   }
 
+  private async visitsAndCertificates(em: EntityManager, volunteer: Volunteer) {
+    const homeVisits = await em.find(HomeVisit, {
+      where: { volunteerId: volunteer.id },
+      order: { scheduledAt: 'ASC' },
+    });
+    const attestations = await em.find(Attestation, {
+      where: { volunteerId: volunteer.id },
+      order: { receivedOn: 'ASC' },
+    });
+    return { homeVisits, attestations };
+  }
+
   private async loadRecords(
     em: EntityManager,
     volunteer: Volunteer,
     now: Date,
     knownCurriculum?: CurriculumSnapshot,
+    known?: { homeVisits: HomeVisit[]; attestations: Attestation[] },
   ): Promise<ReadinessRecords> {
     // One connection runs one query at a time, so a transaction's reads go in sequence.
-    const homeVisits = await em.find(HomeVisit, { where: { volunteerId: volunteer.id } });
-    const attestations = await em.find(Attestation, { where: { volunteerId: volunteer.id } });
+    const { homeVisits, attestations } = known ?? (await this.visitsAndCertificates(em, volunteer));
     const curriculum = knownCurriculum ?? (await this.curriculum.get(em));
     return {
       status: volunteer.status,

@@ -59,13 +59,27 @@ const MILESTONES = `
     SELECT v.id, v.created_at AS applied_at, v.status, v.closed_at
       FROM volunteer v WHERE ($3::uuid IS NULL OR v.branch_id = $3)
   ),
+  -- Two arms, one of which the planner drops by the parameter: for a branch each of its
+  -- volunteers' attendance read by index (attendance has no branch, and joined to the
+  -- branch's volunteers the planner scanned all 180,000 rows at national scale); for
+  -- every branch all attendance read once. OFFSET 0 keeps each lateral a subquery of
+  -- its own: flattened into a join, the planner hashed the whole table again (one
+  -- branch of 50: 120 ms, 55 ms with it).
   attended AS (
+    SELECT x.* FROM scoped v CROSS JOIN LATERAL (
+      SELECT a.volunteer_id, s.id AS session_id, s.ends_at,
+             extract(epoch FROM s.ends_at - s.starts_at) / 3600 AS hours
+        FROM attendance a
+        JOIN course_session s ON s.id = a.session_id AND s.cancelled_at IS NULL
+       WHERE a.volunteer_id = v.id AND a.present
+      OFFSET 0) x
+     WHERE $3::uuid IS NOT NULL
+    UNION ALL
     SELECT a.volunteer_id, s.id AS session_id, s.ends_at,
            extract(epoch FROM s.ends_at - s.starts_at) / 3600 AS hours
       FROM attendance a
       JOIN course_session s ON s.id = a.session_id AND s.cancelled_at IS NULL
-      JOIN scoped v ON v.id = a.volunteer_id
-     WHERE a.present
+     WHERE $3::uuid IS NULL AND a.present
   ),
   -- Running hours in session order (sessions ending together count together), and when
   -- each mandatory topic was first covered: the course is done when both are reached.
@@ -101,18 +115,37 @@ const MILESTONES = `
         FROM prior_course_completion p JOIN scoped v ON v.id = p.volunteer_id
     ) x GROUP BY x.volunteer_id
   ),
-  -- MATERIALIZED: each step is read once a volunteer. Inlined, every mention of a step in
-  -- the figures below ran its subquery again: 10 million buffer reads and 33 s for
-  -- 100,000 volunteers nationally, 7 s with this (npm run bench:national).
+  -- Each step grouped once over the volunteers in scope, joined by volunteer: per-volunteer
+  -- subqueries were 300,000 index probes nationally (npm run bench:national, 100,000
+  -- volunteers). MATERIALIZED: each step is read once a volunteer; inlined, every mention
+  -- of a step in the figures below ran its subquery again (10 million buffer reads).
+  visits AS (
+    SELECT h.volunteer_id, min(h.created_at) AS scheduled_at,
+           min(h.held_at) FILTER (WHERE h.outcome = 'approved') AS approved_at
+      FROM scoped v CROSS JOIN LATERAL (
+        SELECT * FROM home_visit h WHERE h.volunteer_id = v.id OFFSET 0) h
+     WHERE $3::uuid IS NOT NULL
+     GROUP BY h.volunteer_id
+    UNION ALL
+    SELECT h.volunteer_id, min(h.created_at) AS scheduled_at,
+           min(h.held_at) FILTER (WHERE h.outcome = 'approved') AS approved_at
+      FROM home_visit h
+     WHERE $3::uuid IS NULL
+     GROUP BY h.volunteer_id
+  ),
+  attested AS (
+    SELECT a.volunteer_id, min(a.received_on::timestamp AT TIME ZONE 'Europe/Copenhagen') AS attested_at
+      FROM attestation a JOIN scoped v ON v.id = a.volunteer_id
+     WHERE a.result = 'clean'
+     GROUP BY a.volunteer_id
+  ),
   steps AS MATERIALIZED (
     SELECT v.id, v.applied_at, v.status, v.closed_at,
-           (SELECT min(h.created_at) FROM home_visit h WHERE h.volunteer_id = v.id) AS scheduled_at,
-           (SELECT min(h.held_at) FROM home_visit h
-             WHERE h.volunteer_id = v.id AND h.outcome = 'approved') AS approved_at,
-           (SELECT min(a.received_on::timestamp AT TIME ZONE 'Europe/Copenhagen') FROM attestation a
-             WHERE a.volunteer_id = v.id AND a.result = 'clean') AS attested_at,
-           d.done_at
-      FROM scoped v LEFT JOIN course_done d ON d.volunteer_id = v.id
+           h.scheduled_at, h.approved_at, a.attested_at, d.done_at
+      FROM scoped v
+      LEFT JOIN visits h ON h.volunteer_id = v.id
+      LEFT JOIN attested a ON a.volunteer_id = v.id
+      LEFT JOIN course_done d ON d.volunteer_id = v.id
   ),
   milestones AS (
     SELECT s.*, r.ready_at
@@ -210,6 +243,10 @@ export class YearFiguresRepository {
     // runs in milliseconds.
     const [v, e] = await this.db.transaction(async (em) => {
       await em.query('SET LOCAL jit = off');
+      // Nationally the running hours and the topics covered are sorted and grouped over
+      // every attendance (170,000 rows at 100,000 volunteers): with the default 4 MB
+      // they spilled to disk.
+      await em.query("SET LOCAL work_mem = '32MB'");
       const [volunteers] = await em.query<Record<string, unknown>[]>(VOLUNTEER_FIGURES, params);
       const [events] = await em.query<Record<string, unknown>[]>(EVENT_FIGURES, params);
       return [volunteers, events];

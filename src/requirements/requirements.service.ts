@@ -11,7 +11,7 @@ import {
   NotFoundError,
 } from '../common/errors';
 import { UnitOfWork } from '../database/unit-of-work';
-import { BUILT_IN_REQUIREMENT_KEYS, isExtra } from '../readiness/readiness';
+import { BUILT_IN_REQUIREMENT_KEYS, isExtra, type Readiness } from '../readiness/readiness';
 import { ReadinessService } from '../readiness/readiness.service';
 import type { Volunteer } from '../volunteers/volunteer.entity';
 import { VolunteersService } from '../volunteers/volunteers.service';
@@ -213,17 +213,29 @@ export class RequirementsService {
     });
   }
 
-  /** Every extra requirement as it stands on the volunteer's record (the readiness rule's answer). */
-  async onVolunteer(actor: Actor, volunteerId: string): Promise<RequirementOnRecord[]> {
+  /**
+   * Every extra requirement as it stands on the volunteer's record (the readiness rule's
+   * answer). `described`: the volunteer and readiness the caller already read in the
+   * actor's scope (the record page's detail), so they are not read and assessed again.
+   */
+  async onVolunteer(
+    actor: Actor,
+    volunteerId: string,
+    described?: { volunteer: Volunteer; readiness: Readiness },
+  ): Promise<RequirementOnRecord[]> {
     const em = this.db.manager;
+    if (described && described.volunteer.id === volunteerId) {
+      return this.onRecordOf(em, described.volunteer, described.readiness);
+    }
     return this.onRecordOf(em, await this.volunteers.requireInScope(em, actor, volunteerId));
   }
 
   private async onRecordOf(
     em: EntityManager,
     volunteer: Volunteer,
+    assessed?: Readiness,
   ): Promise<RequirementOnRecord[]> {
-    const readiness = await this.readiness.assess(em, volunteer);
+    const readiness = assessed ?? (await this.readiness.assess(em, volunteer));
     const definitions = await this.list(em);
     const records = await em.query<{ key: string; recordedBy: string | null; recordedAt: Date }[]>(
       `SELECT r.requirement_key AS key, s.name AS "recordedBy", r.recorded_at AS "recordedAt"

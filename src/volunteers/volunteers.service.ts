@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Attestation } from '../attestations/attestation.entity';
 import { AuditService } from '../audit/audit.service';
 import { StaffUser } from '../auth/staff-user.entity';
 import { coordinatorsOf } from '../auth/staff-users.repository';
@@ -11,8 +10,8 @@ import { Branch } from '../branches/branch.entity';
 import { Actor, branchScopeOf } from '../common/auth/actor';
 import { ConflictError, InvalidTransitionError, NotFoundError } from '../common/errors';
 import { BookingsRepository } from '../courses/bookings.repository';
-import { HomeVisit } from '../home-visits/home-visit.entity';
 import { EmailNotifications } from '../notifications/email-notifications';
+import type { CurriculumSnapshot } from '../courses/curriculum.repository';
 import { ReadinessService } from '../readiness/readiness.service';
 import { ListVolunteersQuery, MatchablePoolQuery } from './dto/list-volunteers.query';
 import { WithdrawDto } from './dto/close-application.dto';
@@ -119,10 +118,11 @@ export class VolunteersService {
    * The record, for the API and the record page. It shows the child certificate's
    * result, a criminal-record fact: that read is audited (see AuditService.recordRead).
    */
-  async detail(actor: Actor, id: string) {
+  /** `curriculum`: when the caller has read it already (the record page), not read again. */
+  async detail(actor: Actor, id: string, curriculum?: CurriculumSnapshot) {
     return inTransaction(this.db, async (em) => {
       const volunteer = await this.requireInScope(em, actor, id);
-      const described = await this.describe(em, volunteer);
+      const described = await this.describe(em, volunteer, curriculum);
       if (described.attestations.length > 0) {
         await this.audit.recordRead(em, actor, {
           action: 'attestation.viewed',
@@ -291,17 +291,14 @@ export class VolunteersService {
     });
   }
 
-  async describe(em: EntityManager, volunteer: Volunteer) {
-    const readiness = await this.readiness.assess(em, volunteer);
+  async describe(em: EntityManager, volunteer: Volunteer, curriculum?: CurriculumSnapshot) {
+    const { readiness, homeVisits, attestations } = await this.readiness.assessShowing(
+      em,
+      volunteer,
+      new Date(),
+      curriculum,
+    );
     const branch = await em.findOneByOrFail(Branch, { id: volunteer.branchId });
-    const homeVisits = await em.find(HomeVisit, {
-      where: { volunteerId: volunteer.id },
-      order: { scheduledAt: 'ASC' },
-    });
-    const attestations = await em.find(Attestation, {
-      where: { volunteerId: volunteer.id },
-      order: { receivedOn: 'ASC' },
-    });
     const closedBy = volunteer.closedBy
       ? await em.findOneBy(StaffUser, { id: volunteer.closedBy })
       : null;

@@ -93,9 +93,11 @@ export class WorkspacePagesController {
   @Render('workspace/volunteer')
   async volunteer(@CurrentActor() actor: Actor, @UuidParam() id: string, @Req() req: Request) {
     const lang = langOf(req);
-    const described = await this.volunteers.detail(actor, id);
+    // Read once for the page: the readiness below and the topics' titles.
+    const curriculum = await this.curriculum.get();
+    const described = await this.volunteers.detail(actor, id, curriculum);
     const view = toVolunteerView(described, this.config.attestationValidMonths);
-    const { topics } = await this.curriculum.get();
+    const { topics } = curriculum;
     const own = await this.bookings.ownBookings(id);
     const branchCourses = (await this.courses.listInScope(actor))
       .map((c) => toCourseView(c.summary, c.sessions))
@@ -113,7 +115,7 @@ export class WorkspacePagesController {
       availability: labelled(view.availability, AVAILABILITY),
       languages: labelled(view.languages, LANGUAGES),
       requirements,
-      extraRequirements: (await this.extraRequirements.onVolunteer(actor, id)).map((r) => ({
+      extraRequirements: (await this.extraRequirements.onVolunteer(actor, id, described)).map((r) => ({
         ...r,
         form: `requirement-${r.key}`,
       })),

@@ -53,12 +53,6 @@ export interface Attention {
   coursesWithSeats: AttentionCourse[];
 }
 
-/** The newest certificate of each active volunteer in scope ($1: branch or null for all). */
-const LATEST_CERTIFICATE = `
-  SELECT c.* FROM volunteer_certificate c
-    JOIN volunteer v ON v.id = c.volunteer_id
-   WHERE v.status = 'active' AND ($1::uuid IS NULL OR v.branch_id = $1)`;
-
 /**
  * The coordinator's dashboard figures, each one query over the branch scope: the
  * pipeline of active volunteers and what needs attention. The rules are readiness's own
@@ -74,22 +68,81 @@ export class WorkspaceRepository {
    * certificate may come before the course or after it); `matchable` has all of them.
    */
   async funnel(branchId: string | null): Promise<Funnel> {
+    // One pass over the volunteers in scope, each fact grouped once and joined by
+    // volunteer (nationally a hash join of each table read once, in a branch index reads
+    // of its own people), not subqueries per volunteer. The course requirement is the
+    // view volunteer_course_progress's rule, read in bulk: the live sessions attended
+    // present, their hours summed and rounded as the view does, and the mandatory topics
+    // covered as one bit each (bit_or over the sessions; every bit set is none missing).
     const [row] = await this.db.query<Record<keyof Funnel, string>[]>(
-      `WITH v AS (
+      `WITH v AS MATERIALIZED (
          SELECT id, stage, matchable_until FROM volunteer
           WHERE status = 'active' AND ($1::uuid IS NULL OR branch_id = $1)
        ),
-       latest AS (${LATEST_CERTIFICATE})
-       SELECT (SELECT count(*) FROM v) AS applied,
-              (SELECT count(*) FROM v WHERE EXISTS
-                 (SELECT 1 FROM home_visit h WHERE h.volunteer_id = v.id AND h.cancelled_at IS NULL)) AS "visitScheduled",
-              (SELECT count(*) FROM v WHERE EXISTS
-                 (SELECT 1 FROM home_visit h WHERE h.volunteer_id = v.id AND h.outcome = 'approved')) AS approved,
-              (SELECT count(*) FROM latest WHERE valid) AS "certificateValid",
-              (SELECT count(*) FROM v JOIN volunteer_course_progress p ON p.volunteer_id = v.id
-                WHERE p.completed) AS "courseCompleted",
-              (SELECT count(*) FROM v
-                WHERE volunteer_matchable_today(v.stage, v.matchable_until)) AS matchable`,
+       -- Two arms, one dropped by the parameter: a branch's volunteers' visits and
+       -- attendance by index (OFFSET 0 keeps the lateral from being flattened into a
+       -- join that hashes the whole table), every branch's read once.
+       visits AS (
+         SELECT h.volunteer_id, bool_or(h.cancelled_at IS NULL) AS scheduled,
+                bool_or(h.outcome = 'approved') AS approved
+           FROM v CROSS JOIN LATERAL (
+             SELECT * FROM home_visit h WHERE h.volunteer_id = v.id OFFSET 0) h
+          WHERE $1::uuid IS NOT NULL
+          GROUP BY h.volunteer_id
+         UNION ALL
+         SELECT h.volunteer_id, bool_or(h.cancelled_at IS NULL), bool_or(h.outcome = 'approved')
+           FROM home_visit h JOIN v ON v.id = h.volunteer_id
+          WHERE $1::uuid IS NULL
+          GROUP BY h.volunteer_id
+       ),
+       attended AS MATERIALIZED (
+         SELECT a.volunteer_id, a.session_id
+           FROM v CROSS JOIN LATERAL (
+             SELECT * FROM attendance a WHERE a.volunteer_id = v.id AND a.present OFFSET 0) a
+          WHERE $1::uuid IS NOT NULL
+         UNION ALL
+         SELECT a.volunteer_id, a.session_id
+           FROM v JOIN attendance a ON a.volunteer_id = v.id AND a.present
+          WHERE $1::uuid IS NULL
+       ),
+       topics AS MATERIALIZED (
+         SELECT code, row_number() OVER (ORDER BY code) AS bit FROM topic WHERE mandatory
+       ),
+       sessions AS MATERIALIZED (
+         SELECT s.id, extract(epoch FROM s.ends_at - s.starts_at) / 3600 AS hours,
+                (SELECT coalesce(string_agg(CASE WHEN t.session_id IS NULL THEN '0' ELSE '1' END, ''
+                                            ORDER BY tp.bit), '')
+                   FROM topics tp
+                   LEFT JOIN course_session_topic t ON t.session_id = s.id AND t.topic_code = tp.code
+                )::varbit AS covered
+           FROM course_session s
+          WHERE s.cancelled_at IS NULL AND s.id IN (SELECT session_id FROM attended)
+       ),
+       progress AS (
+         SELECT x.volunteer_id, round(sum(s.hours), 2) AS hours, bit_or(s.covered) AS covered
+           FROM attended x JOIN sessions s ON s.id = x.session_id
+          GROUP BY x.volunteer_id
+       ),
+       every_topic AS (
+         SELECT repeat('1', count(*)::int)::varbit AS all_set,
+                repeat('0', count(*)::int)::varbit AS none_set
+           FROM topics
+       )
+       SELECT count(*) AS applied,
+              count(*) FILTER (WHERE h.scheduled) AS "visitScheduled",
+              count(*) FILTER (WHERE h.approved) AS approved,
+              count(*) FILTER (WHERE c.valid) AS "certificateValid",
+              count(*) FILTER (WHERE (coalesce(p.hours, 0) >= k.required_hours
+                                      AND coalesce(p.covered, e.none_set) = e.all_set)
+                                     OR pc.volunteer_id IS NOT NULL) AS "courseCompleted",
+              count(*) FILTER (WHERE volunteer_matchable_today(v.stage, v.matchable_until)) AS matchable
+         FROM v
+        CROSS JOIN curriculum k
+        CROSS JOIN every_topic e
+         LEFT JOIN visits h ON h.volunteer_id = v.id
+         LEFT JOIN volunteer_certificate c ON c.volunteer_id = v.id
+         LEFT JOIN progress p ON p.volunteer_id = v.id
+         LEFT JOIN prior_course_completion pc ON pc.volunteer_id = v.id`,
       [branchId],
     );
     return {
@@ -126,17 +179,28 @@ export class WorkspaceRepository {
         LIMIT 50`,
       [branchId],
     );
-    const certificates = (where: string) =>
+    // Read from the certificates that can match (the index of clean ones by day, or the
+    // few with entries), each kept only if it is its volunteer's newest: the rule's
+    // valid_until is the view's, the window on received_on only narrows the search (a
+    // few days wider than any month arithmetic can move it).
+    const certificates = (where: 'expiring' | 'entries') =>
       this.db.query<AttentionPerson[]>(
-        `WITH latest AS (${LATEST_CERTIFICATE})
-         SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName",
-                to_char(${where === 'expiring' ? 'l.valid_until' : 'l.received_on'}, 'YYYY-MM-DD') AS day
-           FROM latest l JOIN volunteer v ON v.id = l.volunteer_id
-          WHERE ${
-            where === 'expiring'
-              ? `l.result = 'clean' AND l.valid_until BETWEEN copenhagen_today() AND copenhagen_today() + 60`
-              : `l.result = 'has_entries'`
-          }
+        `SELECT v.id, v.first_name AS "firstName", v.last_name AS "lastName",
+                to_char(${where === 'expiring' ? 'c.valid_until' : 'c.received_on'}, 'YYYY-MM-DD') AS day
+           FROM attestation a
+          CROSS JOIN rule_settings r
+           JOIN volunteer v ON v.id = a.volunteer_id
+           JOIN volunteer_certificate c ON c.volunteer_id = a.volunteer_id AND c.attestation_id = a.id
+          WHERE v.status = 'active' AND ($1::uuid IS NULL OR v.branch_id = $1)
+            AND ${
+              where === 'expiring'
+                ? `a.result = 'clean'
+                   AND a.received_on BETWEEN
+                         copenhagen_today() - make_interval(months => r.attestation_valid_months, days => 4)
+                     AND copenhagen_today() - make_interval(months => r.attestation_valid_months, days => -65)
+                   AND c.valid_until BETWEEN copenhagen_today() AND copenhagen_today() + 60`
+                : `a.result = 'has_entries'`
+            }
           ORDER BY day
           LIMIT 50`,
         [branchId],
