@@ -111,7 +111,12 @@ const MILESTONES = `
              WHERE h.volunteer_id = v.id AND h.outcome = 'approved') AS approved_at,
            (SELECT min(a.received_on::timestamp AT TIME ZONE 'Europe/Copenhagen') FROM attestation a
              WHERE a.volunteer_id = v.id AND a.result = 'clean') AS attested_at,
-           d.done_at
+           d.done_at,
+           -- The extra requirements (the view volunteer_requirement): the day the last was
+           -- met, NULL when there are none, 'infinity' while one is missing.
+           (SELECT CASE WHEN count(q.met_on) = count(*) THEN max(q.met_on) ELSE 'infinity'::date END
+              FROM volunteer_requirement q WHERE q.volunteer_id = v.id
+           )::timestamp AT TIME ZONE 'Europe/Copenhagen' AS extras_at
       FROM scoped v LEFT JOIN course_done d ON d.volunteer_id = v.id
   ),
   milestones AS (
@@ -119,8 +124,9 @@ const MILESTONES = `
       FROM steps s
      CROSS JOIN LATERAL (
        SELECT CASE WHEN s.approved_at IS NOT NULL AND s.attested_at IS NOT NULL AND s.done_at IS NOT NULL
-                    AND greatest(s.approved_at, s.attested_at, s.done_at) <= coalesce(s.closed_at, 'infinity')
-                   THEN greatest(s.approved_at, s.attested_at, s.done_at) END AS ready_at) r
+                    AND coalesce(s.extras_at, '-infinity') < 'infinity'
+                    AND greatest(s.approved_at, s.attested_at, s.done_at, s.extras_at) <= coalesce(s.closed_at, 'infinity')
+                   THEN greatest(s.approved_at, s.attested_at, s.done_at, s.extras_at) END AS ready_at) r
   )`;
 
 /** Whole days between two instants as Copenhagen calendar days. */
