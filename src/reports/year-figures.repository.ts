@@ -42,8 +42,9 @@ export interface StepMedians {
  *   attended hours first reach the curriculum's required hours with every mandatory
  *   topic covered (the readiness rule, read over time; the curriculum as it is now),
  *   or the day of a course completed before Klar (prior_course_completion.completed_on);
- * - became matchable: the latest of the approved visit, the first clean certificate and
- *   the completed course, if that is before any closing (declined or withdrawn);
+ * - became matchable: the latest of the approved visit, the first clean certificate, the
+ *   completed course and the day each extra requirement was met (never while one is
+ *   missing), if that is before any closing (declined or withdrawn);
  * - withdrew: volunteer.closed_at with status 'withdrawn'; the step reached is the last
  *   of the above that happened before it.
  * Year bounds are Copenhagen midnights; a day column compares as a day. `$3` is the
@@ -101,6 +102,16 @@ const MILESTONES = `
         FROM prior_course_completion p JOIN scoped v ON v.id = p.volunteer_id
     ) x GROUP BY x.volunteer_id
   ),
+  -- The extra requirements (the view volunteer_requirement, as readiness reads them): the
+  -- day the last was met, 'infinity' while one is missing; no row when there are none.
+  extras AS (
+    SELECT q.volunteer_id,
+           CASE WHEN count(q.met_on) = count(*)
+                THEN max(q.met_on)::timestamp AT TIME ZONE 'Europe/Copenhagen'
+                ELSE 'infinity' END AS met_at
+      FROM volunteer_requirement q JOIN scoped v ON v.id = q.volunteer_id
+     GROUP BY q.volunteer_id
+  ),
   -- MATERIALIZED: each step is read once a volunteer. Inlined, every mention of a step in
   -- the figures below ran its subquery again: 10 million buffer reads and 33 s for
   -- 100,000 volunteers nationally, 7 s with this (npm run bench:national).
@@ -111,13 +122,9 @@ const MILESTONES = `
              WHERE h.volunteer_id = v.id AND h.outcome = 'approved') AS approved_at,
            (SELECT min(a.received_on::timestamp AT TIME ZONE 'Europe/Copenhagen') FROM attestation a
              WHERE a.volunteer_id = v.id AND a.result = 'clean') AS attested_at,
-           d.done_at,
-           -- The extra requirements (the view volunteer_requirement): the day the last was
-           -- met, NULL when there are none, 'infinity' while one is missing.
-           (SELECT CASE WHEN count(q.met_on) = count(*) THEN max(q.met_on) ELSE 'infinity'::date END
-              FROM volunteer_requirement q WHERE q.volunteer_id = v.id
-           )::timestamp AT TIME ZONE 'Europe/Copenhagen' AS extras_at
+           d.done_at, e.met_at AS extras_at
       FROM scoped v LEFT JOIN course_done d ON d.volunteer_id = v.id
+      LEFT JOIN extras e ON e.volunteer_id = v.id
   ),
   milestones AS (
     SELECT s.*, r.ready_at
