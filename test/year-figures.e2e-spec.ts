@@ -416,6 +416,10 @@ describe("the year's figures (Årsopgørelse)", () => {
       .auth(admin, { type: 'bearer' })
       .send({ key: 'confidentiality', nameDa: 'Tavshedserklæring', nameEn: 'Confidentiality' })
       .expect(201);
+    // Defined before the year: it counts for Y and N.
+    await sql(`UPDATE requirement SET created_at = $1 WHERE key = 'confidentiality'`, [
+      at(`${P}-12-01`),
+    ]);
     // Nobody has it: nobody became matchable in Y, and V2 withdrew in N as approved.
     const without = await report(coordA.token, { year: String(Y) });
     expect(without.figures).toEqual({
@@ -455,5 +459,13 @@ describe("the year's figures (Årsopgørelse)", () => {
         days(`${P}-11-01`, `${Y}-04-04`), // V7: on the day of its course, as before
       ]),
     });
+
+    // A requirement defined after the year, met by nobody, leaves the year as it was.
+    await request(t.http)
+      .post('/api/v1/requirements')
+      .auth(admin, { type: 'bearer' })
+      .send({ key: 'later_one', nameDa: 'Senere', nameEn: 'Later' })
+      .expect(201);
+    expect((await report(coordA.token, { year: String(Y) })).figures).toEqual(withIt.figures);
   });
 });

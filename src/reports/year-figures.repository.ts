@@ -43,8 +43,9 @@ export interface StepMedians {
  *   topic covered (the readiness rule, read over time; the curriculum as it is now),
  *   or the day of a course completed before Klar (prior_course_completion.completed_on);
  * - became matchable: the latest of the approved visit, the first clean certificate, the
- *   completed course and the day each extra requirement was met (never while one is
- *   missing), if that is before any closing (declined or withdrawn);
+ *   completed course and the day each extra requirement defined by the end of the year
+ *   was met (never while one is missing), if that is before any closing (declined or
+ *   withdrawn);
  * - withdrew: volunteer.closed_at with status 'withdrawn'; the step reached is the last
  *   of the above that happened before it.
  * Year bounds are Copenhagen midnights; a day column compares as a day. `$3` is the
@@ -102,14 +103,19 @@ const MILESTONES = `
         FROM prior_course_completion p JOIN scoped v ON v.id = p.volunteer_id
     ) x GROUP BY x.volunteer_id
   ),
-  -- The extra requirements (the view volunteer_requirement, as readiness reads them): the
-  -- day the last was met, 'infinity' while one is missing; no row when there are none.
+  -- The extra requirements defined by the end of the year (the view volunteer_requirement,
+  -- as readiness reads them): the day the last was met, 'infinity' while one is missing;
+  -- no row when there are none. One added later leaves a year that is over as it was.
   extras AS (
     SELECT q.volunteer_id,
            CASE WHEN count(q.met_on) = count(*)
                 THEN max(q.met_on)::timestamp AT TIME ZONE 'Europe/Copenhagen'
                 ELSE 'infinity' END AS met_at
-      FROM volunteer_requirement q JOIN scoped v ON v.id = q.volunteer_id
+      FROM volunteer_requirement q
+      JOIN scoped v ON v.id = q.volunteer_id
+      JOIN requirement d ON d.key = q.key
+     CROSS JOIN bounds b
+     WHERE d.created_at < b.to_at
      GROUP BY q.volunteer_id
   ),
   -- MATERIALIZED: each step is read once a volunteer. Inlined, every mention of a step in
