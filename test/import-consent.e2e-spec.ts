@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { CONSENT_TEXT, CONSENT_VERSION } from '../src/privacy/consent';
 import { createTestApp, type TestApp } from './app';
-import { COORDINATOR_PASSWORD, Factory } from './factories';
+import { COORDINATOR_PASSWORD, createCourse, Factory } from './factories';
 import { csrfIn, signedInAgent } from './pages';
 
 /**
@@ -216,5 +216,79 @@ describe('Imported people: consent on the personal page, and a course completed 
       [v.id],
     );
     expect(rows).toEqual([{ completed_on: '2024-05-30', hours: null }]);
+  });
+
+  it('should refuse the JSON routes that use the record with 403 consent_required until consent, leaving the rights open', async () => {
+    const v = await imported();
+    const course = await createCourse(t, coordinator.token, { branchCode });
+    const me = (method: 'get' | 'post' | 'delete', path: string) =>
+      request(t.http)[method](`/api/v1/me${path}`).auth(v.portalToken, { type: 'bearer' });
+    const anyId = '00000000-0000-4000-8000-000000000000';
+    const refused = {
+      statusCode: 403,
+      error: 'Forbidden',
+      message:
+        'Giv først dit samtykke på din personlige side. / Give your consent on your personal page first.',
+      code: 'consent_required',
+    };
+    const gated = [
+      me('post', '/bookings').send({ courseId: course.id }),
+      me('delete', `/bookings/${course.id}`),
+      me('post', '/calendar'),
+      me('post', '/calendar-link'),
+      me('get', '/materials'),
+      me('get', `/materials/${anyId}/file`),
+      me('post', `/materials/${anyId}/confirm`),
+      me('get', '/evaluations'),
+      me('post', '/evaluations').send({ courseId: course.id, answers: {} }),
+      me('get', `/certificates/${course.id}`),
+    ];
+    for (const req of gated) {
+      const res = await req;
+      expect({ url: req.url, status: res.status, body: res.body }).toEqual({
+        url: req.url,
+        status: 403,
+        body: refused,
+      });
+    }
+    const rows = async (table: string) =>
+      (
+        await t.db.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM ${table} WHERE volunteer_id = $1`,
+          [v.id],
+        )
+      )[0].n;
+    expect(await rows('booking')).toBe(0);
+    // The calendar link: one feed row a volunteer, its version raised by each renewal.
+    const feedVersion = async () =>
+      (
+        await t.db.query<{ v: number | null }[]>(
+          'SELECT max(version)::int AS v FROM calendar_feed WHERE volunteer_id = $1',
+          [v.id],
+        )
+      )[0].v ?? 0;
+    const feeds = await feedVersion();
+
+    // Open without consent: reading the own record, the export, and consenting.
+    await me('get', '').expect(200);
+    await me('get', '/export').expect(200);
+    await consent(v.portalToken, { textVersion: CONSENT_VERSION }).expect(201);
+
+    // After consent the same routes answer.
+    const booked = await me('post', '/bookings').send({ courseId: course.id }).expect(201);
+    expect(booked.body).toMatchObject({ status: 'booked' });
+    expect(await rows('booking')).toBe(1);
+    await me('post', '/calendar-link').expect(201);
+    expect(await feedVersion()).toBeGreaterThan(feeds);
+    await me('get', '/materials').expect(200);
+    await me('get', '/evaluations').expect(200);
+
+    // Withdrawing and asking for erasure never wait on consent.
+    const other = await imported();
+    const asOther = (path: string) =>
+      request(t.http).post(`/api/v1/me${path}`).auth(other.portalToken, { type: 'bearer' });
+    await asOther('/calendar-link').expect(403);
+    await asOther('/withdraw').expect(200);
+    await asOther('/erasure-request').expect(202);
   });
 });

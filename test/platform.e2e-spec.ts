@@ -37,6 +37,71 @@ describe('the platform', () => {
     await request(t.http).get('/api/docs').expect(200);
   });
 
+  it('should document the schemas, the format query and the files of the exports, figures, requirements and consent', async () => {
+    const doc = (await request(t.http).get('/api/docs-json').expect(200)).body as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            parameters?: { name: string; in: string; schema?: { enum?: string[] } }[];
+            responses: Record<string, { content?: Record<string, unknown> }>;
+          }
+        >
+      >;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    const propertiesOf = (schema: string) =>
+      Object.keys(doc.components.schemas[schema]?.properties ?? {}).sort();
+    expect(propertiesOf('CreateRequirementDto')).toEqual(
+      ['description', 'key', 'materialId', 'nameDa', 'nameEn', 'renewMonths'].sort(),
+    );
+    expect(propertiesOf('RecordRequirementDto')).toEqual(['metOn']);
+    expect(propertiesOf('GiveConsentDto')).toEqual(['textVersion']);
+    expect(propertiesOf('YearFiguresDto')).toEqual(
+      expect.arrayContaining(['applications', 'becameMatchable', 'withdrawnByStage']),
+    );
+
+    const queryOf = (path: string) =>
+      (doc.paths[path].get.parameters ?? []).filter((p) => p.in === 'query');
+    const files = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
+    for (const path of [
+      '/api/v1/volunteers',
+      '/api/v1/courses/{id}/participants',
+      '/api/v1/courses/{id}/attendance',
+      '/api/v1/reports/year',
+    ]) {
+      const format = queryOf(path).find((p) => p.name === 'format');
+      expect({ path, format: format?.schema?.enum }).toEqual({ path, format: ['csv', 'xlsx'] });
+      expect({
+        path,
+        types: Object.keys(doc.paths[path].get.responses['200']?.content ?? {}),
+      }).toEqual({ path, types: expect.arrayContaining(['application/json', ...files]) });
+    }
+    expect(
+      queryOf('/api/v1/reports/year')
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['branch', 'format', 'year']);
+    expect(queryOf('/api/v1/volunteers').map((p) => p.name)).toEqual(
+      expect.arrayContaining(['stage', 'q', 'postcode', 'limit', 'offset']),
+    );
+    const year = doc.paths['/api/v1/reports/year'].get.responses['200'].content!;
+    expect(year['application/json']).toEqual({
+      schema: { $ref: '#/components/schemas/YearReportDto' },
+    });
+
+    const requirements = doc.paths['/api/v1/requirements'].post.responses;
+    expect(Object.keys(requirements)).toEqual(expect.arrayContaining(['201', '409']));
+    const record = doc.paths['/api/v1/volunteers/{id}/requirements/{key}'];
+    expect(Object.keys(record.post.responses)).toEqual(
+      expect.arrayContaining(['201', '404', '409']),
+    );
+    expect(Object.keys(record.delete.responses)).toEqual(expect.arrayContaining(['204', '404']));
+    // The routes that wait on consent say so.
+    expect(Object.keys(doc.paths['/api/v1/me/bookings'].post.responses)).toContain('403');
+  });
+
   it('should publish the curriculum with its mandatory topics', async () => {
     const res = await request(t.http).get('/api/v1/curriculum').expect(200);
     expect(res.body.requiredHours).toBe(20);

@@ -55,6 +55,8 @@ describe("the year's figures (Årsopgørelse)", () => {
   let coordB: { email: string; token: string };
   let admin: string;
   let token = '';
+  /** V1 and V7, for the extra requirement recorded last. */
+  const ids: { v1?: string; v7?: string } = {};
   const { staff, book } = staffRequests(() => ({ t, token }));
 
   const sql = (text: string, params: unknown[]) => t.db.query(text, params);
@@ -178,6 +180,7 @@ describe("the year's figures (Årsopgørelse)", () => {
     await visit(v1.id, 'approved', `${Y}-03-01`);
     await attestation(v1.id, 'clean', `${Y}-03-10`);
     await attend(course1, v1.id);
+    ids.v1 = v1.id;
     // V2: the whole path in Y, then withdraws in the year after, matchable.
     const v2 = await applied(branchA, `${Y}-05-01`, 'To');
     await visit(v2.id, 'approved', `${Y}-05-20`);
@@ -203,6 +206,7 @@ describe("the year's figures (Årsopgørelse)", () => {
     await visit(v7.id, 'approved', `${P}-12-01`);
     await attestation(v7.id, 'clean', `${Y}-01-05`);
     await attend(course1, v7.id);
+    ids.v7 = v7.id;
     // V8: applied and withdrew the year before.
     const v8 = await applied(branchA, `${P}-03-01`, 'Otte');
     await withdraw(v8.id, `${P}-04-01`);
@@ -403,5 +407,65 @@ describe("the year's figures (Årsopgørelse)", () => {
       .expect(200);
     expect(file.headers['content-disposition']).toContain('.xlsx');
     expect((file.body as Buffer).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  // Last: a requirement is for every branch and changes the figures above.
+  it('should count an extra requirement: never matchable without it, matchable on the day it was met', async () => {
+    await request(t.http)
+      .post('/api/v1/requirements')
+      .auth(admin, { type: 'bearer' })
+      .send({ key: 'confidentiality', nameDa: 'Tavshedserklæring', nameEn: 'Confidentiality' })
+      .expect(201);
+    // Defined before the year: it counts for Y and N.
+    await sql(`UPDATE requirement SET created_at = $1 WHERE key = 'confidentiality'`, [
+      at(`${P}-12-01`),
+    ]);
+    // Nobody has it: nobody became matchable in Y, and V2 withdrew in N as approved.
+    const without = await report(coordA.token, { year: String(Y) });
+    expect(without.figures).toEqual({
+      ...branchAThisYear,
+      becameMatchable: 0,
+      medianDaysToMatchable: null,
+    });
+    expect((await report(coordA.token, { year: String(N) })).figures.withdrawnByStage).toEqual({
+      applied: 0,
+      visit_scheduled: 0,
+      approved: 1,
+      matchable: 0,
+    });
+
+    // V1 met it on 1 June, after the course; V7 on 1 March, before its course (4 April).
+    token = coordA.token;
+    const record = async (volunteerId: string, day: string) => {
+      await staff(
+        request(t.http).post(`/api/v1/volunteers/${volunteerId}/requirements/confidentiality`),
+      )
+        .send({ metOn: instantFromToday(-1).slice(0, 10) })
+        .expect(201);
+      await sql(
+        `UPDATE volunteer_requirement_record SET met_on = $2
+          WHERE volunteer_id = $1 AND requirement_key = 'confidentiality'`,
+        [volunteerId, day],
+      );
+    };
+    await record(ids.v1!, `${Y}-06-01`);
+    await record(ids.v7!, `${Y}-03-01`);
+    const withIt = await report(coordA.token, { year: String(Y) });
+    expect(withIt.figures).toEqual({
+      ...branchAThisYear,
+      becameMatchable: 2,
+      medianDaysToMatchable: median([
+        days(`${Y}-02-01`, `${Y}-06-01`), // V1: on the day it was met
+        days(`${P}-11-01`, `${Y}-04-04`), // V7: on the day of its course, as before
+      ]),
+    });
+
+    // A requirement defined after the year, met by nobody, leaves the year as it was.
+    await request(t.http)
+      .post('/api/v1/requirements')
+      .auth(admin, { type: 'bearer' })
+      .send({ key: 'later_one', nameDa: 'Senere', nameEn: 'Later' })
+      .expect(201);
+    expect((await report(coordA.token, { year: String(Y) })).figures).toEqual(withIt.figures);
   });
 });

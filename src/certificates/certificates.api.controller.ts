@@ -1,16 +1,21 @@
 import { Controller, Get, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentVolunteerId } from '../common/auth/decorators';
 import { UuidParam } from '../common/validation';
-import { PortalGuard } from '../portal/portal.guard';
+import { ConsentedPortalGuard } from '../portal/portal.guard';
+import { CONSENT_REQUIRED } from '../privacy/consent';
 import { sendCertificate } from './certificate-response';
 import { CertificatesService } from './certificates.service';
 
-/** The volunteer's course certificate; the bearer token is their personal link's token. */
+/**
+ * The volunteer's course certificate; the bearer token is their personal link's token.
+ * After consent, as the certificate page.
+ */
 @ApiTags('me')
 @ApiBearerAuth()
-@UseGuards(PortalGuard)
+@UseGuards(ConsentedPortalGuard)
+@ApiForbiddenResponse(CONSENT_REQUIRED)
 @Controller('api/v1/me/certificates')
 export class CertificatesApiController {
   constructor(private readonly certificates: CertificatesService) {}

@@ -4,7 +4,13 @@ import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { isDatabaseUnavailable, isRetryableConflict } from '../database/database-errors';
-import { DomainError, FieldError, InvalidInputError, TooManyRequestsError } from './errors';
+import {
+  ConsentRequiredError,
+  DomainError,
+  FieldError,
+  InvalidInputError,
+  TooManyRequestsError,
+} from './errors';
 import { redactForLog } from './log-redaction';
 import { forReader, langOfAcceptLanguage, readersHalf } from './field-messages';
 import { langOf } from './pages/web';
@@ -26,6 +32,8 @@ interface ErrorBody {
   error: string;
   message: string;
   errors?: FieldError[];
+  /** For machines, where a client acts on the kind of refusal (`consent_required`). */
+  code?: string;
   correlationId?: string;
 }
 
@@ -95,6 +103,9 @@ export class ErrorFilter implements ExceptionFilter {
     if (exception instanceof RequestValidationError || exception instanceof InvalidInputError) {
       const errors = forReader(exception.errors, lang);
       return { ...make(400, errors.map((e) => e.message).join('; ')), errors };
+    }
+    if (exception instanceof ConsentRequiredError) {
+      return { ...make(403, exception.message), code: exception.code };
     }
     if (exception instanceof DomainError) {
       return make(STATUS_OF_KIND[exception.kind], exception.message);

@@ -37,6 +37,21 @@ export class ForbiddenError extends DomainError {
   }
 }
 
+/**
+ * A person imported from a branch's spreadsheet who has not consented in Klar yet acting
+ * on their personal link (booking, materials, evaluations): 403 with `code:
+ * 'consent_required'` in the body, so a client knows to ask (`POST /api/v1/me/consent`).
+ */
+export class ConsentRequiredError extends DomainError {
+  readonly kind = 'forbidden';
+  constructor() {
+    super(
+      'Giv først dit samtykke på din personlige side. / Give your consent on your personal page first.',
+      'consent_required',
+    );
+  }
+}
+
 export class UnauthorizedError extends DomainError {
   readonly kind = 'unauthorized';
   constructor(message = 'Missing or invalid credentials') {

@@ -12,7 +12,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { ExportFormatQuery } from '../common/export/dto/export-format.query';
+import { ApiJsonOrFile, ExportFormatQuery } from '../common/export/dto/export-format.query';
 import { sendExport } from '../common/export/spreadsheet';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { StaffGuard } from '../auth/staff.guard';
@@ -98,6 +98,10 @@ export class CoursesApiController {
   }
 
   @Get(':id/attendance')
+  @ApiJsonOrFile(
+    { type: 'object', description: 'The attendance grid: sessions and participants' },
+    'The grid as JSON; with `format` a CSV or XLSX download',
+  )
   @ApiBearerAuth()
   @UseGuards(StaffGuard)
   async attendanceGrid(
@@ -125,6 +129,10 @@ export class CoursesApiController {
   }
 
   @Get(':id/participants')
+  @ApiJsonOrFile(
+    { type: 'array', items: { type: 'object' } },
+    'The participants as JSON; with `format` a CSV or XLSX download',
+  )
   @ApiBearerAuth()
   @UseGuards(StaffGuard)
   async participants(

@@ -1,16 +1,18 @@
 import { Body, Controller, Get, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiTags } from '@nestjs/swagger';
 import { StaffGuard } from '../auth/staff.guard';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor, CurrentVolunteerId } from '../common/auth/decorators';
 import { UuidParam } from '../common/validation';
-import { PortalGuard } from '../portal/portal.guard';
+import { ConsentedPortalGuard } from '../portal/portal.guard';
+import { CONSENT_REQUIRED } from '../privacy/consent';
 import { SubmitEvaluationDto } from './dto/evaluation.dto';
 import { EvaluationService } from './evaluation.service';
 
 @ApiTags('evaluation')
 @ApiBearerAuth()
-@UseGuards(PortalGuard)
+@UseGuards(ConsentedPortalGuard)
+@ApiForbiddenResponse(CONSENT_REQUIRED)
 @Controller('api/v1/me/evaluations')
 export class MyEvaluationsApiController {
   constructor(private readonly evaluation: EvaluationService) {}

@@ -25,7 +25,9 @@ describe('import parsing', () => {
   });
 
   it('should refuse impossible, future, early and unreadable dates with their own messages', () => {
-    expect(parseDay('31-02-2026', TODAY)).toEqual({ problem: expect.stringMatching(/^Datoen findes ikke/) });
+    expect(parseDay('31-02-2026', TODAY)).toEqual({
+      problem: expect.stringMatching(/^Datoen findes ikke/),
+    });
     expect(parseDay('08-12-2026', TODAY)).toEqual({ problem: expect.stringMatching(/fremtiden/) });
     expect(parseDay('01-01-1999', TODAY)).toEqual({ problem: expect.stringMatching(/før 2000/) });
     expect(parseDay('i går', TODAY)).toEqual({ problem: expect.stringMatching(/kan ikke læses/) });
@@ -39,14 +41,26 @@ describe('import parsing', () => {
     expect(delimiterOf('Fornavn;Efternavn;E-mail')).toBe(';');
   });
 
+  it("should read back the ' an export puts before text Excel would run, and keep any other '", () => {
+    const table = readCsv(
+      Buffer.from("Fornavn;Efternavn;Telefon\n'=Maja;O'Hara;'+45 20 30 40 50\n'Tove;'-;''@x\n"),
+    );
+    expect(table.rows.map((r) => r.cells)).toEqual([
+      ['=Maja', "O'Hara", '+45 20 30 40 50'],
+      ["'Tove", '-', "''@x"],
+    ]);
+  });
+
   it('should match headers by name, ignoring case and spaces, and refuse a file without a required column', () => {
-    const table = readCsv(Buffer.from('fornavn;EFTERNAVN; e - mail ;Ukendt\nMaja;Holm;MAJA@Example.org;x\n'));
+    const table = readCsv(
+      Buffer.from('fornavn;EFTERNAVN; e - mail ;Ukendt\nMaja;Holm;MAJA@Example.org;x\n'),
+    );
     expect(table.headers).toEqual(['fornavn', 'EFTERNAVN', 'e - mail', 'Ukendt']);
     const [row] = parseRows(table, TODAY);
     expect(row).toMatchObject({ line: 2, email: 'maja@example.org', problems: [] });
-    expect(() => parseRows(readCsv(Buffer.from('Fornavn;E-mail\nMaja;m@example.org')), TODAY)).toThrow(
-      UnreadableFileError,
-    );
+    expect(() =>
+      parseRows(readCsv(Buffer.from('Fornavn;E-mail\nMaja;m@example.org')), TODAY),
+    ).toThrow(UnreadableFileError);
   });
 
   it('should give each problem its line, the column as written and a Danish message', () => {
@@ -88,8 +102,14 @@ describe('import parsing', () => {
     ].join('\n');
     const [ida, bo, eva] = parseRows(readCsv(Buffer.from(csv)), TODAY);
     expect(ida.problems).toEqual([
-      { column: 'Hjemmebesøg', message: 'Datoen ligger før Ansøgt. / The date is before the application date.' },
-      { column: 'Børneattest modtaget', message: 'Datoen ligger før Ansøgt. / The date is before the application date.' },
+      {
+        column: 'Hjemmebesøg',
+        message: 'Datoen ligger før Ansøgt. / The date is before the application date.',
+      },
+      {
+        column: 'Børneattest modtaget',
+        message: 'Datoen ligger før Ansøgt. / The date is before the application date.',
+      },
     ]);
     expect(bo.problems).toEqual([]);
     // The certificate came before the visit; the course before Klar is no step of the application.
@@ -120,7 +140,10 @@ describe('import parsing', () => {
 
   it('should echo at most 5 unknown choices, each cut at 40 characters', () => {
     const long = 'x'.repeat(10_000);
-    const csv = [HEADER, `Ida;Berg;ida@example.org;;;;;;;;;${long}, a, b, c, d, e, f;Weekend, ${long};`].join('\n');
+    const csv = [
+      HEADER,
+      `Ida;Berg;ida@example.org;;;;;;;;;${long}, a, b, c, d, e, f;Weekend, ${long};`,
+    ].join('\n');
     const [row] = parseRows(readCsv(Buffer.from(csv)), TODAY);
     const [sprog, tider] = row.problems;
     expect(sprog.column).toBe('Sprog');

@@ -3,6 +3,7 @@ import iconv from 'iconv-lite';
 import { isEmail } from 'class-validator';
 import { DateTime } from 'luxon';
 import { PLAUSIBLE_YEARS } from '../common/dates';
+import { fromInertText } from '../common/export/spreadsheet';
 import { hasBidiControl, isSingleLine } from '../common/text';
 import type { AttestationResult } from '../attestations/attestation.entity';
 import type { HomeVisitOutcome } from '../home-visits/home-visit.entity';
@@ -181,7 +182,8 @@ export function readCsv(bytes: Buffer): Table {
   const lines = firstLines(Buffer.from(text, 'utf8'), records.map((r) => r.info.bytes));
   return {
     headers: header.record.map((h) => h.trim()),
-    rows: rows.map((r, i) => ({ line: lines[i + 1], cells: r.record })),
+    // The template and Klar's exports write `'+45 …` for text Excel would run as a formula.
+    rows: rows.map((r, i) => ({ line: lines[i + 1], cells: r.record.map(fromInertText) })),
   };
 }
 
@@ -411,7 +413,10 @@ function parseOptions(
 ): { codes: string[] } | { unknown: string[] } {
   const codes: string[] = [];
   const unknown: string[] = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const key = wordKey(part);
     const option = options.find(
       (o) => wordKey(o.code) === key || wordKey(o.da) === key || wordKey(o.en) === key,
@@ -478,7 +483,10 @@ export function parseRows(table: Table, today: string): ParsedRow[] {
       } else if (value.length > 100) {
         problem(key, 'Højst 100 tegn. / At most 100 characters.');
       } else if (!isSingleLine(value) || hasBidiControl(value)) {
-        problem(key, 'Skal være én linje uden styretegn. / Must be one line without control characters.');
+        problem(
+          key,
+          'Skal være én linje uden styretegn. / Must be one line without control characters.',
+        );
       }
       return value;
     };
@@ -517,10 +525,7 @@ export function parseRows(table: Table, today: string): ParsedRow[] {
       if (POSTCODE.test(postcode)) {
         values.postcode = postcode;
       } else {
-        problem(
-          'postcode',
-          'Et postnummer har fire cifre. / A postcode has four digits.',
-        );
+        problem('postcode', 'Et postnummer har fire cifre. / A postcode has four digits.');
       }
     }
 
@@ -556,10 +561,7 @@ export function parseRows(table: Table, today: string): ParsedRow[] {
       );
     }
     if (outcomeText === '' && !blank('visitOn')) {
-      problem(
-        'outcome',
-        'Angiv udfaldet af hjemmebesøget. / Give the outcome of the home visit.',
-      );
+      problem('outcome', 'Angiv udfaldet af hjemmebesøget. / Give the outcome of the home visit.');
     }
     if (visitOn && outcome) {
       values.visit = { on: visitOn, outcome };

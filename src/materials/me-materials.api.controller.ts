@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { bearerToken, CurrentVolunteerId } from '../common/auth/decorators';
-import { UnauthorizedError } from '../common/errors';
+import { ConsentRequiredError, UnauthorizedError } from '../common/errors';
 import { UuidParam } from '../common/validation';
 import { PortalAccess } from '../portal/portal-access';
-import { PortalGuard } from '../portal/portal.guard';
+import { ConsentedPortalGuard } from '../portal/portal.guard';
+import { CONSENT_REQUIRED, needsConsent } from '../privacy/consent';
 import { SignedLinkQuery } from './dto/material.dto';
 import { MaterialsService } from './materials.service';
 import { APP_CONFIG, type AppConfig } from '../config/env';
@@ -22,7 +23,8 @@ export class MeMaterialsApiController {
   ) {}
 
   @Get()
-  @UseGuards(PortalGuard)
+  @UseGuards(ConsentedPortalGuard)
+  @ApiForbiddenResponse(CONSENT_REQUIRED)
   async list(@CurrentVolunteerId() volunteerId: string) {
     return (await this.materials.ownMaterials(volunteerId)).map(
       ({ id, title, topic, sessionId, downloadUrl, requiresConfirmation, confirmedAt }) => ({
@@ -45,6 +47,7 @@ export class MeMaterialsApiController {
    * with the portal token as bearer. Neither is a 401; a bad signature a 404.
    */
   @Get(':id/file')
+  @ApiForbiddenResponse(CONSENT_REQUIRED)
   async download(
     @UuidParam('id') id: string,
     @Query() link: SignedLinkQuery,
@@ -63,11 +66,15 @@ export class MeMaterialsApiController {
     if (!volunteer) {
       throw new UnauthorizedError('Missing or invalid personal link');
     }
+    if (needsConsent(volunteer)) {
+      throw new ConsentRequiredError();
+    }
     return this.materials.streamForVolunteer(volunteer.id, id, res);
   }
 
   @Post(':id/confirm')
-  @UseGuards(PortalGuard)
+  @UseGuards(ConsentedPortalGuard)
+  @ApiForbiddenResponse(CONSENT_REQUIRED)
   async confirm(
     @CurrentVolunteerId() volunteerId: string,
     @UuidParam('id') id: string,

@@ -1,20 +1,23 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPortalToken, CurrentVolunteerId } from '../common/auth/decorators';
 import { UuidParam } from '../common/validation';
 import { deriveStage } from '../readiness/readiness';
 import { toReadinessView } from '../readiness/readiness.view';
 import { CalendarFeedsService } from './calendar-feeds.service';
-import { PortalGuard } from './portal.guard';
+import { ConsentedPortalGuard, PortalGuard } from './portal.guard';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import { BookingsService } from '../courses/bookings.service';
 import { OwnBookingDto } from '../courses/dto/booking.dto';
-import { toConsentView } from '../privacy/consent';
+import { CONSENT_REQUIRED, toConsentView } from '../privacy/consent';
 
-/** The volunteer's own routes; the bearer token is the token of their personal link. */
+/**
+ * The volunteer's own routes; the bearer token is the token of their personal link. Every
+ * route but `GET` waits on consent (ConsentedPortalGuard): a person imported from a
+ * spreadsheet reads `consent.givenAt: null` here and consents first.
+ */
 @ApiTags('me')
 @ApiBearerAuth()
-@UseGuards(PortalGuard)
 @Controller('api/v1/me')
 export class MeApiController {
   constructor(
@@ -24,6 +27,7 @@ export class MeApiController {
   ) {}
 
   @Get()
+  @UseGuards(PortalGuard)
   async me(@CurrentVolunteerId() volunteerId: string, @CurrentPortalToken() portalToken: string) {
     const { volunteer, readiness } = await this.volunteers.ownView(volunteerId);
     return {
@@ -41,11 +45,15 @@ export class MeApiController {
   }
 
   @Post('bookings')
+  @UseGuards(ConsentedPortalGuard)
+  @ApiForbiddenResponse(CONSENT_REQUIRED)
   book(@CurrentVolunteerId() volunteerId: string, @Body() dto: OwnBookingDto) {
     return this.bookings.book({ kind: 'volunteer' }, dto.courseId, volunteerId);
   }
 
   @Delete('bookings/:courseId')
+  @UseGuards(ConsentedPortalGuard)
+  @ApiForbiddenResponse(CONSENT_REQUIRED)
   @HttpCode(204)
   async cancel(@CurrentVolunteerId() volunteerId: string, @UuidParam('courseId') courseId: string) {
     await this.bookings.cancel({ kind: 'volunteer' }, courseId, volunteerId);
@@ -57,6 +65,8 @@ export class MeApiController {
    * volunteer keeps working. Asking again answers the same link.
    */
   @Post('calendar')
+  @UseGuards(ConsentedPortalGuard)
+  @ApiForbiddenResponse(CONSENT_REQUIRED)
   @HttpCode(201)
   async openCalendarLink(
     @CurrentVolunteerId() volunteerId: string,
@@ -67,6 +77,8 @@ export class MeApiController {
 
   /** A new calendar link; the old one stops working at once. */
   @Post('calendar-link')
+  @UseGuards(ConsentedPortalGuard)
+  @ApiForbiddenResponse(CONSENT_REQUIRED)
   @HttpCode(201)
   async renewCalendarLink(
     @CurrentVolunteerId() volunteerId: string,

@@ -42,8 +42,10 @@ export interface StepMedians {
  *   attended hours first reach the curriculum's required hours with every mandatory
  *   topic covered (the readiness rule, read over time; the curriculum as it is now),
  *   or the day of a course completed before Klar (prior_course_completion.completed_on);
- * - became matchable: the latest of the approved visit, the first clean certificate and
- *   the completed course, if that is before any closing (declined or withdrawn);
+ * - became matchable: the latest of the approved visit, the first clean certificate, the
+ *   completed course and the day each extra requirement defined by the end of the year
+ *   was met (never while one is missing), if that is before any closing (declined or
+ *   withdrawn);
  * - withdrew: volunteer.closed_at with status 'withdrawn'; the step reached is the last
  *   of the above that happened before it.
  * Year bounds are Copenhagen midnights; a day column compares as a day. `$3` is the
@@ -115,6 +117,21 @@ const MILESTONES = `
         FROM prior_course_completion p JOIN scoped v ON v.id = p.volunteer_id
     ) x GROUP BY x.volunteer_id
   ),
+  -- The extra requirements defined by the end of the year (the view volunteer_requirement,
+  -- as readiness reads them): the day the last was met, 'infinity' while one is missing;
+  -- no row when there are none. One added later leaves a year that is over as it was.
+  extras AS (
+    SELECT q.volunteer_id,
+           CASE WHEN count(q.met_on) = count(*)
+                THEN max(q.met_on)::timestamp AT TIME ZONE 'Europe/Copenhagen'
+                ELSE 'infinity' END AS met_at
+      FROM volunteer_requirement q
+      JOIN scoped v ON v.id = q.volunteer_id
+      JOIN requirement d ON d.key = q.key
+     CROSS JOIN bounds b
+     WHERE d.created_at < b.to_at
+     GROUP BY q.volunteer_id
+  ),
   -- Each step grouped once over the volunteers in scope, joined by volunteer: per-volunteer
   -- subqueries were 300,000 index probes nationally (npm run bench:national, 100,000
   -- volunteers). MATERIALIZED: each step is read once a volunteer; inlined, every mention
@@ -141,19 +158,21 @@ const MILESTONES = `
   ),
   steps AS MATERIALIZED (
     SELECT v.id, v.applied_at, v.status, v.closed_at,
-           h.scheduled_at, h.approved_at, a.attested_at, d.done_at
+           h.scheduled_at, h.approved_at, a.attested_at, d.done_at, e.met_at AS extras_at
       FROM scoped v
       LEFT JOIN visits h ON h.volunteer_id = v.id
       LEFT JOIN attested a ON a.volunteer_id = v.id
       LEFT JOIN course_done d ON d.volunteer_id = v.id
+      LEFT JOIN extras e ON e.volunteer_id = v.id
   ),
   milestones AS (
     SELECT s.*, r.ready_at
       FROM steps s
      CROSS JOIN LATERAL (
        SELECT CASE WHEN s.approved_at IS NOT NULL AND s.attested_at IS NOT NULL AND s.done_at IS NOT NULL
-                    AND greatest(s.approved_at, s.attested_at, s.done_at) <= coalesce(s.closed_at, 'infinity')
-                   THEN greatest(s.approved_at, s.attested_at, s.done_at) END AS ready_at) r
+                    AND coalesce(s.extras_at, '-infinity') < 'infinity'
+                    AND greatest(s.approved_at, s.attested_at, s.done_at, s.extras_at) <= coalesce(s.closed_at, 'infinity')
+                   THEN greatest(s.approved_at, s.attested_at, s.done_at, s.extras_at) END AS ready_at) r
   )`;
 
 /** Whole days between two instants as Copenhagen calendar days. */

@@ -1,10 +1,23 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { StaffGuard } from '../auth/staff.guard';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Roles } from '../common/auth/decorators';
 import { UuidParam } from '../common/validation';
-import { CreateRequirementDto, RecordRequirementDto } from './dto/requirement.dto';
+import {
+  CreateRequirementDto,
+  RecordRequirementDto,
+  RequirementDto,
+  RequirementOnRecordDto,
+} from './dto/requirement.dto';
 import { RequirementsService } from './requirements.service';
 
 @ApiTags('requirements')
@@ -15,17 +28,29 @@ export class RequirementsApiController {
   constructor(private readonly requirements: RequirementsService) {}
 
   @Get('requirements')
+  @ApiOkResponse({ type: [RequirementDto] })
   list() {
     return this.requirements.list();
   }
 
   @Post('requirements')
   @Roles('admin')
+  @ApiCreatedResponse({ type: RequirementDto })
+  @ApiConflictResponse({
+    description:
+      "The key is taken or is a built-in requirement's (`requirement_key_taken`, `requirement_key_built_in`)",
+  })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateRequirementDto) {
     return this.requirements.create(actor, dto);
   }
 
   @Post('volunteers/:id/requirements/:key')
+  @ApiCreatedResponse({ type: RequirementOnRecordDto })
+  @ApiNotFoundResponse({ description: 'No such volunteer (or in another branch) or requirement' })
+  @ApiConflictResponse({
+    description:
+      'Already met, met by a reading confirmation instead, or the application is not active',
+  })
   record(
     @CurrentActor() actor: Actor,
     @UuidParam() volunteerId: string,
@@ -37,6 +62,8 @@ export class RequirementsApiController {
 
   @Delete('volunteers/:id/requirements/:key')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The record removed; readiness derived again' })
+  @ApiNotFoundResponse({ description: 'No such volunteer, requirement or record' })
   async unrecord(
     @CurrentActor() actor: Actor,
     @UuidParam() volunteerId: string,

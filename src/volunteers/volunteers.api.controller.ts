@@ -10,6 +10,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { ApiJsonOrFile } from '../common/export/dto/export-format.query';
 import { sendExport } from '../common/export/spreadsheet';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { StaffGuard } from '../auth/staff.guard';
@@ -34,6 +35,10 @@ export class VolunteersApiController {
 
   /** A page of JSON, or with `format` every matching row as a CSV or XLSX download. */
   @Get()
+  @ApiJsonOrFile(
+    { type: 'object', description: '{items, total} (api.md)' },
+    'A page of JSON; with `format` every matching row as a CSV or XLSX download',
+  )
   async list(
     @CurrentActor() actor: Actor,
     @Query() query: ListVolunteersQuery,

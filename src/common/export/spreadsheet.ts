@@ -63,6 +63,26 @@ function danishNumber(value: number): string {
   return String(value).replace('.', ',');
 }
 
+/**
+ * The first characters with which a spreadsheet reads a cell as a formula (or, for TAB and
+ * CR, hides one behind them): `=`, `+`, `-`, `@`.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Text a person typed, made inert for Excel: a leading `'` makes it show a cell starting
+ * with `=`, `+`, `-` or `@` as text instead of running it as a formula (OWASP "CSV
+ * injection"). A name `=HYPERLINK(…)` or a phone `+45 …` stays text, shown as typed.
+ */
+export function inertText(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** `inertText` undone: a CSV cell read back (the import template's `'+45 …`) as typed. */
+export function fromInertText(text: string): string {
+  return text.startsWith("'") && FORMULA_START.test(text.slice(1)) ? text.slice(1) : text;
+}
+
 function csvCell(type: ExportColumn<unknown>['type'], value: Cell): string {
   if (value === null || value === undefined) {
     return '';
@@ -71,10 +91,10 @@ function csvCell(type: ExportColumn<unknown>['type'], value: Cell): string {
     const day = dayOf(value);
     return day ? danishDate(day) : '';
   }
-  if (type === 'number') {
-    return typeof value === 'number' ? danishNumber(value) : String(value);
+  if (type === 'number' && (typeof value === 'number' || /^-?\d+(\.\d+)?$/.test(String(value)))) {
+    return danishNumber(Number(value));
   }
-  return String(value);
+  return inertText(String(value));
 }
 
 /**
@@ -96,7 +116,8 @@ export function toDanishCsv<Row>(sheet: Omit<Sheet<Row>, 'name'>): Buffer {
 /**
  * XLSX with real date cells (shown `dd-mm-yyyy`) and numbers as numbers, so sorting and
  * sums work in the sheet. A date cell is the day at midnight UTC, which Excel shows as
- * that day whatever the reader's time zone.
+ * that day whatever the reader's time zone. Text needs no `'` here: exceljs writes a
+ * string as a shared string, never as a formula, even when it starts with `=`.
  */
 export async function toXlsx<Row>(
   sheet: Omit<Sheet<Row>, 'name'>,

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -10,6 +11,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import { FORMAT_DESCRIPTION } from '../../common/export/dto/export-format.query';
 import { EXPORT_FORMATS, type ExportFormat } from '../../common/export/spreadsheet';
 import { PageOffset, SingleLine } from '../../common/validators';
 import { STAGES, type Stage } from '../../readiness/readiness';
@@ -22,12 +24,14 @@ const SORT_VALUES = VOLUNTEER_SORTS.flatMap((key) => [key, `-${key}`]);
 
 export class ListVolunteersQuery {
   /** Branch code; a coordinator's own branch is applied regardless. */
+  @ApiPropertyOptional({ description: "A branch code; a coordinator's own applies regardless" })
   @IsOptional()
   @IsString()
   @Length(2, 40)
   @SingleLine()
   branch?: string;
 
+  @ApiPropertyOptional({ enum: STAGES })
   @IsOptional()
   @IsIn(STAGES, { message: `stage must be one of ${STAGES.join(', ')}` })
   stage?: Stage;
@@ -36,6 +40,9 @@ export class ListVolunteersQuery {
    * Matches first name, last name or email, case-insensitively, with Danish letters
    * folded (ø/oe, å/aa, æ/ae); a number matches the phone by its digits.
    */
+  @ApiPropertyOptional({
+    description: 'First name, last name or email, Danish letters folded; digits match the phone',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 100)
@@ -43,10 +50,12 @@ export class ListVolunteersQuery {
   q?: string;
 
   /** Postcodes starting with this, e.g. `80` for 8000-8099. */
+  @ApiPropertyOptional({ pattern: '^[0-9]{1,4}$', description: 'Postcodes starting with this' })
   @IsOptional()
   @Matches(/^[0-9]{1,4}$/, { message: 'postcode must be 1 to 4 digits' })
   postcode?: string;
 
+  @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>
     value === 'true' ? true : value === 'false' ? false : value,
@@ -55,10 +64,12 @@ export class ListVolunteersQuery {
   matchable?: boolean;
 
   /** `name` (last, then first name), `appliedAt` or `stage` (in path order); `-` descends. */
+  @ApiPropertyOptional({ enum: SORT_VALUES, description: '`-` first descends' })
   @IsOptional()
   @IsIn(SORT_VALUES, { message: `sort must be one of ${SORT_VALUES.join(', ')}` })
   sort?: VolunteerSort;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be a whole number' })
@@ -66,10 +77,15 @@ export class ListVolunteersQuery {
   @Max(500)
   limit: number = 50;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0 })
   @PageOffset()
   offset: number = 0;
 
   /** Every matching row as a file (`limit`/`offset` ignored) instead of a page of JSON. */
+  @ApiPropertyOptional({
+    enum: EXPORT_FORMATS,
+    description: `${FORMAT_DESCRIPTION}; every matching row, limit and offset ignored`,
+  })
   @IsOptional()
   @IsIn(EXPORT_FORMATS, { message: 'format must be csv or xlsx' })
   format?: ExportFormat;
