@@ -25,7 +25,12 @@ interface Report {
   updated: number;
   unchanged: number;
   errorRows: number;
-  rows: { row: number; email: string; action: string; problems: { column: string; message: string }[] }[];
+  rows: {
+    row: number;
+    email: string;
+    action: string;
+    problems: { column: string; message: string }[];
+  }[];
 }
 
 describe('importing a branch spreadsheet', () => {
@@ -272,7 +277,10 @@ describe('importing a branch spreadsheet', () => {
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(200 * 1024 * 1024);
 
     const rows = Array.from({ length: 20_001 }, (_, i) => `A;B;r${i}@example.org`);
-    const tooMany = await post(Buffer.from(['Fornavn;Efternavn;E-mail', ...rows].join('\n')), 'mange.csv').expect(400);
+    const tooMany = await post(
+      Buffer.from(['Fornavn;Efternavn;E-mail', ...rows].join('\n')),
+      'mange.csv',
+    ).expect(400);
     expect(tooMany.body.errors).toEqual([
       expect.objectContaining({ field: 'file', code: 'tooManyRows' }),
     ]);
@@ -295,7 +303,9 @@ describe('importing a branch spreadsheet', () => {
     expect((await volunteerByEmail(stepped)).created_at.toISOString()).toBe(
       `${last}-02-01T11:00:00.000Z`,
     );
-    expect(Date.now() - (await volunteerByEmail(undated)).created_at.getTime()).toBeLessThan(60_000);
+    expect(Date.now() - (await volunteerByEmail(undated)).created_at.getTime()).toBeLessThan(
+      60_000,
+    );
     const applications = async (y: number) =>
       (
         await request(t.http)
@@ -354,10 +364,14 @@ describe('importing a branch spreadsheet', () => {
     expect(at(6)).toEqual(['Ansøgt: Datoen findes ikke (f.eks. 31-02).']);
     expect(at(7)).toEqual(['E-mail: Adressen står også i linje 2.']);
     // Another branch's address: an error that does not say where.
-    expect(at(8)).toEqual(['E-mail: Adressen bruges allerede af en frivillig i en anden afdeling.']);
+    expect(at(8)).toEqual([
+      'E-mail: Adressen bruges allerede af en frivillig i en anden afdeling.',
+    ]);
     expect(JSON.stringify(report.rows.find((r) => r.row === 8))).not.toContain(otherCode);
     expect(at(9)).toEqual(['Udfald: Et udfald kræver datoen for hjemmebesøget.']);
-    expect(at(10)).toEqual(['Børneattest resultat: Et resultat kræver datoen, børneattesten blev modtaget.']);
+    expect(at(10)).toEqual([
+      'Børneattest resultat: Et resultat kræver datoen, børneattesten blev modtaget.',
+    ]);
     expect(at(11)).toEqual(['Fornavn: Skal udfyldes.']);
     expect(at(12)).toEqual([
       'Telefon: Ikke et telefonnummer, f.eks. +45 12 34 56 78.',
@@ -409,12 +423,20 @@ describe('importing a branch spreadsheet', () => {
     await post(file, 'opdatering.csv', { dryRun: 'false' }).expect(200);
     const v = await volunteerByEmail(applied.email);
     // The phone left empty stays; the postcode changes; consent from the form stays.
-    expect(v).toMatchObject({ phone: '+45 11 11 11 11', postcode: '9000', consent_source: 'application' });
+    expect(v).toMatchObject({
+      phone: '+45 11 11 11 11',
+      postcode: '9000',
+      consent_source: 'application',
+    });
     const [event] = await t.db.query<{ details: Record<string, unknown> }[]>(
       `SELECT details FROM audit_event WHERE volunteer_id = $1 AND action = 'volunteer.import_updated'`,
       [applied.id],
     );
-    expect(event.details).toEqual({ file: 'opdatering.csv', line: 2, fields: 'postcode,priorCourse' });
+    expect(event.details).toEqual({
+      file: 'opdatering.csv',
+      line: 2,
+      fields: 'postcode,priorCourse',
+    });
     const again = await post(file, 'opdatering.csv').expect(200);
     expect(again.body).toMatchObject({ unchanged: 1, updated: 0 });
   });
@@ -432,7 +454,9 @@ describe('importing a branch spreadsheet', () => {
         problems: [
           {
             column: 'børneattest  RESULTAT',
-            message: expect.stringMatching(/^Klar har en børneattest fra samme dag med et andet resultat/),
+            message: expect.stringMatching(
+              /^Klar har en børneattest fra samme dag med et andet resultat/,
+            ),
           },
         ],
       }),
@@ -454,14 +478,13 @@ describe('importing a branch spreadsheet', () => {
     const token = /http:\/\/klar\.test\/v\/([A-Za-z0-9_-]+)/.exec(mail.text ?? '')?.[1];
     expect(token).toBeDefined();
     // The link opens the consent question first: they have not consented in Klar.
-    await request(t.http)
-      .get(`/v/${token}`)
-      .expect(303)
-      .expect('location', `/v/${token}/samtykke`);
+    await request(t.http).get(`/v/${token}`).expect(303).expect('location', `/v/${token}/samtykke`);
   });
 
   it('should keep a coordinator to their own branch and an oversized file out', async () => {
-    await post(csv([`Q;R;${unique('q')};;;;;;;;;;;`]), 'x.csv', { branchCode: otherCode }).expect(404);
+    await post(csv([`Q;R;${unique('q')};;;;;;;;;;;`]), 'x.csv', { branchCode: otherCode }).expect(
+      404,
+    );
     const big = Buffer.alloc(5 * 1024 * 1024 + 10, 'a');
     await post(big, 'big.csv').expect(413);
     const admin = await factory.admin();
@@ -470,7 +493,12 @@ describe('importing a branch spreadsheet', () => {
 
     const closed = await factory.branch();
     await t.db.query('UPDATE branch SET active = false WHERE code = $1', [closed]);
-    const inactive = await post(csv([`Q;R;${unique('q')};;;;;;;;;;;`]), 'x.csv', { branchCode: closed }, admin).expect(400);
+    const inactive = await post(
+      csv([`Q;R;${unique('q')};;;;;;;;;;;`]),
+      'x.csv',
+      { branchCode: closed },
+      admin,
+    ).expect(400);
     expect(inactive.body.errors).toEqual([
       expect.objectContaining({ field: 'branchCode', code: 'inactiveBranch' }),
     ]);
@@ -527,9 +555,10 @@ describe('importing a branch spreadsheet', () => {
     );
     const kept = async () =>
       (
-        await t.db.query<{ id: string }[]>('SELECT id FROM import_upload WHERE id = ANY($1::uuid[])', [
-          [fresh, old],
-        ])
+        await t.db.query<{ id: string }[]>(
+          'SELECT id FROM import_upload WHERE id = ANY($1::uuid[])',
+          [[fresh, old]],
+        )
       ).map((r) => r.id);
     expect((await kept()).sort()).toEqual([fresh, old].sort());
     expect(await t.app.get(StagedImportsPurge).run()).toBeGreaterThanOrEqual(1);
@@ -581,9 +610,7 @@ describe('importing a branch spreadsheet', () => {
       .attach('file', csv([`S;T;${unique('s')};;;;;;;;;;;`]), 'x.csv')
       .expect(303)
       .expect('location', '/staff/imports');
-    expect((await agent.get('/staff/imports').expect(200)).text).toContain(
-      'Vælg en lokalafdeling',
-    );
+    expect((await agent.get('/staff/imports').expect(200)).text).toContain('Vælg en lokalafdeling');
     const chosen = await agent.get('/staff/imports').expect(200);
     const res = await agent
       .post('/staff/imports')

@@ -56,9 +56,11 @@ describe("the year's figures with courses completed before Klar", () => {
   };
   const figures = async () =>
     (
-      await staff(request(t.http).get('/api/v1/reports/year').query({ year: String(Y) })).expect(
-        200,
-      )
+      await staff(
+        request(t.http)
+          .get('/api/v1/reports/year')
+          .query({ year: String(Y) }),
+      ).expect(200)
     ).body as { figures: YearFigures; previousYear: YearFigures };
 
   beforeAll(async () => {

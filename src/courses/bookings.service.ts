@@ -84,7 +84,10 @@ export class BookingsService {
       );
     }
     if (course.cancelledAt) {
-      throw new ConflictError('Kurset er aflyst; vælg et andet, eller vælg senere. / The course is cancelled; choose another, or choose later.', 'course_cancelled');
+      throw new ConflictError(
+        'Kurset er aflyst; vælg et andet, eller vælg senere. / The course is cancelled; choose another, or choose later.',
+        'course_cancelled',
+      );
     }
     if (course.branchId !== volunteer.branchId) {
       throw new ConflictError(

@@ -120,10 +120,7 @@ export class ImportsApiController {
 
   /** The template: the header line of api.md and one example row, CSV (`;`, BOM) or XLSX. */
   @Get('template')
-  @ApiProduces(
-    'text/csv',
-    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  )
+  @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   async template(@Query() query: ImportTemplateQuery, @Res() res: Response): Promise<void> {
     sendExport(res, await importTemplate(query.format ?? 'csv'));
   }

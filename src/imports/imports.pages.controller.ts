@@ -38,8 +38,7 @@ export class ImportsPagesController {
     return {
       title: ['Importér regneark', 'Import a spreadsheet'],
       isAdmin: actor.role === 'admin',
-      branches:
-        actor.role === 'admin' ? (await this.branches.list()).filter((b) => b.active) : [],
+      branches: actor.role === 'admin' ? (await this.branches.list()).filter((b) => b.active) : [],
     };
   }
 
@@ -82,7 +81,11 @@ export class ImportsPagesController {
 
   @Get('done')
   @Render('imports/done')
-  done(@Query('created') created = '0', @Query('updated') updated = '0', @Query('unchanged') unchanged = '0') {
+  done(
+    @Query('created') created = '0',
+    @Query('updated') updated = '0',
+    @Query('unchanged') unchanged = '0',
+  ) {
     const count = (value: string) => (/^\d{1,6}$/.test(value) ? Number(value) : 0);
     return {
       title: ['Importen er gennemført', 'The import is done'],

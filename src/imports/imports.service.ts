@@ -92,7 +92,9 @@ type Plan =
   | { kind: 'error' };
 
 interface Changes {
-  fields: Partial<Pick<Volunteer, 'firstName' | 'lastName' | 'phone' | 'postcode' | 'languages' | 'availability'>>;
+  fields: Partial<
+    Pick<Volunteer, 'firstName' | 'lastName' | 'phone' | 'postcode' | 'languages' | 'availability'>
+  >;
   visit: boolean;
   attestation: boolean;
   prior: 'add' | 'change' | null;
@@ -187,9 +189,7 @@ export class ImportsService {
     }
     return this.uow.run(async (em) => {
       // One import per branch at a time: the second plans against what the first wrote.
-      await em.query(`SELECT pg_advisory_xact_lock(hashtext('import'), hashtext($1))`, [
-        branch.id,
-      ]);
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext('import'), hashtext($1))`, [branch.id]);
       const { report, plans } = await this.plan(em, branch, rows, true);
       if (report.errorRows > 0) {
         throw new ImportRejectedError(report);
@@ -282,10 +282,15 @@ export class ImportsService {
       const action: ImportAction = plan.kind;
       report.rows.push({ row: row.line, email: row.email, action, problems });
       plans.push(plan);
-      if (action === 'create') {report.created += 1;}
-      else if (action === 'update') {report.updated += 1;}
-      else if (action === 'unchanged') {report.unchanged += 1;}
-      else {report.errorRows += 1;}
+      if (action === 'create') {
+        report.created += 1;
+      } else if (action === 'update') {
+        report.updated += 1;
+      } else if (action === 'unchanged') {
+        report.unchanged += 1;
+      } else {
+        report.errorRows += 1;
+      }
     }
     return { report, plans };
   }
@@ -665,5 +670,7 @@ function changesOf(current: Existing, row: ParsedRow, problems: Problem[]): Chan
         'Personens ansøgning er afsluttet i Klar; genåbn den først. / The person’s application is closed in Klar; reactivate it first.',
     });
   }
-  return Object.keys(fields).length > 0 || adds ? { fields, visit, attestation, prior, note } : null;
+  return Object.keys(fields).length > 0 || adds
+    ? { fields, visit, attestation, prior, note }
+    : null;
 }

@@ -179,7 +179,10 @@ export function readCsv(bytes: Buffer): Table {
   if (rows.length > MAX_IMPORT_ROWS) {
     throw tooManyRows();
   }
-  const lines = firstLines(Buffer.from(text, 'utf8'), records.map((r) => r.info.bytes));
+  const lines = firstLines(
+    Buffer.from(text, 'utf8'),
+    records.map((r) => r.info.bytes),
+  );
   return {
     headers: header.record.map((h) => h.trim()),
     // The template and Klar's exports write `'+45 …` for text Excel would run as a formula.

@@ -79,7 +79,12 @@ export class ReadinessService {
    * it was made from, for a caller that shows them too (the volunteer's record), so they
    * are read once.
    */
-  async assessShowing(em: EntityManager, volunteer: Volunteer, now = new Date(), curriculum?: CurriculumSnapshot) {
+  async assessShowing(
+    em: EntityManager,
+    volunteer: Volunteer,
+    now = new Date(),
+    curriculum?: CurriculumSnapshot,
+  ) {
     const shown = await this.visitsAndCertificates(em, volunteer);
     const records = await this.loadRecords(em, volunteer, now, curriculum, shown);
     return { readiness: assessReadiness(records), ...shown };

@@ -115,10 +115,12 @@ export class WorkspacePagesController {
       availability: labelled(view.availability, AVAILABILITY),
       languages: labelled(view.languages, LANGUAGES),
       requirements,
-      extraRequirements: (await this.extraRequirements.onVolunteer(actor, id, described)).map((r) => ({
-        ...r,
-        form: `requirement-${r.key}`,
-      })),
+      extraRequirements: (await this.extraRequirements.onVolunteer(actor, id, described)).map(
+        (r) => ({
+          ...r,
+          form: `requirement-${r.key}`,
+        }),
+      ),
       missingTopics: topics
         .filter((t) => missing.includes(t.code))
         .map((t) => (lang === 'en' ? t.titleEn : t.titleDa)),
