@@ -318,6 +318,9 @@ describe('health', () => {
       await new Promise((resolve) => setTimeout(resolve, HEALTH_CHECK_TTL_MS + 100));
       await request(t.http).get('/health?probe=1').expect(200);
       await request(t.http).head('/health').expect(200);
+      // Spelled as Express would have routed it: a trailing slash, another case.
+      await request(t.http).get('/health/').expect(200, { status: 'ok', database: 'up' });
+      await request(t.http).get('/Health').expect(200, { status: 'ok', database: 'up' });
       expect(checks()).toBe(2);
       // Any other method is the app's, which has no such route.
       await request(t.http).post('/health').expect(404);

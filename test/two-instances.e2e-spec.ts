@@ -119,5 +119,12 @@ onServer('two instances on one database', () => {
     for (const email of emails) {
       expect(smtp.to(email)).toHaveLength(2); // the personal link, then the seat or the place
     }
+    // The address sent to both instances: each mail queued for it arrived, and once.
+    const [{ forTwice }] = await first.db.query<{ forTwice: number }[]>(
+      `SELECT count(*)::int AS "forTwice" FROM outbox_message WHERE recipient = $1`,
+      [twice],
+    );
+    expect(forTwice).toBeGreaterThanOrEqual(1);
+    expect(smtp.to(twice)).toHaveLength(forTwice);
   });
 });

@@ -36,8 +36,10 @@ export function answerHealthFirst(
   const app = server.listeners('request') as ((...args: unknown[]) => void)[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    // As Express routes it: any case, one trailing slash, any query.
+    const path = (req.url ?? '').split('?', 1)[0].toLowerCase();
     const isHealth =
-      (req.url === '/health' || req.url?.startsWith('/health?')) &&
+      (path === '/health' || path === '/health/') &&
       (req.method === 'GET' || req.method === 'HEAD');
     if (!isHealth) {
       for (const listener of app) {

@@ -13,6 +13,7 @@ import { ImportsService } from './imports.service';
 import { pageUpload } from '../common/pages/page-upload';
 import { MAX_IMPORT_BYTES } from './imports.api.controller';
 import { StagedImportsPurge } from './staged-imports.purge';
+import { SchedulingModule } from '../scheduling/scheduled-runs';
 
 /** A branch's spreadsheet taken in (issue 15): the API, the pages and the template. */
 @Module({
@@ -24,6 +25,7 @@ import { StagedImportsPurge } from './staged-imports.purge';
     NotificationsModule,
     PortalLinksModule,
     ReadinessModule,
+    SchedulingModule,
     VolunteersModule,
   ],
   controllers: [ImportsApiController, ImportsPagesController],

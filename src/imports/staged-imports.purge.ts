@@ -1,31 +1,33 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
-import { redactForLog } from '../common/log-redaction';
+import { slotPeriodKey } from '../scheduling/period-keys';
+import { ScheduledRuns, type TickOutcome } from '../scheduling/scheduled-runs';
 import { ImportsService } from './imports.service';
+
+/** The purge's period: a run every ten minutes. */
+const PURGE_SLOT_MINUTES = 10;
 
 /**
  * Uploaded spreadsheets kept for their confirmation (`import_upload`, names and
  * addresses in `content`) are deleted an hour after the upload, at the latest ten
- * minutes later: not only when the next file is uploaded, which may be never. Any
- * instance may run it; a DELETE of what is past its hour is the same done twice.
+ * minutes later: not only when the next file is uploaded, which may be never. One
+ * instance runs each ten-minute slot (ScheduledRuns), as every scheduled job does.
  */
 @Injectable()
 export class StagedImportsPurge implements OnApplicationBootstrap {
-  private readonly logger = new Logger(StagedImportsPurge.name);
-
-  constructor(private readonly imports: ImportsService) {}
+  constructor(
+    private readonly imports: ImportsService,
+    private readonly scheduled: ScheduledRuns,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.run();
+    await this.tick(new Date());
   }
 
   @Cron('0 */10 * * * *', { name: 'staged-imports-purge' })
-  async run(): Promise<number> {
-    try {
-      return await this.imports.purgeStaged();
-    } catch (error) {
-      this.logger.error(`Purging staged imports failed: ${redactForLog(String(error))}`);
-      return 0;
-    }
+  async tick(now = new Date()): Promise<TickOutcome> {
+    return this.scheduled.tick('staged-imports-purge', slotPeriodKey(PURGE_SLOT_MINUTES, now), () =>
+      this.imports.purgeStaged(),
+    );
   }
 }
