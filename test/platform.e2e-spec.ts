@@ -199,7 +199,7 @@ describe('docker-compose.yml: the deployment of several instances', () => {
     // Two replicas cannot publish one host port: the proxy does.
     expect(app.ports).toBeUndefined();
     expect(compose.services.proxy.image).toMatch(/^caddy:/);
-    expect(compose.services.proxy.ports).toEqual(['3000:80']);
+    expect(compose.services.proxy.ports).toEqual(['127.0.0.1:3000:80']);
   });
 
   it('should proxy to the app port and trust that one proxy', () => {
