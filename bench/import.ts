@@ -23,7 +23,8 @@ const day = (daysAgo: number) => {
 function row(n: number): string {
   const step = n % 5;
   const visit = step >= 1 ? day(200 - (n % 50)) : '';
-  const outcome = step >= 1 ? (['godkendt', 'opfølgning', 'afslået'][n % 7 === 0 ? 2 : n % 11 === 0 ? 1 : 0]) : '';
+  const outcome =
+    step >= 1 ? ['godkendt', 'opfølgning', 'afslået'][n % 7 === 0 ? 2 : n % 11 === 0 ? 1 : 0] : '';
   const attestation = step >= 2 ? day(100 - (n % 30)) : '';
   const result = step >= 2 ? 'ren' : '';
   const course = step >= 3 ? day(400 + (n % 100)) : '';
@@ -73,11 +74,17 @@ async function main() {
       return { seconds, created, updated, unchanged, errorRows };
     };
     const dry = await post(true);
-    console.log(`dry run        ${dry.seconds.toFixed(2)} s  ${JSON.stringify({ ...dry, seconds: undefined })}`);
+    console.log(
+      `dry run        ${dry.seconds.toFixed(2)} s  ${JSON.stringify({ ...dry, seconds: undefined })}`,
+    );
     const real = await post(false);
-    console.log(`import ${ROWS} rows ${real.seconds.toFixed(2)} s  ${JSON.stringify({ ...real, seconds: undefined })}`);
+    console.log(
+      `import ${ROWS} rows ${real.seconds.toFixed(2)} s  ${JSON.stringify({ ...real, seconds: undefined })}`,
+    );
     const again = await post(false);
-    console.log(`same file again ${again.seconds.toFixed(2)} s  ${JSON.stringify({ ...again, seconds: undefined })}`);
+    console.log(
+      `same file again ${again.seconds.toFixed(2)} s  ${JSON.stringify({ ...again, seconds: undefined })}`,
+    );
   } finally {
     await app.stop();
   }

@@ -25,7 +25,7 @@ import {
   SESSIONS_PER_COURSE,
   seedNational,
 } from './national-seed';
-import { BENCH_ADMIN, startBenchApp } from './support';
+import { BENCH_ADMIN, signIn, startBenchApp } from './support';
 
 const VOLUNTEERS = Number(process.env.NATIONAL_VOLUNTEERS ?? 100_000);
 const BRANCHES = Number(process.env.NATIONAL_BRANCHES ?? 50);
@@ -104,27 +104,6 @@ function load(url: string, headers: Record<string, string>, total: number): Prom
 
 function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-/** Signs in on the login page as a browser does; answers the session cookie. */
-async function signIn(base: string, email: string, password: string): Promise<string> {
-  const page = await fetch(`${base}/login`);
-  const cookie = (page.headers.getSetCookie()[0] ?? '').split(';')[0];
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
-  if (!csrf) {
-    throw new Error('No CSRF token on the login page');
-  }
-  const res = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-    body: new URLSearchParams({ _csrf: csrf, email, password, next: '/staff' }).toString(),
-  });
-  const signedIn = res.headers.getSetCookie().find((c) => c.startsWith('klar.sid='));
-  if (res.status !== 303 || res.headers.get('location') !== '/staff' || !signedIn) {
-    throw new Error(`Sign-in as ${email} failed: ${res.status}`);
-  }
-  return signedIn.split(';')[0];
 }
 
 async function bearer(base: string, email: string, password: string): Promise<string> {

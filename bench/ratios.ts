@@ -13,7 +13,7 @@ import 'reflect-metadata';
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { benchVolunteerFeed, startBenchApp } from './support';
+import { BENCH_ADMIN, benchVolunteerFeed, signIn, startBenchApp } from './support';
 
 const run = promisify(execFile);
 const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -107,12 +107,23 @@ async function main() {
       throw new Error(`the list should page 50 of ${BRANCH_VOLUNTEERS}: ${page.total}`);
     }
 
+    // The same list as the staff page a coordinator opens (session, CSRF token, Handlebars).
+    const listPage = `${app.base}/staff/volunteers?branch=bench`;
+    const pageCookie = { cookie: await signIn(app.base, BENCH_ADMIN.email, BENCH_ADMIN.password) };
+    const shown = await (await fetch(listPage, { headers: pageCookie })).text();
+    if (!shown.includes(`1–25 af ${BRANCH_VOLUNTEERS}`)) {
+      throw new Error(
+        `the list page should show 1-25 of ${BRANCH_VOLUNTEERS}: ${/Viser[^<]*/.exec(shown)?.[0] ?? 'no count shown'}`,
+      );
+    }
+
     await rate(`${app.base}/health`); // warm-up of the app and the connection pool
     const bareNode = await rate(bare.url);
     const health = await rate(`${app.base}/health`);
     const calendar = await rate(feed);
     const notModified = await rate(feed, { 'if-none-match': etag }, 304);
     const volunteers = await rate(list, staff);
+    const volunteersPage = await rate(listPage, pageCookie);
 
     const rows: [string, Rate, string, number | undefined, string][] = [
       ['bare Node `http` hello', bareNode, '', undefined, ''],
@@ -132,10 +143,17 @@ async function main() {
         '>= 0.8',
       ],
       [
-        'staff volunteer list, page of 50 of 2,000',
+        'staff volunteer list, page of 50 of 2,000 (JSON API)',
         volunteers,
         'of `/health`',
         volunteers.perSecond / health.perSecond,
+        '>= 0.25',
+      ],
+      [
+        'the same list as the staff page (its 25 a page)',
+        volunteersPage,
+        'of `/health`',
+        volunteersPage.perSecond / health.perSecond,
         '>= 0.25',
       ],
     ];

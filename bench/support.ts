@@ -148,3 +148,24 @@ export async function benchVolunteerFeed(app: BenchApp): Promise<string> {
   );
   return feed.calendarUrl;
 }
+
+/** Signs in on the login page as a browser does; answers the session cookie. */
+export async function signIn(base: string, email: string, password: string): Promise<string> {
+  const page = await fetch(`${base}/login`);
+  const cookie = (page.headers.getSetCookie()[0] ?? '').split(';')[0];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  if (!csrf) {
+    throw new Error('No CSRF token on the login page');
+  }
+  const res = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body: new URLSearchParams({ _csrf: csrf, email, password, next: '/staff' }).toString(),
+  });
+  const signedIn = res.headers.getSetCookie().find((c) => c.startsWith('klar.sid='));
+  if (res.status !== 303 || res.headers.get('location') !== '/staff' || !signedIn) {
+    throw new Error(`Sign-in as ${email} failed: ${res.status}`);
+  }
+  return signedIn.split(';')[0];
+}
