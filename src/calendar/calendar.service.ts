@@ -65,7 +65,8 @@ export class CalendarService {
   /**
    * Rendering is the expensive part of a feed (ical-generator spends ~0.3 ms an event),
    * and calendar clients poll feeds that rarely change: the file is kept by a digest of
-   * everything that goes into it, so an unchanged feed costs its one query.
+   * everything that goes into it (for the volunteer's feed the one its query works out),
+   * so an unchanged feed costs its one query.
    */
   private readonly rendered = new LRUCache<string, string>({ max: 5000 });
 
@@ -92,6 +93,8 @@ export class CalendarService {
    */
   async volunteerFeed(feedToken: string, ifNoneMatch?: string): Promise<VolunteerFeed> {
     const known = this.knownDigest(ifNoneMatch);
+    // OFFSET 0 keeps PostgreSQL from pulling each inner select up into the one around it,
+    // which would gather the events, and hash them, once for each place that names them.
     const [row] = await preparedQuery<{ locale: Locale; digest: string; entries: string | null }>(
       this.db,
       'calendar-volunteer-feed-digest',
@@ -106,7 +109,9 @@ export class CalendarService {
                  )}) AS entries
                          FROM calendar_feed f
                          JOIN volunteer v ON v.id = f.volunteer_id AND v.calendar_version = f.version
-                        WHERE f.token_hash = $1) f) x`,
+                        WHERE f.token_hash = $1
+                       OFFSET 0) f
+                OFFSET 0) x`,
       [hashToken(feedToken), known],
     );
     if (!row) {
@@ -117,7 +122,11 @@ export class CalendarService {
       return { etag, notModified: true };
     }
     const name = row.locale === 'en' ? 'My preparatory course' : 'Mit forberedende kursus';
-    return { etag, notModified: false, ics: this.render(name, row.entries, 'publish', row.locale) };
+    return {
+      etag,
+      notModified: false,
+      ics: this.render(name, row.entries, 'publish', row.locale, `feed ${row.digest}`),
+    };
   }
 
   /**
@@ -191,10 +200,13 @@ export class CalendarService {
     entriesJsonText: string,
     method: 'publish' | 'cancel' = 'publish',
     locale: Locale = 'da',
+    digest?: string,
   ): string {
-    const key = createHash('sha256')
-      .update(`${method}\n${locale}\n${name}\n${entriesJsonText}`)
-      .digest('base64');
+    const key =
+      digest ??
+      createHash('sha256')
+        .update(`${method}\n${locale}\n${name}\n${entriesJsonText}`)
+        .digest('base64');
     let ics = this.rendered.get(key);
     if (ics === undefined) {
       ics = renderCalendar(name, parseEntries(entriesJsonText, locale), {
