@@ -57,8 +57,7 @@ const FEED_RENDERING = 1;
  * request's If-None-Match the events are not even sent back, let alone rendered.
  */
 export type VolunteerFeed =
-  | { etag: string; notModified: true }
-  | { etag: string; notModified: false; ics: string };
+  { etag: string; notModified: true } | { etag: string; notModified: false; ics: string };
 
 @Injectable()
 export class CalendarService {
