@@ -158,6 +158,106 @@ describe('calendars', () => {
     ).toHaveLength(4);
   });
 
+  it("should answer an unchanged feed 304 from its one query and change the feed's ETag with every change to it", async () => {
+    const course = await createCourse(t, token, {
+      branchCode,
+      sessions: sessionsAroundDst(),
+      title: 'Forårskursus',
+    });
+    const volunteer = await factory.apply({ branchCode });
+    await book(course.id, volunteer.id);
+    const url = (
+      await request(t.http).get('/api/v1/me').auth(volunteer.portalToken, { type: 'bearer' })
+    ).body.calendarUrl as string;
+    const staff = (req: request.Test) => req.auth(token, { type: 'bearer' });
+
+    let current = await request(t.http).get(url).expect(200);
+    expect(current.headers.etag).toMatch(/^"[0-9a-f]{8}-[0-9a-f]{32}"$/);
+
+    /** The current ETag answers 304 with the feed's headers and no body, from one query. */
+    const expectUnchanged = async () => {
+      const probe = t.queryLog.probe();
+      const res = await request(t.http)
+        .get(url)
+        .set(probe.headers)
+        .set('If-None-Match', current.headers.etag)
+        .expect(304);
+      expect(probe.queries()).toHaveLength(1);
+      expect(res.headers.etag).toBe(current.headers.etag);
+      expect(res.headers['cache-control']).toBe('private, max-age=0, must-revalidate');
+      expect(res.headers['content-disposition']).toBe('inline; filename="klar.ics"');
+      expect(res.text ?? '').toBe('');
+      // Among other tags, and weak, it still matches; a foreign tag does not.
+      await request(t.http)
+        .get(url)
+        .set('If-None-Match', `"other", W/${current.headers.etag}`)
+        .expect(304);
+      await request(t.http).get(url).set('If-None-Match', '"other"').expect(200);
+    };
+    /** After a change the old ETag gets 200, a new body and a new ETag. */
+    const expectChanged = async () => {
+      const res = await request(t.http)
+        .get(url)
+        .set('If-None-Match', current.headers.etag)
+        .expect(200);
+      expect(res.headers['content-type']).toMatch(/^text\/calendar/);
+      expect(res.headers.etag).toMatch(/^"[0-9a-f]{8}-[0-9a-f]{32}"$/);
+      expect(res.headers.etag).not.toBe(current.headers.etag);
+      expect(res.text).not.toBe(current.text);
+      current = res;
+      await expectUnchanged();
+      return eventsOf(res.text);
+    };
+    await expectUnchanged();
+
+    // A session moved a day later.
+    const movedTo = DateTime.fromISO(AROUND_DST[1], { setZone: true }).plus({ days: 1 });
+    await staff(request(t.http).put(`/api/v1/sessions/${course.sessions[1].id}`))
+      .send({ startsAt: movedTo.toISO(), endsAt: movedTo.plus({ hours: 3 }).toISO() })
+      .expect(200);
+    expect((await expectChanged())[1].start.toISOString()).toBe(movedTo.toJSDate().toISOString());
+
+    // A session cancelled.
+    await staff(request(t.http).post(`/api/v1/sessions/${course.sessions[2].id}/cancel`)).expect(
+      200,
+    );
+    expect((await expectChanged())[2]).toMatchObject({
+      uid: `${course.sessions[2].id}@klar`,
+      status: 'CANCELLED',
+    });
+
+    // A session added.
+    const added = DateTime.fromISO(AROUND_DST[3], { setZone: true }).plus({ days: 7 });
+    await staff(request(t.http).post(`/api/v1/courses/${course.id}/sessions`))
+      .send({
+        startsAt: added.toISO(),
+        endsAt: added.plus({ hours: 3 }).toISO(),
+        location: 'Frivillighuset, lokale 5',
+        topics: ['uncrc'],
+      })
+      .expect(201);
+    expect(await expectChanged()).toHaveLength(5);
+
+    // The course renamed.
+    await staff(request(t.http).patch(`/api/v1/courses/${course.id}`))
+      .send({ title: 'Sommerkursus' })
+      .expect(200);
+    expect((await expectChanged()).map((e) => e.summary)).toEqual(Array(5).fill('Sommerkursus'));
+
+    // The volunteer's language changed (no route changes it after the application).
+    await t.db.query(`UPDATE volunteer SET locale = 'en' WHERE id = $1`, [volunteer.id]);
+    const english = await expectChanged();
+    expect(current.text).toContain('X-WR-CALNAME:My preparatory course');
+    expect(english[0].description).toMatch(/^Preparatory course\. Topics: Frameworks/);
+
+    // The booking cancelled.
+    await request(t.http)
+      .delete(`/api/v1/me/bookings/${course.id}`)
+      .auth(volunteer.portalToken, { type: 'bearer' })
+      .expect(204);
+    expect(await expectChanged()).toEqual([]);
+  });
+
   it('should kill the old feed link when the volunteer renews it', async () => {
     const volunteer = await factory.apply({ branchCode });
     const me = await request(t.http)

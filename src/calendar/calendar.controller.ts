@@ -26,13 +26,20 @@ export class CalendarController {
   }
 }
 
+/** The headers of every calendar answer, a 304 included. */
+export const CALENDAR_HEADERS = {
+  disposition: (filename: string) => `inline; filename="${filename}"`,
+  cacheControl: 'private, max-age=0, must-revalidate',
+};
+
 /**
- * Express sets an ETag on every body it sends and answers a matching If-None-Match with
- * 304, so calendar clients that poll pay little for an unchanged feed.
+ * Express sets an ETag on a body it sends, unless one is set already (the volunteer's
+ * feed sets its own), and answers a matching If-None-Match with 304, so calendar
+ * clients that poll pay little for an unchanged file.
  */
 export function sendCalendar(res: Response, body: string, filename: string) {
   res.type('text/calendar; charset=utf-8');
-  res.setHeader('Content-Disposition', `inline; filename="${filename}"`);
-  res.setHeader('Cache-Control', 'private, max-age=0, must-revalidate');
+  res.setHeader('Content-Disposition', CALENDAR_HEADERS.disposition(filename));
+  res.setHeader('Cache-Control', CALENDAR_HEADERS.cacheControl);
   res.send(body);
 }

@@ -90,8 +90,8 @@ export function renderCalendar(
 }
 
 /** The description of a course session: what it covers. */
-export function sessionDescription(topics: string[]): string {
-  return topics.length > 0
-    ? `Forberedende kursus. Emner: ${topics.join(', ')}`
-    : 'Forberedende kursus.';
+export function sessionDescription(topics: string[], locale: 'da' | 'en' = 'da'): string {
+  const [course, named] =
+    locale === 'en' ? ['Preparatory course.', 'Topics'] : ['Forberedende kursus.', 'Emner'];
+  return topics.length > 0 ? `${course} ${named}: ${topics.join(', ')}` : course;
 }
