@@ -1,10 +1,10 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { isUUID } from 'class-validator';
 import type { Response } from 'express';
 import { NotFoundError } from '../common/errors';
 import { PortalAccess } from '../portal/portal-access';
-import { needsConsent } from '../privacy/consent';
+import { ConsentFirstFilter, consented } from '../portal/consent-first';
 import { sendCertificate } from './certificate-response';
 import { CertificatesService } from './certificates.service';
 
@@ -13,6 +13,7 @@ import { CertificatesService } from './certificates.service';
  * a browser following a link sends no bearer token, so the link's token is in the path.
  */
 @ApiExcludeController()
+@UseFilters(ConsentFirstFilter)
 @Controller('v/:token/kursusbevis')
 export class CertificatesPagesController {
   constructor(
@@ -31,9 +32,9 @@ export class CertificatesPagesController {
       throw new NotFoundError('Certificate');
     }
     // An imported person is asked for consent before any personal page (MePagesController).
-    if (needsConsent(volunteer)) {
-      return res.redirect(303, `/v/${token}/samtykke`);
-    }
-    await sendCertificate(res, await this.certificates.own(volunteer.id, courseId));
+    await sendCertificate(
+      res,
+      await this.certificates.own(consented(volunteer, token).id, courseId),
+    );
   }
 }

@@ -1,8 +1,19 @@
-import { Controller, Get, Inject, Param, Post, Redirect, Req, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  Param,
+  Post,
+  Redirect,
+  Render,
+  Req,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { NotFoundError } from '../common/errors';
-import { Form, type PageForm, parseForm, type RedirectTo } from '../common/pages/forms';
+import { Form, type PageForm, parseForm } from '../common/pages/forms';
 import { langOf } from '../common/pages/web';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { CalendarFeedsService } from './calendar-feeds.service';
@@ -23,10 +34,11 @@ import { UuidParam } from '../common/validation';
 import { SubmitEvaluationDto } from '../evaluation/dto/evaluation.dto';
 import { EvaluationService } from '../evaluation/evaluation.service';
 import { EVALUATION_STATEMENTS } from '../evaluation/statements';
-import { needsConsent } from '../privacy/consent';
+import { ConsentFirstFilter, consented } from './consent-first';
 
 /** The volunteer's personal page behind the private link; the same rules as /api/v1/me. */
 @ApiExcludeController()
+@UseFilters(ConsentFirstFilter)
 @Controller('v/:token')
 export class MePagesController {
   constructor(
@@ -61,9 +73,7 @@ export class MePagesController {
         badLink: true,
       });
     }
-    if (needsConsent(found)) {
-      return res.redirect(303, consentPage(token).url);
-    }
+    consented(found, token);
     const { volunteer, readiness, branch, coordinators } = await this.volunteers.ownView(found.id);
     const { topics } = await this.curriculum.get();
     const titles = new Map(topics.map((t) => [t.code, lang === 'en' ? t.titleEn : t.titleDa]));
@@ -126,10 +136,7 @@ export class MePagesController {
   @Post('evaluations')
   @Redirect()
   async evaluate(@Param('token') token: string, @Form() form: PageForm) {
-    const volunteer = await this.volunteerFor(token);
-    if (needsConsent(volunteer)) {
-      return consentPage(token);
-    }
+    const volunteer = await this.consentedVolunteerFor(token);
     const courseId = typeof form.body.courseId === 'string' ? form.body.courseId : '';
     const back = `/v/${token}#evaluation`;
     return form.submit(
@@ -159,10 +166,7 @@ export class MePagesController {
   @Post('bookings')
   @Redirect()
   async book(@Param('token') token: string, @Form() form: PageForm) {
-    const volunteer = await this.volunteerFor(token);
-    if (needsConsent(volunteer)) {
-      return consentPage(token);
-    }
+    const volunteer = await this.consentedVolunteerFor(token);
     return form.submit({ name: 'book', back: `/v/${token}#courses` }, async () => {
       const { courseId } = await parseForm(OwnBookingDto, { courseId: form.body.courseId });
       const result = await this.bookings.book({ kind: 'volunteer' }, courseId, volunteer.id);
@@ -183,16 +187,13 @@ export class MePagesController {
    * JavaScript: the seat goes to the next on the waiting list and may not come back.
    */
   @Get('bookings/:courseId/cancel')
+  @Render('volunteers/cancel-booking')
   async confirmCancel(
     @Param('token') token: string,
     @Param('courseId') courseId: string,
     @Req() req: Request,
-    @Res() res: Response,
   ) {
-    const volunteer = await this.volunteerFor(token);
-    if (needsConsent(volunteer)) {
-      return res.redirect(303, consentPage(token).url);
-    }
+    const volunteer = await this.consentedVolunteerFor(token);
     const booking = (await this.bookings.ownBookings(volunteer.id)).find(
       (b) => b.courseId === courseId,
     );
@@ -209,7 +210,7 @@ export class MePagesController {
     const [course] = await this.courses.describe([courseId]);
     const waitlisted = booking.status === 'waitlisted';
     const en = langOf(req) === 'en';
-    return res.render('volunteers/cancel-booking', {
+    return {
       title: waitlisted
         ? en
           ? 'Leave the waiting list?'
@@ -221,7 +222,7 @@ export class MePagesController {
       waitlisted,
       position: booking.position,
       course: toCourseView(course.summary, course.sessions),
-    });
+    };
   }
 
   @Post('bookings/:courseId/cancel')
@@ -231,10 +232,7 @@ export class MePagesController {
     @Param('courseId') courseId: string,
     @Form() form: PageForm,
   ) {
-    const volunteer = await this.volunteerFor(token);
-    if (needsConsent(volunteer)) {
-      return consentPage(token);
-    }
+    const volunteer = await this.consentedVolunteerFor(token);
     const back = `/v/${token}#courses`;
     const done = form.t(
       'Du er afmeldt kurset. Du kan tilmelde dig et andet kursus herunder.',
@@ -255,10 +253,7 @@ export class MePagesController {
   @Post('calendar')
   @Redirect()
   async openCalendarLink(@Param('token') token: string, @Form() form: PageForm) {
-    const volunteer = await this.volunteerFor(token);
-    if (needsConsent(volunteer)) {
-      return consentPage(token);
-    }
+    const volunteer = await this.consentedVolunteerFor(token);
     const back = `/v/${token}#calendar`;
     const done = form.t('Du har fået et kalenderlink.', 'You have a calendar link.');
     return form.submit({ name: 'calendar', back, done }, async () => {
@@ -271,10 +266,7 @@ export class MePagesController {
   @Post('calendar-link')
   @Redirect()
   async renewCalendarLink(@Param('token') token: string, @Form() form: PageForm) {
-    const volunteer = await this.volunteerFor(token);
-    if (needsConsent(volunteer)) {
-      return consentPage(token);
-    }
+    const volunteer = await this.consentedVolunteerFor(token);
     const back = `/v/${token}#calendar`;
     const done = form.t(
       'Du har fået et nyt kalenderlink; det gamle virker ikke længere.',
@@ -294,10 +286,7 @@ export class MePagesController {
     @UuidParam('id') id: string,
     @Form() form: PageForm,
   ) {
-    const volunteer = await this.volunteerFor(token);
-    if (needsConsent(volunteer)) {
-      return consentPage(token);
-    }
+    const volunteer = await this.consentedVolunteerFor(token);
     const back = `/v/${token}#materials`;
     const done = form.t('Tak, din bekræftelse er gemt.', 'Thank you, your confirmation is saved.');
     return form.submit({ name: 'materials', back, done }, async () => {
@@ -313,14 +302,11 @@ export class MePagesController {
     }
     return volunteer;
   }
-}
 
-/**
- * Where a person who has not consented in Klar (imported) is sent from every personal
- * page and form: the privacy notice and the consent form (PrivacyMePagesController).
- */
-function consentPage(token: string): RedirectTo {
-  return { url: `/v/${token}/samtykke`, statusCode: 303 };
+  /** The volunteer of a form or page that waits on consent (ConsentFirst otherwise). */
+  private async consentedVolunteerFor(token: string): Promise<Volunteer> {
+    return consented(await this.volunteerFor(token), token);
+  }
 }
 
 /** Hours as the reader writes them: `7,5` in Danish, `7.5` in English. */

@@ -43,16 +43,16 @@ export const toConsentView = (v: {
   source: v.consentSource,
 });
 
-/**
- * Whether the person has yet to consent in Klar: imported from a branch's spreadsheet,
- * they never saw the application form, so every personal page asks first.
- */
 /** The OpenAPI response of a route that waits on consent (ConsentedPortalGuard). */
 export const CONSENT_REQUIRED = {
   description:
     'code "consent_required": a person imported from a spreadsheet consents first (POST /api/v1/me/consent)',
 };
 
+/**
+ * Whether the person has yet to consent in Klar: imported from a branch's spreadsheet,
+ * they never saw the application form, so every personal page asks first.
+ */
 export const needsConsent = (volunteer: { consentAt: Date | null }): boolean =>
   volunteer.consentAt === null;
 
