@@ -117,8 +117,8 @@ export class VolunteersService {
   /**
    * The record, for the API and the record page. It shows the child certificate's
    * result, a criminal-record fact: that read is audited (see AuditService.recordRead).
+   * `curriculum`: when the caller has read it already (the record page), not read again.
    */
-  /** `curriculum`: when the caller has read it already (the record page), not read again. */
   async detail(actor: Actor, id: string, curriculum?: CurriculumSnapshot) {
     return inTransaction(this.db, async (em) => {
       const volunteer = await this.requireInScope(em, actor, id);
